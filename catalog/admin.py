@@ -1,0 +1,216 @@
+"""The curators' tool. Every save asks why, and files who, when, before and after in the history."""
+
+import datetime
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+
+from catalog import components, history
+from catalog.models import AIModel, Assessment, Change, License, Organization
+from catalog.services import fill_missing_assessments
+
+
+class EvidenceField(forms.Field):
+    """A list of http(s) URLs, edited one per line."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "cols": 60})
+    validate_url = URLValidator(schemes=["http", "https"])
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value):
+        if isinstance(value, list):
+            return value
+        lines = [line.strip() for line in (value or "").splitlines()]
+        return list(dict.fromkeys(line for line in lines if line))
+
+    def validate(self, value):
+        super().validate(value)
+        for url in value:
+            try:
+                self.validate_url(url)
+            except ValidationError:
+                raise ValidationError(f"{url!r} is not a well-formed http(s) URL") from None
+
+
+class ReasonForm(forms.ModelForm):
+    change_reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text="Why this change? Kept in the public history with your name and the date.",
+    )
+
+
+class HistoryAdmin(admin.ModelAdmin):
+    """Records every save and delete of the row in the history, with the reason given."""
+
+    form = ReasonForm
+
+    def actor(self, request):
+        return request.user.get_username()
+
+    def save_model(self, request, obj, form, change):
+        before = None
+        if change:
+            before = history.snapshot(type(obj).objects.get(pk=obj.pk))
+        obj.save()
+        history.record(
+            obj,
+            before=before,
+            actor=self.actor(request),
+            user=request.user,
+            reason=form.cleaned_data["change_reason"],
+        )
+
+    def delete_model(self, request, obj):
+        self._delete_with_history(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self._delete_with_history(request, obj)
+
+    @transaction.atomic
+    def _delete_with_history(self, request, obj):
+        history.record(
+            obj,
+            before=history.snapshot(obj),
+            actor=self.actor(request),
+            user=request.user,
+            reason=f"Deleted in the admin by {self.actor(request)}",
+            deleted=True,
+        )
+        obj.delete()
+
+
+@admin.register(Organization)
+class OrganizationAdmin(HistoryAdmin):
+    list_display = ["name", "slug", "kind", "country"]
+    list_filter = ["kind"]
+    search_fields = ["name", "slug"]
+
+
+@admin.register(License)
+class LicenseAdmin(HistoryAdmin):
+    list_display = ["identifier", "name", "osi_approved", "category", "kind_label"]
+    list_filter = ["osi_approved", "category", "non_commercial", "acceptable_use_policy"]
+    search_fields = ["identifier", "name", "hf_license_tag"]
+
+    @admin.display(description="kind")
+    def kind_label(self, obj):
+        return obj.kind
+
+
+class AssessmentForm(forms.ModelForm):
+    evidence = EvidenceField(required=False, help_text="One URL per line; required unless unknown.")
+
+    class Meta:
+        model = Assessment
+        fields = ["availability", "license", "evidence", "note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("availability") not in (None, components.UNKNOWN) and not cleaned.get(
+            "evidence"
+        ):
+            self.add_error("evidence", "Evidence is required unless the availability is unknown.")
+        return cleaned
+
+
+class AssessmentInline(admin.TabularInline):
+    model = Assessment
+    form = AssessmentForm
+    extra = 0
+    max_num = len(components.COMPONENT_IDS)
+    can_delete = False
+    fields = ["component", "availability", "license", "evidence", "note", "assessed_by",
+              "assessed_at", "source"]  # fmt: skip
+    readonly_fields = ["component", "assessed_by", "assessed_at", "source"]
+    autocomplete_fields = ["license"]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # every model carries all components; they are created with it
+
+
+class AIModelForm(ReasonForm):
+    class Meta:
+        model = AIModel
+        fields = [
+            "slug", "name", "organization", "family", "release_date", "parameters", "modality",
+            "kind", "base_model", "hf_repos", "github_repos", "homepage", "description", "status",
+        ]  # fmt: skip
+
+
+@admin.register(AIModel)
+class AIModelAdmin(HistoryAdmin):
+    form = AIModelForm
+    list_display = ["name", "slug", "organization", "release_date", "kind", "status"]
+    list_filter = ["status", "kind", "modality", "organization"]
+    search_fields = ["name", "slug", "family"]
+    list_select_related = ["organization"]
+    autocomplete_fields = ["organization", "base_model"]
+    inlines = [AssessmentInline]
+    readonly_fields = ["created_at", "updated_at"]
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            fill_missing_assessments(
+                obj, actor=self.actor(request), reason=form.cleaned_data["change_reason"]
+            )
+
+    def save_formset(self, request, form, formset, change):
+        reason = form.cleaned_data["change_reason"]
+        for inline_form in formset.forms:
+            if not inline_form.has_changed():
+                continue
+            assessment = inline_form.instance
+            before = history.snapshot(Assessment.objects.get(pk=assessment.pk))
+            # Saving in the admin is a curator's verification: it is theirs, and dated today.
+            assessment.assessed_by = self.actor(request)
+            assessment.assessed_at = datetime.date.today()
+            assessment.source = Assessment.Source.CURATED
+            assessment.save()
+            history.record(
+                assessment,
+                before=before,
+                actor=self.actor(request),
+                user=request.user,
+                reason=reason,
+            )
+
+    def _delete_with_history(self, request, obj):
+        for assessment in obj.assessments.select_related("license"):
+            history.record(
+                assessment,
+                before=history.snapshot(assessment),
+                actor=self.actor(request),
+                user=request.user,
+                reason=f"Model {obj.slug} deleted in the admin",
+                deleted=True,
+            )
+        super()._delete_with_history(request, obj)
+
+
+@admin.register(Change)
+class ChangeAdmin(admin.ModelAdmin):
+    list_display = ["at", "subject", "subject_key", "action", "actor", "reason"]
+    list_filter = ["subject", "action"]
+    search_fields = ["subject_key", "actor", "reason"]
+    readonly_fields = [f.name for f in Change._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

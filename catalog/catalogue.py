@@ -1,0 +1,517 @@
+"""The curated catalogue's file format: parse and check YAML files, and render them back.
+
+Pure functions over text and plain dicts: no ORM. A parsed entry has exactly the shape of the
+history snapshot of the row it describes (see catalog/history.py), which is what makes loading
+idempotent and export lossless. The format is documented in catalog/data/README.md.
+"""
+
+import datetime
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
+from catalog import components
+from catalog.models import AIModel, Assessment, License, Organization
+
+ORGANIZATIONS_FILE = "organizations.yaml"
+LICENSES_FILE = "licenses.yaml"
+MODELS_DIR = "models"
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9.-]*[a-z0-9]$")
+LICENSE_ID_RE = re.compile(r"^(LicenseRef-[A-Za-z0-9.\-]+|[A-Za-z0-9][A-Za-z0-9.\-+]*)$")
+REPO_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*/[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
+_url_validator = URLValidator(schemes=["http", "https"])
+
+CLAUSE_BOOLEANS = License.CLAUSE_FLAGS
+CLAUSE_KEYS = ("mau_cap", *CLAUSE_BOOLEANS)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a catalogue file: where, and what."""
+
+    file: str
+    field: str
+    message: str
+
+    def __str__(self):
+        where = f"{self.file}: {self.field}" if self.field else self.file
+        return f"{where}: {self.message}"
+
+
+class FileRejected(Exception):
+    """A catalogue file that failed its checks; nothing of it may be loaded."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+@dataclass
+class ModelEntry:
+    """A parsed model file: the model's snapshot and one assessment snapshot per component."""
+
+    file: str
+    model: dict
+    assessments: dict = field(default_factory=dict)
+
+
+class _Checker:
+    """Collects problems for one file while reading its values."""
+
+    def __init__(self, file):
+        self.file = file
+        self.problems = []
+
+    def problem(self, where, message):
+        self.problems.append(Problem(self.file, where, message))
+
+    def mapping(self, value, where):
+        if not isinstance(value, dict):
+            self.problem(where, f"must be a mapping, not {_describe(value)}")
+            return None
+        return value
+
+    def fields(self, data, where, required, optional):
+        """Report unknown and missing keys of a mapping."""
+        prefix = f"{where}." if where else ""
+        for key in data:
+            if key not in required and key not in optional:
+                self.problem(f"{prefix}{key}", "unknown field")
+        for key in required:
+            if key not in data or data[key] is None:
+                self.problem(f"{prefix}{key}", "is required")
+
+    def text(self, data, key, where, required=False, default=""):
+        value = data.get(key)
+        if value is None:
+            return default
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            self.problem(where, f"must be text, not {_describe(value)}")
+            return default
+        value = value.strip()
+        if required and not value:
+            self.problem(where, "must not be empty")
+        return value
+
+    def choice(self, data, key, where, choices, default=None):
+        value = data.get(key, default)
+        if value is None:
+            return None
+        if value not in choices:
+            self.problem(where, f"{value!r} is not one of: {', '.join(choices)}")
+            return None
+        return value
+
+    def boolean(self, data, key, where, default=None):
+        value = data.get(key, default)
+        if value is None:
+            return None
+        if not isinstance(value, bool):
+            self.problem(where, f"must be true or false, not {value!r}")
+            return default
+        return value
+
+    def date(self, data, key, where):
+        value = data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, datetime.datetime):
+            value = value.date()
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        try:
+            return datetime.date.fromisoformat(str(value)).isoformat()
+        except ValueError:
+            self.problem(where, f"{value!r} is not a date in YYYY-MM-DD form")
+            return None
+
+    def url(self, value, where):
+        if not isinstance(value, str):
+            self.problem(where, f"must be a URL, not {_describe(value)}")
+            return None
+        try:
+            _url_validator(value)
+        except ValidationError:
+            self.problem(where, f"{value!r} is not a well-formed http(s) URL")
+            return None
+        return value
+
+    def optional_url(self, data, key, where):
+        if data.get(key) in (None, ""):
+            return ""
+        return self.url(data[key], where) or ""
+
+    def slug(self, data, key, where):
+        value = data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not SLUG_RE.match(value):
+            self.problem(
+                where, f"{value!r} is not a slug (lower-case letters, digits, '.' and '-')"
+            )
+            return None
+        return value
+
+    def reject_if_problems(self):
+        if self.problems:
+            raise FileRejected(self.problems)
+
+
+def _describe(value):
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: "text", bool: "a boolean"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _read_yaml(text, checker):
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        checker.problem(where, f"not valid YAML: {problem}")
+        checker.reject_if_problems()
+
+
+def _list_of_mappings(text, checker):
+    data = _read_yaml(text, checker)
+    if not isinstance(data, list):
+        checker.problem("", f"must be a list of entries, not {_describe(data)}")
+        checker.reject_if_problems()
+    return data
+
+
+def parse_organizations(text, file):
+    """Organisation snapshots from the text of organizations.yaml; FileRejected on any problem."""
+    checker = _Checker(file)
+    entries, seen = [], {}
+    for index, item in enumerate(_list_of_mappings(text, checker)):
+        where = f"[{index}]"
+        if checker.mapping(item, where) is None:
+            continue
+        checker.fields(item, where, ("slug", "name", "kind"), ("country", "homepage"))
+        slug = checker.slug(item, "slug", f"{where}.slug")
+        if slug in seen:
+            checker.problem(f"{where}.slug", f"duplicate slug {slug!r} (also at [{seen[slug]}])")
+        elif slug:
+            seen[slug] = index
+        country = checker.text(item, "country", f"{where}.country")
+        if country and not COUNTRY_RE.match(country):
+            checker.problem(f"{where}.country", f"{country!r} is not an ISO 3166-1 alpha-2 code")
+        entries.append(
+            {
+                "slug": slug,
+                "name": checker.text(item, "name", f"{where}.name", required=True),
+                "kind": checker.choice(item, "kind", f"{where}.kind", Organization.Kind.values),
+                "country": country,
+                "homepage": checker.optional_url(item, "homepage", f"{where}.homepage"),
+            }
+        )
+    checker.reject_if_problems()
+    return entries
+
+
+LICENSE_REQUIRED = ("id", "name", "url", "osi_approved", "category", "commercial_use", "source")
+LICENSE_OPTIONAL = ("version", "open_data", "open_content", "clauses", "hf_license_tag", "note")
+
+
+def parse_licenses(text, file):
+    """Licence snapshots from the text of licenses.yaml; FileRejected on any problem."""
+    checker = _Checker(file)
+    entries, seen = [], {}
+    for index, item in enumerate(_list_of_mappings(text, checker)):
+        where = f"[{index}]"
+        if checker.mapping(item, where) is None:
+            continue
+        checker.fields(item, where, LICENSE_REQUIRED, LICENSE_OPTIONAL)
+        identifier = item.get("id")
+        if identifier is not None and (
+            not isinstance(identifier, str) or not LICENSE_ID_RE.match(identifier)
+        ):
+            checker.problem(
+                f"{where}.id", f"{identifier!r} is neither an SPDX id nor LicenseRef-<key>"
+            )
+        elif identifier in seen:
+            checker.problem(
+                f"{where}.id", f"duplicate id {identifier!r} (also at [{seen[identifier]}])"
+            )
+        elif identifier:
+            seen[identifier] = index
+        clauses = checker.mapping(item.get("clauses", {}) or {}, f"{where}.clauses") or {}
+        checker.fields(clauses, f"{where}.clauses", (), CLAUSE_KEYS)
+        mau_cap = clauses.get("mau_cap")
+        if mau_cap is not None and (
+            isinstance(mau_cap, bool) or not isinstance(mau_cap, int) or mau_cap <= 0
+        ):
+            checker.problem(
+                f"{where}.clauses.mau_cap", f"must be a positive whole number, not {mau_cap!r}"
+            )
+            mau_cap = None
+        entry = {
+            "id": identifier,
+            "name": checker.text(item, "name", f"{where}.name", required=True),
+            "url": checker.url(item.get("url"), f"{where}.url") if "url" in item else "",
+            "version": checker.text(item, "version", f"{where}.version"),
+            "osi_approved": checker.boolean(item, "osi_approved", f"{where}.osi_approved"),
+            "category": checker.choice(
+                item, "category", f"{where}.category", License.Category.values
+            ),
+            "open_data": checker.boolean(item, "open_data", f"{where}.open_data", default=False),
+            "open_content": checker.boolean(
+                item, "open_content", f"{where}.open_content", default=False
+            ),
+            "commercial_use": checker.boolean(item, "commercial_use", f"{where}.commercial_use"),
+            "mau_cap": mau_cap,
+            "hf_license_tag": checker.text(item, "hf_license_tag", f"{where}.hf_license_tag"),
+            "note": checker.text(item, "note", f"{where}.note"),
+            "source": checker.text(item, "source", f"{where}.source", required=True),
+        }
+        for flag in CLAUSE_BOOLEANS:
+            entry[flag] = checker.boolean(clauses, flag, f"{where}.clauses.{flag}", default=False)
+        entries.append(entry)
+    checker.reject_if_problems()
+    return entries
+
+
+MODEL_REQUIRED = (
+    "slug", "name", "organization", "family", "release_date", "modality", "kind",
+    "assessed_by", "assessed_at", "components",
+)  # fmt: skip
+MODEL_OPTIONAL = ("parameters", "base_model", "hub_repos", "homepage", "description", "status")
+ASSESSMENT_REQUIRED = ("availability",)
+ASSESSMENT_OPTIONAL = ("license", "evidence", "note", "assessed_by", "assessed_at", "source")
+
+
+def parse_model(text, file, *, organizations, licenses):
+    """A ModelEntry from the text of one model file; FileRejected on any problem.
+
+    `organizations` and `licenses` are the slugs and licence ids a file may refer to.
+    Whether `base_model` exists is for the loader to check, since it may be in another file.
+    """
+    checker = _Checker(file)
+    data = _read_yaml(text, checker)
+    if checker.mapping(data, "") is None:
+        checker.reject_if_problems()
+    checker.fields(data, "", MODEL_REQUIRED, MODEL_OPTIONAL)
+
+    organization = checker.slug(data, "organization", "organization")
+    if organization and organization not in organizations:
+        checker.problem("organization", f"unknown organisation {organization!r}")
+    parameters = data.get("parameters")
+    if parameters is not None and (
+        isinstance(parameters, bool) or not isinstance(parameters, int) or parameters <= 0
+    ):
+        checker.problem("parameters", f"must be a positive whole number, not {parameters!r}")
+        parameters = None
+    hub_repos = checker.mapping(data.get("hub_repos") or {}, "hub_repos") or {}
+    checker.fields(hub_repos, "hub_repos", (), ("huggingface", "github"))
+    model = {
+        "slug": checker.slug(data, "slug", "slug"),
+        "name": checker.text(data, "name", "name", required=True),
+        "organization": organization,
+        "family": checker.text(data, "family", "family", required=True),
+        "release_date": checker.date(data, "release_date", "release_date"),
+        "parameters": parameters,
+        "modality": checker.choice(data, "modality", "modality", AIModel.Modality.values),
+        "kind": checker.choice(data, "kind", "kind", AIModel.Kind.values),
+        "base_model": checker.slug(data, "base_model", "base_model"),
+        "hf_repos": _repo_list(checker, hub_repos, "huggingface"),
+        "github_repos": _repo_list(checker, hub_repos, "github"),
+        "homepage": checker.optional_url(data, "homepage", "homepage"),
+        "description": checker.text(data, "description", "description"),
+        "status": checker.choice(
+            data, "status", "status", AIModel.Status.values, default=AIModel.Status.PUBLISHED
+        ),
+    }
+    if model["base_model"] and model["base_model"] == model["slug"]:
+        checker.problem("base_model", "a model cannot be its own base")
+
+    default_by = checker.text(data, "assessed_by", "assessed_by", required=True)
+    default_at = checker.date(data, "assessed_at", "assessed_at")
+    assessments = {}
+    given = checker.mapping(data.get("components"), "components") if "components" in data else None
+    for component_id, item in (given or {}).items():
+        where = f"components.{component_id}"
+        if component_id not in components.BY_ID:
+            checker.problem(where, f"unknown component {component_id!r}")
+            continue
+        if checker.mapping(item, where) is None:
+            continue
+        assessments[component_id] = _parse_assessment(
+            checker, item, where, licenses, default_by, default_at
+        )
+    if given is not None:
+        missing = [cid for cid in components.COMPONENT_IDS if cid not in given]
+        if missing:
+            checker.problem("components", f"missing components: {', '.join(missing)}")
+    checker.reject_if_problems()
+    ordered = {cid: assessments[cid] for cid in components.COMPONENT_IDS}
+    return ModelEntry(file=file, model=model, assessments=ordered)
+
+
+def _repo_list(checker, hub_repos, key):
+    value = hub_repos.get(key) or []
+    if not isinstance(value, list):
+        checker.problem(f"hub_repos.{key}", f"must be a list, not {_describe(value)}")
+        return []
+    for index, repo in enumerate(value):
+        if not isinstance(repo, str) or not REPO_RE.match(repo):
+            checker.problem(f"hub_repos.{key}[{index}]", f"{repo!r} is not an owner/name repo id")
+    return [repo for repo in value if isinstance(repo, str)]
+
+
+def _parse_assessment(checker, item, where, licenses, default_by, default_at):
+    checker.fields(item, where, ASSESSMENT_REQUIRED, ASSESSMENT_OPTIONAL)
+    availability = checker.choice(
+        item, "availability", f"{where}.availability", components.AVAILABILITIES
+    )
+    license_id = item.get("license")
+    if license_id is not None and license_id not in licenses:
+        checker.problem(f"{where}.license", f"unknown licence {license_id!r}")
+    evidence = item.get("evidence") or []
+    if not isinstance(evidence, list):
+        checker.problem(f"{where}.evidence", f"must be a list of URLs, not {_describe(evidence)}")
+        evidence = []
+    urls = []
+    for index, url in enumerate(evidence):
+        checked = checker.url(url, f"{where}.evidence[{index}]")
+        if checked in urls:
+            checker.problem(f"{where}.evidence[{index}]", f"{checked!r} is listed twice")
+        elif checked:
+            urls.append(checked)
+    if availability and availability != components.UNKNOWN and not evidence:
+        checker.problem(
+            f"{where}.evidence", f"availability {availability!r} needs at least one evidence URL"
+        )
+    return {
+        "availability": availability,
+        "license": license_id,
+        "evidence": urls,
+        "note": checker.text(item, "note", f"{where}.note"),
+        "assessed_at": checker.date(item, "assessed_at", f"{where}.assessed_at") or default_at,
+        "assessed_by": checker.text(item, "assessed_by", f"{where}.assessed_by") or default_by,
+        "source": checker.choice(
+            item,
+            "source",
+            f"{where}.source",
+            Assessment.Source.values,
+            default=Assessment.Source.CURATED,
+        ),
+    }
+
+
+# Rendering: the inverse of parsing, field order as catalog/data/README.md documents it.
+
+
+def render_organizations(snapshots):
+    entries = []
+    for org in snapshots:
+        entry = {"slug": org["slug"], "name": org["name"], "kind": org["kind"]}
+        for key in ("country", "homepage"):
+            if org[key]:
+                entry[key] = org[key]
+        entries.append(entry)
+    return _dump(entries)
+
+
+def render_licenses(snapshots):
+    entries = []
+    for lic in snapshots:
+        entry = {"id": lic["id"], "name": lic["name"], "url": lic["url"]}
+        if lic["version"]:
+            entry["version"] = lic["version"]
+        entry["osi_approved"] = lic["osi_approved"]
+        entry["category"] = lic["category"]
+        for key in ("open_data", "open_content"):
+            if lic[key]:
+                entry[key] = True
+        entry["commercial_use"] = lic["commercial_use"]
+        clauses = {}
+        if lic["mau_cap"] is not None:
+            clauses["mau_cap"] = lic["mau_cap"]
+        clauses.update({flag: True for flag in CLAUSE_BOOLEANS if lic[flag]})
+        if clauses:
+            entry["clauses"] = clauses
+        for key in ("hf_license_tag", "note"):
+            if lic[key]:
+                entry[key] = lic[key]
+        entry["source"] = lic["source"]
+        entries.append(entry)
+    return _dump(entries)
+
+
+def render_model(model, assessments):
+    """The YAML text of one model file from its snapshot and its assessment snapshots."""
+    entry = {
+        "slug": model["slug"],
+        "name": model["name"],
+        "organization": model["organization"],
+        "family": model["family"],
+        "release_date": datetime.date.fromisoformat(model["release_date"]),
+    }
+    if model["parameters"] is not None:
+        entry["parameters"] = model["parameters"]
+    entry["modality"] = model["modality"]
+    entry["kind"] = model["kind"]
+    if model["base_model"]:
+        entry["base_model"] = model["base_model"]
+    hub_repos = {}
+    if model["hf_repos"]:
+        hub_repos["huggingface"] = model["hf_repos"]
+    if model["github_repos"]:
+        hub_repos["github"] = model["github_repos"]
+    if hub_repos:
+        entry["hub_repos"] = hub_repos
+    for key in ("homepage", "description"):
+        if model[key]:
+            entry[key] = model[key]
+    if model["status"] != AIModel.Status.PUBLISHED:
+        entry["status"] = model["status"]
+
+    # The most common verifier and date become the file's defaults; others are overrides.
+    default_by = _most_common(a["assessed_by"] for a in assessments.values())
+    default_at = _most_common(a["assessed_at"] for a in assessments.values())
+    entry["assessed_by"] = default_by
+    entry["assessed_at"] = datetime.date.fromisoformat(default_at)
+    rendered = {}
+    for component_id in components.COMPONENT_IDS:
+        if component_id not in assessments:
+            continue
+        assessment = assessments[component_id]
+        item = {"availability": assessment["availability"]}
+        if assessment["license"]:
+            item["license"] = assessment["license"]
+        if assessment["evidence"]:
+            item["evidence"] = assessment["evidence"]
+        if assessment["note"]:
+            item["note"] = assessment["note"]
+        if assessment["assessed_by"] != default_by:
+            item["assessed_by"] = assessment["assessed_by"]
+        if assessment["assessed_at"] != default_at:
+            item["assessed_at"] = datetime.date.fromisoformat(assessment["assessed_at"])
+        if assessment["source"] != Assessment.Source.CURATED:
+            item["source"] = assessment["source"]
+        rendered[component_id] = item
+    entry["components"] = rendered
+    return _dump(entry)
+
+
+def _most_common(values):
+    counts = Counter(values)
+    # Ties go to the alphabetically first, so the rendering is deterministic.
+    return min(counts, key=lambda value: (-counts[value], value))
+
+
+def _dump(data):
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)

@@ -1,0 +1,117 @@
+"""The component taxonomy: what a model release can include, and how each framework names it.
+
+The taxonomy is code, not rows: the frameworks read it, the catalogue is checked against it,
+and changing it is a reviewed change with a methodology version bump.
+"""
+
+from dataclasses import dataclass
+
+MODEL = "model"
+CODE = "code"
+DATA = "data"
+DOCS = "docs"
+GROUPS = (MODEL, CODE, DATA, DOCS)
+GROUP_NAMES = {MODEL: "Model", CODE: "Code", DATA: "Data", DOCS: "Documentation"}
+
+
+@dataclass(frozen=True)
+class Component:
+    id: str
+    group: str
+    name: str
+    meaning: str
+    mof: str  # "III", "II", "I", with " (optional)" where the class does not require it; "" if absent
+    osaid: str  # the OSAID 1.0 element it evidences, "" if none
+    eosai: str  # the European Open Source AI Index dimension it feeds, "" if none
+
+
+COMPONENTS = (
+    Component("architecture", MODEL, "Model architecture",
+              "Code or configuration that defines the model architecture.",
+              "III", "code", ""),
+    Component("weights_final", MODEL, "Final weights",
+              "The final trained parameters.",
+              "III", "parameters", "weights"),
+    Component("weights_intermediate", MODEL, "Intermediate checkpoints",
+              "Parameters saved during training.",
+              "I", "parameters (optional)", ""),
+    Component("training_state", MODEL, "Training state",
+              "Training configuration and optimizer state needed to resume training.",
+              "I (optional)", "", ""),
+    Component("code_data_processing", CODE, "Data processing code",
+              "Code that cleans, filters, deduplicates and mixes the training data.",
+              "I", "code", "training code"),
+    Component("code_training", CODE, "Training code",
+              "Code for pre-training and fine-tuning, with the settings used.",
+              "II", "code", "training code"),
+    Component("code_evaluation", CODE, "Evaluation code",
+              "Code that runs the reported evaluations.",
+              "II", "code (validation and testing)", ""),
+    Component("code_inference", CODE, "Inference code",
+              "Code to run the model.",
+              "II", "code", ""),
+    Component("code_libraries", CODE, "Supporting libraries",
+              "Tokenizer and other libraries the model depends on.",
+              "II (optional)", "code", ""),
+    Component("data_pretraining", DATA, "Pre-training data",
+              "The pre-training datasets themselves.",
+              "I", "data (optional)", "base model data"),
+    Component("data_finetuning", DATA, "Fine-tuning data",
+              "Instruction, preference and reinforcement-learning data.",
+              "", "data (optional)", "end model data"),
+    Component("data_evaluation", DATA, "Evaluation data",
+              "The data the model was evaluated on.",
+              "II", "", ""),
+    Component("data_information", DATA, "Data information",
+              "A datasheet or data card: provenance, scope, selection and filtering of the data.",
+              "III", "data information", "datasheet"),
+    Component("doc_model_card", DOCS, "Model card",
+              "A model card describing uses, limits and evaluation.",
+              "III", "", "model card"),
+    Component("doc_technical_report", DOCS, "Technical report",
+              "A technical report or preprint on the model.",
+              "III", "", "preprint"),
+    Component("doc_research_paper", DOCS, "Research paper",
+              "A peer-reviewed paper on the model.",
+              "I", "", "paper"),
+    Component("doc_evaluation_results", DOCS, "Evaluation results",
+              "Published results of evaluations.",
+              "III", "", ""),
+    Component("doc_code_documentation", DOCS, "Code documentation",
+              "Documentation of the released code.",
+              "", "", "code documentation"),
+    Component("doc_training_setup", DOCS, "Training setup",
+              "The hardware and the setup the model was trained on.",
+              "", "", "hardware architecture"),
+    Component("doc_sample_outputs", DOCS, "Sample outputs",
+              "Examples of the model's outputs.",
+              "III (optional)", "", ""),
+)  # fmt: skip
+
+COMPONENT_IDS = tuple(component.id for component in COMPONENTS)
+BY_ID = {component.id: component for component in COMPONENTS}
+
+
+def get(component_id):
+    """The component with this id; KeyError for an unknown one."""
+    return BY_ID[component_id]
+
+
+def in_group(group):
+    return tuple(component for component in COMPONENTS if component.group == group)
+
+
+# What each availability means, said once for the catalogue, the admin and the methodology page.
+FULL = "full"
+PARTIAL = "partial"
+NONE = "none"
+UNKNOWN = "unknown"
+NOT_APPLICABLE = "not_applicable"
+AVAILABILITY_CHOICES = (
+    (FULL, "Full: released in full, downloadable without approval"),
+    (PARTIAL, "Partial: released in part, or behind a gate or approval step"),
+    (NONE, "None: not released"),
+    (UNKNOWN, "Unknown: not yet verified"),
+    (NOT_APPLICABLE, "Not applicable: the release has no such component"),
+)
+AVAILABILITIES = tuple(value for value, _ in AVAILABILITY_CHOICES)

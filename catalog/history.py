@@ -1,0 +1,125 @@
+"""The audit trail: every write to the evidence base goes through `record`.
+
+Snapshots name related rows by slug or licence id, never by database id, so a history entry
+reads the same after a restore into another database.
+"""
+
+from catalog.models import AIModel, Assessment, Change, License, Organization
+
+
+def snapshot_organization(org):
+    return {
+        "slug": org.slug,
+        "name": org.name,
+        "kind": org.kind,
+        "country": org.country,
+        "homepage": org.homepage,
+    }
+
+
+def snapshot_license(lic):
+    data = {
+        "id": lic.identifier,
+        "name": lic.name,
+        "url": lic.url,
+        "version": lic.version,
+        "osi_approved": lic.osi_approved,
+        "category": lic.category,
+        "open_data": lic.open_data,
+        "open_content": lic.open_content,
+        "commercial_use": lic.commercial_use,
+        "mau_cap": lic.mau_cap,
+        "hf_license_tag": lic.hf_license_tag,
+        "note": lic.note,
+        "source": lic.source,
+    }
+    data.update({flag: getattr(lic, flag) for flag in License.CLAUSE_FLAGS})
+    return data
+
+
+def snapshot_model(model):
+    return {
+        "slug": model.slug,
+        "name": model.name,
+        "organization": model.organization.slug,
+        "family": model.family,
+        "release_date": model.release_date.isoformat(),
+        "parameters": model.parameters,
+        "modality": model.modality,
+        "kind": model.kind,
+        "base_model": model.base_model.slug if model.base_model_id else None,
+        "hf_repos": list(model.hf_repos),
+        "github_repos": list(model.github_repos),
+        "homepage": model.homepage,
+        "description": model.description,
+        "status": model.status,
+    }
+
+
+def snapshot_assessment(assessment):
+    return {
+        "availability": assessment.availability,
+        "license": assessment.license.identifier if assessment.license_id else None,
+        "evidence": list(assessment.evidence),
+        "note": assessment.note,
+        "assessed_at": assessment.assessed_at.isoformat(),
+        "assessed_by": assessment.assessed_by,
+        "source": assessment.source,
+    }
+
+
+def snapshot(obj):
+    """A JSON-ready picture of a row as the history stores it."""
+    if isinstance(obj, Assessment):
+        return snapshot_assessment(obj)
+    if isinstance(obj, AIModel):
+        return snapshot_model(obj)
+    if isinstance(obj, License):
+        return snapshot_license(obj)
+    if isinstance(obj, Organization):
+        return snapshot_organization(obj)
+    raise TypeError(f"no history for {type(obj).__name__}")
+
+
+def subject_of(obj):
+    """(subject, key, model) under which changes to `obj` are filed."""
+    if isinstance(obj, Assessment):
+        return Change.Subject.ASSESSMENT, f"{obj.model.slug}/{obj.component}", obj.model
+    if isinstance(obj, AIModel):
+        return Change.Subject.MODEL, obj.slug, obj
+    if isinstance(obj, License):
+        return Change.Subject.LICENSE, obj.identifier, None
+    if isinstance(obj, Organization):
+        return Change.Subject.ORGANIZATION, obj.slug, None
+    raise TypeError(f"no history for {type(obj).__name__}")
+
+
+def record(obj, *, before, actor, reason, user=None, deleted=False):
+    """File one change of `obj` (already saved, or about to be deleted) against `before`.
+
+    Returns the Change, or None when nothing differs. `actor` names who made the change
+    (a username, or a process such as `catalogue`); `reason` says why, and is required.
+    """
+    if not reason or not reason.strip():
+        raise ValueError("a change needs a reason")
+    after = None if deleted else snapshot(obj)
+    if before == after:
+        return None
+    subject, key, model = subject_of(obj)
+    if deleted:
+        action = Change.Action.DELETED
+    elif before is None:
+        action = Change.Action.CREATED
+    else:
+        action = Change.Action.UPDATED
+    return Change.objects.create(
+        subject=subject,
+        subject_key=key,
+        model=None if deleted and subject == Change.Subject.MODEL else model,
+        action=action,
+        actor=actor,
+        user=user,
+        reason=reason.strip(),
+        before=before,
+        after=after,
+    )

@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from catalog.services import export_catalogue
+
+
+class Command(BaseCommand):
+    help = "Write the evidence base back to the catalogue's YAML files."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "directory", nargs="?", default=None, help="defaults to settings.CATALOG_DIR"
+        )
+
+    def handle(self, *args, directory=None, **options):
+        directory = directory or settings.CATALOG_DIR
+        count = export_catalogue(directory)
+        self.stdout.write(f"Wrote {count} model files, organisations and licences to {directory}.")

@@ -1,0 +1,283 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from catalog import components
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        COMPANY = "company"
+        ACADEMIC = "academic"
+        NON_PROFIT = "non-profit"
+        COLLABORATION = "collaboration"
+        GOVERNMENT = "government"
+
+    slug = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
+    homepage = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class License(models.Model):
+    """A licence with its clause flags. `identifier` is an SPDX id or `LicenseRef-<key>`."""
+
+    class Category(models.TextChoices):
+        SOFTWARE = "software"
+        DATA = "data"
+        CONTENT = "content"
+        MODEL = "model"
+        PROPRIETARY = "proprietary"
+
+    # The restrictive clause flags, in the order the methodology page lists them.
+    RESTRICTION_FLAGS = (
+        "acceptable_use_policy",
+        "terms_changeable",
+        "field_of_use",
+        "no_improving_other_models",
+        "name_prefix",
+        "litigation_termination",
+        "geographic",
+        "non_commercial",
+        "revocable",
+        "flow_down",
+    )
+    CLAUSE_FLAGS = ("attribution", *RESTRICTION_FLAGS)
+
+    identifier = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    url = models.URLField(max_length=500)
+    version = models.CharField(max_length=100, blank=True)
+    osi_approved = models.BooleanField()
+    category = models.CharField(max_length=20, choices=Category.choices)
+    open_data = models.BooleanField(
+        default=False, help_text="CC0, CC-BY, CC-BY-SA, CDLA, ODC-By, ODbL, PDDL"
+    )
+    open_content = models.BooleanField(default=False, help_text="CC0, CC-BY, CC-BY-SA")
+    commercial_use = models.BooleanField()
+    mau_cap = models.PositiveBigIntegerField(
+        null=True,
+        blank=True,
+        help_text="Monthly active users above which a separate licence is needed",
+    )
+    acceptable_use_policy = models.BooleanField(default=False)
+    terms_changeable = models.BooleanField(default=False)
+    field_of_use = models.BooleanField(default=False)
+    no_improving_other_models = models.BooleanField(default=False)
+    attribution = models.BooleanField(default=False)
+    name_prefix = models.BooleanField(default=False)
+    litigation_termination = models.BooleanField(default=False)
+    geographic = models.BooleanField(default=False)
+    non_commercial = models.BooleanField(default=False)
+    revocable = models.BooleanField(default=False)
+    flow_down = models.BooleanField(default=False)
+    hf_license_tag = models.CharField(max_length=100, blank=True)
+    note = models.TextField(blank=True)
+    source = models.TextField()
+
+    class Meta:
+        ordering = ["identifier"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(identifier__regex=r"^(LicenseRef-[A-Za-z0-9.\-]+|[A-Za-z0-9.\-+]+)$"),
+                name="license_identifier_spdx_form",
+            ),
+        ]
+
+    def __str__(self):
+        return self.identifier
+
+    @property
+    def is_spdx(self):
+        return not self.identifier.startswith("LicenseRef-")
+
+    @property
+    def is_open(self):
+        return self.osi_approved or self.open_data or self.open_content
+
+    @property
+    def restrictions(self):
+        """The restrictive clauses this licence carries, as flag names (plus `mau_cap`)."""
+        flags = [flag for flag in self.RESTRICTION_FLAGS if getattr(self, flag)]
+        if self.mau_cap is not None:
+            flags.insert(0, "mau_cap")
+        return flags
+
+    @property
+    def kind(self):
+        """open / non-commercial / restricted / proprietary, as DESIGN.md defines them."""
+        if self.category == self.Category.PROPRIETARY:
+            return "proprietary"
+        if self.non_commercial or not self.commercial_use:
+            return "non-commercial"
+        if self.is_open and not self.restrictions:
+            return "open"
+        return "restricted"
+
+
+class AIModelQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=AIModel.Status.PUBLISHED)
+
+
+class AIModel(models.Model):
+    """One model release."""
+
+    class Modality(models.TextChoices):
+        TEXT = "text"
+        CODE = "code"
+        VISION_LANGUAGE = "vision-language"
+        MULTIMODAL = "multimodal"
+        AUDIO = "audio"
+        IMAGE = "image"
+
+    class Kind(models.TextChoices):
+        BASE = "base"
+        INSTRUCT = "instruct"
+        CHAT = "chat"
+        CODE = "code"
+        REASONING = "reasoning"
+        MULTIMODAL = "multimodal"
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published"
+        DRAFT = "draft", "Draft (not public until a curator reviews it)"
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="models")
+    family = models.CharField(max_length=100)
+    release_date = models.DateField()
+    parameters = models.PositiveBigIntegerField(null=True, blank=True, help_text="Total count")
+    modality = models.CharField(max_length=20, choices=Modality.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    base_model = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="derivatives"
+    )
+    hf_repos = models.JSONField(default=list, blank=True, help_text="Hugging Face repo ids")
+    github_repos = models.JSONField(default=list, blank=True, help_text="GitHub owner/repo")
+    homepage = models.URLField(blank=True, max_length=500)
+    description = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PUBLISHED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AIModelQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "AI model"
+        indexes = [
+            models.Index(fields=["organization", "release_date"], name="aimodel_org_release_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Assessment(models.Model):
+    """What was released of one component of one model, under which licence, with evidence."""
+
+    class Source(models.TextChoices):
+        CURATED = "curated"
+        HUB = "hub"
+
+    model = models.ForeignKey(AIModel, on_delete=models.CASCADE, related_name="assessments")
+    component = models.CharField(
+        max_length=40, choices=[(c.id, c.name) for c in components.COMPONENTS]
+    )
+    availability = models.CharField(max_length=20, choices=components.AVAILABILITY_CHOICES)
+    license = models.ForeignKey(
+        License,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        help_text="Leave empty when no licence is stated.",
+    )
+    evidence = models.JSONField(
+        default=list, blank=True, help_text="URLs of primary sources; required unless unknown"
+    )
+    note = models.TextField(blank=True)
+    assessed_at = models.DateField()
+    assessed_by = models.CharField(max_length=100)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.CURATED)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["model", "component"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["model", "component"], name="assessment_one_per_component"
+            ),
+            models.CheckConstraint(
+                condition=Q(component__in=components.COMPONENT_IDS),
+                name="assessment_known_component",
+            ),
+            models.CheckConstraint(
+                condition=Q(availability__in=components.AVAILABILITIES),
+                name="assessment_known_availability",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.model.slug} / {self.component}"
+
+
+class Change(models.Model):
+    """One change to a model, assessment, licence or organisation: who, when, why, before, after.
+
+    Rows are only ever added. `before` is null for a creation and `after` for a deletion.
+    """
+
+    class Subject(models.TextChoices):
+        ORGANIZATION = "organization"
+        LICENSE = "license"
+        MODEL = "model"
+        ASSESSMENT = "assessment"
+
+    class Action(models.TextChoices):
+        CREATED = "created"
+        UPDATED = "updated"
+        DELETED = "deleted"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    subject = models.CharField(max_length=20, choices=Subject.choices)
+    subject_key = models.CharField(
+        max_length=200, help_text="slug, licence id, or model slug/component"
+    )
+    model = models.ForeignKey(
+        AIModel, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    actor = models.CharField(max_length=150)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    reason = models.TextField()
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["subject", "subject_key", "-at"], name="change_subject_idx"),
+            models.Index(fields=["model", "-at"], name="change_model_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d} {self.action} {self.subject} {self.subject_key}"
+
+    @property
+    def changed_fields(self):
+        before, after = self.before or {}, self.after or {}
+        return sorted(
+            key for key in before.keys() | after.keys() if before.get(key) != after.get(key)
+        )

@@ -1,0 +1,295 @@
+"""Writes that span rows: loading and exporting the catalogue, saving assessments with history."""
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from catalog import catalogue, components, history
+from catalog.catalogue import FileRejected, Problem
+from catalog.models import AIModel, Assessment, Change, License, Organization
+
+CATALOGUE_ACTOR = "catalogue"
+
+
+@dataclass
+class LoadReport:
+    """What a load did. Model slugs in created/updated/unchanged; other rows in `references`."""
+
+    references: list = field(default_factory=list)  # organisation slugs, licence ids written
+    created: list = field(default_factory=list)
+    updated: list = field(default_factory=list)
+    unchanged: list = field(default_factory=list)
+    kept: list = field(default_factory=list)  # (file, why) not applied to keep a curator's edit
+    problems: list = field(default_factory=list)  # Problem
+
+    @property
+    def ok(self):
+        return not self.problems
+
+
+def load_catalogue(directory, *, overwrite=False, actor=CATALOGUE_ACTOR):
+    """Load organisations, licences and model files from `directory`, idempotently.
+
+    Each file is checked whole and applied in its own transaction: a file with any problem loads
+    nothing and its problems are reported. A model edited since its last load by anyone other
+    than the catalogue is kept as it is (and reported) unless `overwrite` is set.
+    """
+    directory = Path(directory)
+    report = LoadReport()
+
+    orgs_path = directory / catalogue.ORGANIZATIONS_FILE
+    if orgs_path.exists():
+        _load_list_file(orgs_path, directory, report, actor, catalogue.parse_organizations,
+                        _apply_organization)  # fmt: skip
+    licenses_path = directory / catalogue.LICENSES_FILE
+    if licenses_path.exists():
+        _load_list_file(licenses_path, directory, report, actor, catalogue.parse_licenses,
+                        _apply_license)  # fmt: skip
+
+    organizations = set(Organization.objects.values_list("slug", flat=True))
+    licenses = set(License.objects.values_list("identifier", flat=True))
+    entries, first_file_of = [], {}
+    for path in sorted((directory / catalogue.MODELS_DIR).rglob("*.yaml")):
+        name = _relative(path, directory)
+        try:
+            entry = catalogue.parse_model(
+                _read(path, name), name, organizations=organizations, licenses=licenses
+            )
+        except FileRejected as rejected:
+            report.problems.extend(rejected.problems)
+            continue
+        slug = entry.model["slug"]
+        if slug in first_file_of:
+            report.problems.append(
+                Problem(
+                    name, "slug", f"duplicate slug {slug!r}: already used by {first_file_of[slug]}"
+                )
+            )
+            continue
+        first_file_of[slug] = name
+        entries.append(entry)
+
+    for entry in _bases_first(entries, report):
+        try:
+            with transaction.atomic():
+                _apply_model_entry(entry, report, overwrite, actor)
+        except FileRejected as rejected:
+            report.problems.extend(rejected.problems)
+    return report
+
+
+def _read(path, name):
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise FileRejected([Problem(name, "", f"cannot be read: {error}")]) from None
+
+
+def _relative(path, directory):
+    return (
+        str(path.relative_to(directory.parent)) if directory.parent in path.parents else str(path)
+    )
+
+
+def _load_list_file(path, directory, report, actor, parse, apply):
+    name = _relative(path, directory)
+    try:
+        snapshots = parse(_read(path, name), name)
+    except FileRejected as rejected:
+        report.problems.extend(rejected.problems)
+        return
+    with transaction.atomic():
+        for snapshot in snapshots:
+            if apply(snapshot, actor, f"Loaded from {name}") != "unchanged":
+                report.references.append(snapshot.get("slug") or snapshot.get("id"))
+
+
+def _apply_organization(data, actor, reason):
+    org = Organization.objects.filter(slug=data["slug"]).first()
+    before = history.snapshot(org) if org else None
+    if before == data:
+        return "unchanged"
+    org = org or Organization(slug=data["slug"])
+    for key in ("name", "kind", "country", "homepage"):
+        setattr(org, key, data[key])
+    org.save()
+    history.record(org, before=before, actor=actor, reason=reason)
+    return "created" if before is None else "updated"
+
+
+def _apply_license(data, actor, reason):
+    lic = License.objects.filter(identifier=data["id"]).first()
+    before = history.snapshot(lic) if lic else None
+    if before == data:
+        return "unchanged"
+    lic = lic or License(identifier=data["id"])
+    for key, value in data.items():
+        if key != "id":
+            setattr(lic, key, value)
+    lic.save()
+    history.record(lic, before=before, actor=actor, reason=reason)
+    return "created" if before is None else "updated"
+
+
+def _bases_first(entries, report):
+    """Order entries so each base model is loaded before its derivatives."""
+    known = set(AIModel.objects.values_list("slug", flat=True))
+    pending, ordered = list(entries), []
+    while pending:
+        ready = [e for e in pending if not e.model["base_model"] or e.model["base_model"] in known]
+        if not ready:
+            break
+        for entry in ready:
+            known.add(entry.model["slug"])
+            ordered.append(entry)
+        pending = [e for e in pending if e not in ready]
+    for entry in pending:
+        report.problems.append(
+            Problem(
+                entry.file,
+                "base_model",
+                f"unknown model {entry.model['base_model']!r}: not in the database and not "
+                "loaded from any file",
+            )
+        )
+    return ordered
+
+
+def _edited_outside_catalogue(model, actor):
+    """The latest change to this model or its assessments, if someone else made it."""
+    latest = Change.objects.filter(model=model).order_by("-at", "-id").first()
+    if latest and latest.actor != actor:
+        return latest
+    return None
+
+
+def _apply_model_entry(entry, report, overwrite, actor):
+    data = entry.model
+    reason = f"Loaded from {entry.file}"
+    model = (
+        AIModel.objects.select_related("organization", "base_model")
+        .filter(slug=data["slug"])
+        .first()
+    )
+    if model:
+        current = {a.component: a for a in model.assessments.select_related("license")}
+        unchanged = history.snapshot(model) == data and all(
+            cid in current and history.snapshot(current[cid]) == snap
+            for cid, snap in entry.assessments.items()
+        )
+        if unchanged:
+            report.unchanged.append(data["slug"])
+            return
+        edited = _edited_outside_catalogue(model, actor)
+        if edited and not overwrite:
+            report.kept.append(
+                (entry.file, f"{edited.subject_key} was changed by {edited.actor} on "
+                 f"{edited.at:%Y-%m-%d}; export the catalogue to keep it, or load with --overwrite")
+            )  # fmt: skip
+            return
+    else:
+        current = {}
+
+    before = history.snapshot(model) if model else None
+    model = model or AIModel(slug=data["slug"])
+    _set_model_fields(model, data, entry.file)
+    model.save()
+    history.record(model, before=before, actor=actor, reason=reason)
+
+    licenses = {lic.identifier: lic for lic in License.objects.all()}
+    for component_id, snap in entry.assessments.items():
+        assessment = current.get(component_id) or Assessment(model=model, component=component_id)
+        old = history.snapshot(assessment) if assessment.pk else None
+        if old == snap:
+            continue
+        _set_assessment_fields(assessment, snap, licenses)
+        assessment.save()
+        history.record(assessment, before=old, actor=actor, reason=reason)
+    (report.created if before is None else report.updated).append(data["slug"])
+
+
+def _set_model_fields(model, data, file):
+    model.name = data["name"]
+    model.organization = Organization.objects.get(slug=data["organization"])
+    model.family = data["family"]
+    model.release_date = datetime.date.fromisoformat(data["release_date"])
+    model.parameters = data["parameters"]
+    model.modality = data["modality"]
+    model.kind = data["kind"]
+    model.base_model = None
+    if data["base_model"]:
+        model.base_model = AIModel.objects.filter(slug=data["base_model"]).first()
+        if model.base_model is None:
+            raise FileRejected(
+                [Problem(file, "base_model", f"base model {data['base_model']!r} failed to load")]
+            )
+    model.hf_repos = data["hf_repos"]
+    model.github_repos = data["github_repos"]
+    model.homepage = data["homepage"]
+    model.description = data["description"]
+    model.status = data["status"]
+
+
+def _set_assessment_fields(assessment, data, licenses):
+    assessment.availability = data["availability"]
+    assessment.license = licenses[data["license"]] if data["license"] else None
+    assessment.evidence = data["evidence"]
+    assessment.note = data["note"]
+    assessment.assessed_at = datetime.date.fromisoformat(data["assessed_at"])
+    assessment.assessed_by = data["assessed_by"]
+    assessment.source = data["source"]
+
+
+def export_catalogue(directory):
+    """Write the whole evidence base to `directory` in the catalogue's format.
+
+    Returns the number of model files written. Model files no longer in the database are removed,
+    so the directory mirrors the database exactly.
+    """
+    directory = Path(directory)
+    models_dir = directory / catalogue.MODELS_DIR
+    models_dir.mkdir(parents=True, exist_ok=True)
+    orgs = [history.snapshot(org) for org in Organization.objects.order_by("slug")]
+    (directory / catalogue.ORGANIZATIONS_FILE).write_text(
+        catalogue.render_organizations(orgs), encoding="utf-8"
+    )
+    licenses = [history.snapshot(lic) for lic in License.objects.order_by("identifier")]
+    (directory / catalogue.LICENSES_FILE).write_text(
+        catalogue.render_licenses(licenses), encoding="utf-8"
+    )
+    written = set()
+    models = AIModel.objects.select_related("organization", "base_model").prefetch_related(
+        "assessments__license"
+    )
+    for model in models.order_by("slug"):
+        assessments = {a.component: history.snapshot(a) for a in model.assessments.all()}
+        path = models_dir / f"{model.slug}.yaml"
+        path.write_text(
+            catalogue.render_model(history.snapshot(model), assessments), encoding="utf-8"
+        )
+        written.add(path)
+    for stale in models_dir.rglob("*.yaml"):
+        if stale not in written:
+            stale.unlink()
+    return len(written)
+
+
+def fill_missing_assessments(model, *, actor, reason, assessed_at=None):
+    """Give `model` an `unknown` assessment for every component it has none for.
+
+    Every model always carries all twenty components, so unknowns are shown, never hidden.
+    """
+    have = set(model.assessments.values_list("component", flat=True))
+    for component_id in components.COMPONENT_IDS:
+        if component_id in have:
+            continue
+        assessment = Assessment.objects.create(
+            model=model,
+            component=component_id,
+            availability=components.UNKNOWN,
+            assessed_at=assessed_at or datetime.date.today(),
+            assessed_by=actor,
+        )
+        history.record(assessment, before=None, actor=actor, reason=reason)

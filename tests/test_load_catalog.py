@@ -1,0 +1,236 @@
+"""Loading and exporting the catalogue against the database."""
+
+import io
+import json
+
+import pytest
+import yaml
+from django.core import serializers
+from django.core.management import CommandError, call_command
+
+from catalog.models import AIModel, Assessment, Change, License, Organization
+from catalog.services import export_catalogue, load_catalogue
+
+pytestmark = pytest.mark.django_db
+
+
+def database_state():
+    """Everything the catalogue describes, as comparable JSON (history and timestamps aside)."""
+    rows = []
+    for queryset in (
+        Organization.objects.order_by("slug"),
+        License.objects.order_by("identifier"),
+        AIModel.objects.order_by("slug"),
+        Assessment.objects.order_by("model__slug", "component"),
+    ):
+        for row in json.loads(serializers.serialize("json", queryset)):
+            row["fields"].pop("created_at", None)
+            row["fields"].pop("updated_at", None)
+            rows.append(row)
+    return rows
+
+
+def load(directory, **options):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("load_catalog", str(directory), stdout=out, stderr=err, **options)
+    return out.getvalue()
+
+
+def edit(path, change):
+    data = yaml.safe_load(path.read_text())
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
+def test_it_loads_the_fixture_catalogue(fixture_catalogue):
+    output = load(fixture_catalogue)
+    assert "2 created" in output
+    assert Organization.objects.get(slug="example-lab").country == "GB"
+    chat = AIModel.objects.get(slug="example-7b-chat")
+    assert chat.base_model.slug == "example-base-7b"
+    assert chat.assessments.count() == 20
+    card = chat.assessments.get(component="doc_model_card")
+    assert (card.assessed_by, card.assessed_at.isoformat()) == ("second-curator", "2026-02-03")
+    weights = AIModel.objects.get(slug="example-base-7b").assessments.get(component="architecture")
+    assert weights.license.identifier == "Apache-2.0"
+    assert weights.evidence == ["https://example.org/architecture"]
+    assert License.objects.get(identifier="LicenseRef-example-community").mau_cap == 700_000_000
+
+
+def test_loading_twice_changes_nothing(fixture_catalogue):
+    load(fixture_catalogue)
+    state, changes = database_state(), Change.objects.count()
+    output = load(fixture_catalogue)
+    assert "0 created, 0 updated, 2 unchanged" in output
+    assert database_state() == state
+    assert Change.objects.count() == changes
+
+
+def test_history_records_who_and_why_for_each_load(fixture_catalogue):
+    load(fixture_catalogue)
+    created = Change.objects.get(subject="assessment", subject_key="example-base-7b/weights_final")
+    assert created.action == "created"
+    assert created.actor == "catalogue"
+    assert created.reason == "Loaded from data/models/example-base-7b.yaml"
+    assert created.before is None
+
+    path = fixture_catalogue / "models" / "example-base-7b.yaml"
+    edit(
+        path,
+        lambda d: d["components"]["weights_final"].update(availability="partial", note="Gated."),
+    )
+    load(fixture_catalogue)
+    updated = Change.objects.filter(subject_key="example-base-7b/weights_final").first()
+    assert updated.action == "updated"
+    assert updated.before["availability"] == "none"
+    assert updated.after["availability"] == "partial"
+    assert updated.after["note"] == "Gated."
+    assert updated.changed_fields == ["availability", "note"]
+    # Only the changed assessment is filed again.
+    assert Change.objects.filter(action="updated").count() == 1
+
+
+def test_load_export_load_round_trips(fixture_catalogue, tmp_path):
+    load(fixture_catalogue)
+    state = database_state()
+    exported = tmp_path / "exported"
+    assert export_catalogue(exported) == 2
+
+    AIModel.objects.filter(base_model__isnull=False).delete()
+    AIModel.objects.all().delete()
+    License.objects.all().delete()
+    Organization.objects.all().delete()
+    report = load_catalogue(exported)
+    assert report.ok, report.problems
+    assert strip_ids(database_state()) == strip_ids(state)
+
+    # Exporting again writes the very same bytes.
+    again = tmp_path / "again"
+    export_catalogue(again)
+    for path in exported.rglob("*.yaml"):
+        assert (again / path.relative_to(exported)).read_text() == path.read_text()
+
+
+def strip_ids(rows):
+    """Rows with database ids replaced by natural keys, for comparing across reloads."""
+    by_pk = {(row["model"], row["pk"]): row for row in rows}
+
+    def key_of(model, pk):
+        if pk is None:
+            return None
+        row = by_pk[(model, pk)]["fields"]
+        return row.get("slug") or row.get("identifier")
+
+    out = []
+    for row in rows:
+        fields = dict(row["fields"])
+        if row["model"] == "catalog.aimodel":
+            fields["organization"] = key_of("catalog.organization", fields["organization"])
+            fields["base_model"] = key_of("catalog.aimodel", fields["base_model"])
+        if row["model"] == "catalog.assessment":
+            fields["model"] = key_of("catalog.aimodel", fields["model"])
+            fields["license"] = key_of("catalog.license", fields["license"])
+        out.append((row["model"], fields))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            lambda d: d["components"].update(weights_leaked={"availability": "full"}),
+            "data/models/example-base-7b.yaml: components.weights_leaked: unknown component 'weights_leaked'",
+        ),
+        (
+            lambda d: d["components"]["weights_final"].update(license="Llama-Forever"),
+            "data/models/example-base-7b.yaml: components.weights_final.license: unknown licence 'Llama-Forever'",
+        ),
+        (
+            lambda d: d["components"]["weights_final"].pop("evidence"),
+            "data/models/example-base-7b.yaml: components.weights_final.evidence: "
+            "availability 'none' needs at least one evidence URL",
+        ),
+        (
+            lambda d: d["components"]["weights_final"].update(evidence=["huggingface.co/x"]),
+            "data/models/example-base-7b.yaml: components.weights_final.evidence[0]: "
+            "'huggingface.co/x' is not a well-formed http(s) URL",
+        ),
+    ],
+    ids=["unknown-component", "unknown-licence", "no-evidence", "malformed-url"],
+)
+def test_a_bad_file_is_rejected_and_the_database_is_left_as_it_was(
+    fixture_catalogue, change, expected
+):
+    load(fixture_catalogue)
+    state, changes = database_state(), Change.objects.count()
+    path = fixture_catalogue / "models" / "example-base-7b.yaml"
+    edit(path, lambda d: (d.update(name="Renamed in a bad file"), change(d)))
+
+    with pytest.raises(CommandError):
+        load(fixture_catalogue)
+    report = load_catalogue(fixture_catalogue)
+    assert [str(problem) for problem in report.problems] == [expected]
+    assert database_state() == state
+    assert Change.objects.count() == changes
+
+
+def test_a_bad_new_file_loads_nothing(fixture_catalogue):
+    path = fixture_catalogue / "models" / "example-base-7b.yaml"
+    edit(path, lambda d: d["components"]["code_training"].update(evidence=["not a url"]))
+    report = load_catalogue(fixture_catalogue)
+    assert not AIModel.objects.filter(slug="example-base-7b").exists()
+    assert not Assessment.objects.filter(model__slug="example-base-7b").exists()
+    # Its derivative cannot load without it, and says why.
+    assert [str(p) for p in report.problems][-1] == (
+        "data/models/example-7b-chat.yaml: base_model: unknown model 'example-base-7b': "
+        "not in the database and not loaded from any file"
+    )
+    assert not AIModel.objects.exists()
+
+
+def test_it_rejects_a_duplicate_slug(fixture_catalogue):
+    original = fixture_catalogue / "models" / "example-base-7b.yaml"
+    copy = fixture_catalogue / "models" / "zz-copy.yaml"
+    copy.write_text(original.read_text().replace("Example Base 7B", "Impostor"))
+    report = load_catalogue(fixture_catalogue)
+    assert [str(p) for p in report.problems] == [
+        "data/models/zz-copy.yaml: slug: duplicate slug 'example-base-7b': already used by "
+        "data/models/example-base-7b.yaml"
+    ]
+    assert AIModel.objects.get(slug="example-base-7b").name == "Example Base 7B"
+
+
+def test_a_bad_licences_file_loads_none_of_its_licences(fixture_catalogue):
+    path = fixture_catalogue / "licenses.yaml"
+    path.write_text(path.read_text().replace("osi_approved: true", "osi_approved: maybe"))
+    report = load_catalogue(fixture_catalogue)
+    assert "data/licenses.yaml: [0].osi_approved: must be true or false, not 'maybe'" in [
+        str(p) for p in report.problems
+    ]
+    assert not License.objects.exists()
+    assert not AIModel.objects.exists()  # the models name licences that did not load
+
+
+def test_it_keeps_a_curators_edit_unless_told_to_overwrite(fixture_catalogue, django_user_model):
+    from catalog import history
+
+    load(fixture_catalogue)
+    assessment = Assessment.objects.get(model__slug="example-base-7b", component="code_training")
+    before = history.snapshot(assessment)
+    assessment.availability = "full"
+    assessment.save()
+    history.record(assessment, before=before, actor="alice", reason="Code found on GitHub")
+
+    path = fixture_catalogue / "models" / "example-base-7b.yaml"
+    edit(path, lambda d: d.update(description="Changed in the file."))
+    report = load_catalogue(fixture_catalogue)
+    assert report.kept and report.kept[0][0] == "data/models/example-base-7b.yaml"
+    assert "changed by alice" in report.kept[0][1]
+    assessment.refresh_from_db()
+    assert assessment.availability == "full"
+
+    report = load_catalogue(fixture_catalogue, overwrite=True)
+    assert report.updated == ["example-base-7b"]
+    assessment.refresh_from_db()
+    assert assessment.availability == "none"
+    assert AIModel.objects.get(slug="example-base-7b").description == "Changed in the file."
