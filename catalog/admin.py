@@ -9,15 +9,19 @@ from django.core.validators import URLValidator
 from django.db import transaction
 
 from catalog import components, history
+from catalog.catalogue import REPO_RE
 from catalog.models import AIModel, Assessment, Change, License, Organization
 from catalog.services import fill_missing_assessments
 
 
-class EvidenceField(forms.Field):
-    """A list of http(s) URLs, edited one per line."""
+class LinesField(forms.Field):
+    """A list of strings edited one per line, each checked by `check(line)`, duplicates dropped."""
 
     widget = forms.Textarea(attrs={"rows": 3, "cols": 60})
-    validate_url = URLValidator(schemes=["http", "https"])
+
+    def __init__(self, *, check, **kwargs):
+        self.check = check
+        super().__init__(**kwargs)
 
     def prepare_value(self, value):
         if isinstance(value, list):
@@ -32,11 +36,20 @@ class EvidenceField(forms.Field):
 
     def validate(self, value):
         super().validate(value)
-        for url in value:
-            try:
-                self.validate_url(url)
-            except ValidationError:
-                raise ValidationError(f"{url!r} is not a well-formed http(s) URL") from None
+        for line in value:
+            self.check(line)
+
+
+def check_url(value):
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        raise ValidationError(f"{value!r} is not a well-formed http(s) URL") from None
+
+
+def check_repo(value):
+    if not REPO_RE.match(value):
+        raise ValidationError(f"{value!r} is not an owner/name repository id")
 
 
 class ReasonForm(forms.ModelForm):
@@ -106,7 +119,9 @@ class LicenseAdmin(HistoryAdmin):
 
 
 class AssessmentForm(forms.ModelForm):
-    evidence = EvidenceField(required=False, help_text="One URL per line; required unless unknown.")
+    evidence = LinesField(
+        check=check_url, required=False, help_text="One URL per line; required unless unknown."
+    )
 
     class Meta:
         model = Assessment
@@ -137,6 +152,13 @@ class AssessmentInline(admin.TabularInline):
 
 
 class AIModelForm(ReasonForm):
+    hf_repos = LinesField(
+        check=check_repo, required=False, label="Hugging Face repos", help_text="One per line"
+    )
+    github_repos = LinesField(
+        check=check_repo, required=False, label="GitHub repos", help_text="One per line"
+    )
+
     class Meta:
         model = AIModel
         fields = [
@@ -168,10 +190,7 @@ class AIModelAdmin(HistoryAdmin):
 
     def save_formset(self, request, form, formset, change):
         reason = form.cleaned_data["change_reason"]
-        for inline_form in formset.forms:
-            if not inline_form.has_changed():
-                continue
-            assessment = inline_form.instance
+        for assessment in formset.save(commit=False):
             before = history.snapshot(Assessment.objects.get(pk=assessment.pk))
             # Saving in the admin is a curator's verification: it is theirs, and dated today.
             assessment.assessed_by = self.actor(request)

@@ -10,10 +10,11 @@ from openness.envconfig import database_from_url, env_bool, env_int, env_list, e
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+# The embedded default (`make run`) runs on one machine with no secrets to keep; a deployment
+# sets EMBEDDED=0 and must then provide SECRET_KEY.
+EMBEDDED = env_bool("EMBEDDED", default=True)
 DEBUG = env_bool("DEBUG", default=False)
-SECRET_KEY = env_str("SECRET_KEY") or (
-    "embedded-default-insecure-key" if env_bool("EMBEDDED", default=True) else ""
-)
+SECRET_KEY = env_str("SECRET_KEY") or ("embedded-default-insecure-key" if EMBEDDED else "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -93,6 +94,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Deployments serve collected files; the embedded default serves them straight from static/.
+WHITENOISE_USE_FINDERS = EMBEDDED
+if EMBEDDED:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # The curated catalogue: organisations, licences and one YAML file per model.
 CATALOG_DIR = Path(env_str("CATALOG_DIR", str(BASE_DIR / "catalog" / "data")))
