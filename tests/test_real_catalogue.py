@@ -93,8 +93,12 @@ def test_licence_clause_facts(catalogue):
     assert License.objects.get(identifier="LicenseRef-qwen").mau_cap == 100_000_000
     assert License.objects.get(identifier="CC-BY-NC-4.0").kind == "non-commercial"
     assert License.objects.get(identifier="Apache-2.0").kind == "open"
-    assert License.objects.get(identifier="LicenseRef-bigscience-bloom-rail-1.0").kind == "restricted"
-    assert all(not lic.is_spdx for lic in License.objects.filter(identifier__startswith="LicenseRef-"))
+    assert (
+        License.objects.get(identifier="LicenseRef-bigscience-bloom-rail-1.0").kind == "restricted"
+    )
+    assert all(
+        not lic.is_spdx for lic in License.objects.filter(identifier__startswith="LicenseRef-")
+    )
 
 
 def test_the_shipped_files_are_what_export_writes(catalogue, real_catalogue_dir, tmp_path):
