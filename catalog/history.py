@@ -112,7 +112,7 @@ def record(obj, *, before, actor, reason, user=None, deleted=False):
         action = Change.Action.CREATED
     else:
         action = Change.Action.UPDATED
-    return Change.objects.create(
+    change = Change.objects.create(
         subject=subject,
         subject_key=key,
         model=None if deleted and subject == Change.Subject.MODEL else model,
@@ -123,3 +123,16 @@ def record(obj, *, before, actor, reason, user=None, deleted=False):
         before=before,
         after=after,
     )
+    _rescore_after_commit(obj, subject, model, deleted)
+    return change
+
+
+def _rescore_after_commit(obj, subject, model, deleted):
+    """Scores are a function of the evidence: recompute them once this change commits."""
+    from catalog.tasks import schedule_rescore
+
+    if subject == Change.Subject.LICENSE:
+        ids = Assessment.objects.filter(license=obj).values_list("model_id", flat=True).distinct()
+        schedule_rescore(list(ids))
+    elif model is not None and model.pk and not (deleted and subject == Change.Subject.MODEL):
+        schedule_rescore([model.pk])

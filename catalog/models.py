@@ -281,3 +281,48 @@ class Change(models.Model):
         return sorted(
             key for key in before.keys() | after.keys() if before.get(key) != after.get(key)
         )
+
+
+class ScoreSnapshot(models.Model):
+    """A framework's result for a model, as computed from the evidence at one moment.
+
+    A new snapshot is written only when the evidence (`inputs_hash`) or the rules (`version`)
+    change; the newest per model and framework is marked current. `key` names it in permalinks.
+    """
+
+    model = models.ForeignKey(AIModel, on_delete=models.CASCADE, related_name="snapshots")
+    framework = models.CharField(max_length=20)
+    version = models.CharField(max_length=20)
+    computed_at = models.DateTimeField()
+    inputs_hash = models.CharField(max_length=64)
+    key = models.CharField(max_length=60)
+    is_current = models.BooleanField(default=True)
+    verdict = models.CharField(max_length=40)
+    score = models.FloatField(null=True)
+    result = models.JSONField()
+
+    class Meta:
+        ordering = ["model", "framework", "-computed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["model", "framework"],
+                condition=Q(is_current=True),
+                name="snapshot_one_current_per_framework",
+            ),
+            models.UniqueConstraint(fields=["model", "key"], name="snapshot_key_unique_per_model"),
+        ]
+        indexes = [
+            # The directory ranks current scores of one framework.
+            models.Index(
+                fields=["framework", "-score"],
+                condition=Q(is_current=True),
+                name="snapshot_current_rank_idx",
+            ),
+            # A model's history, newest first.
+            models.Index(
+                fields=["model", "framework", "-computed_at"], name="snapshot_history_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.model.slug} {self.framework} {self.version} {self.computed_at:%Y-%m-%d}"

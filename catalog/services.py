@@ -1,14 +1,18 @@
 """Writes that span rows: loading and exporting the catalogue, saving assessments with history."""
 
+import dataclasses
 import datetime
+import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
-from catalog import catalogue, components, history
+from catalog import catalogue, components, frameworks, history, selectors
 from catalog.catalogue import FileRejected, Problem
-from catalog.models import AIModel, Assessment, Change, License, Organization
+from catalog.models import AIModel, Assessment, Change, License, Organization, ScoreSnapshot
 
 CATALOGUE_ACTOR = "catalogue"
 
@@ -293,3 +297,87 @@ def fill_missing_assessments(model, *, actor, reason, assessed_at=None):
             assessed_by=actor,
         )
         history.record(assessment, before=None, actor=actor, reason=reason)
+
+
+def inputs_hash(evidence):
+    """A digest of everything the frameworks read for one model, its ancestors included."""
+    canonical = json.dumps(dataclasses.asdict(evidence), sort_keys=True, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def rescore(model_ids=None, *, batch_size=500, now=None):
+    """Recompute every framework for these models (all when None) and their derivatives.
+
+    A snapshot is written only where a model's inputs or a framework's version changed; the rest
+    is left alone, so running this twice writes nothing the second time. Returns the number of
+    snapshots written.
+    """
+    now = now or timezone.now()
+    if model_ids is None:
+        queryset = AIModel.objects.order_by("pk").values_list("pk", flat=True)
+    else:
+        queryset = _with_derivatives(model_ids)
+    terms = selectors.licence_terms()
+    versions = frameworks.versions()
+    written = 0
+    ids = list(queryset)
+    for start in range(0, len(ids), batch_size):
+        batch = ids[start : start + batch_size]
+        evidence = selectors.evidence_by_model_id(batch, terms=terms)
+        current = {
+            (s.model_id, s.framework): s
+            for s in ScoreSnapshot.objects.filter(model_id__in=batch, is_current=True).only(
+                "id", "model_id", "framework", "version", "inputs_hash"
+            )
+        }
+        retired, fresh = [], []
+        for model_id in batch:
+            if model_id not in evidence:
+                continue  # deleted since it was scheduled
+            digest = inputs_hash(evidence[model_id])
+            stale = [
+                framework_id
+                for framework_id, version in versions.items()
+                if not (
+                    (old := current.get((model_id, framework_id)))
+                    and old.version == version
+                    and old.inputs_hash == digest
+                )
+            ]
+            if not stale:
+                continue
+            results = frameworks.evaluate_all(evidence[model_id])
+            for framework_id in stale:
+                result = results[framework_id]
+                if (old := current.get((model_id, framework_id))) is not None:
+                    retired.append(old.pk)
+                fresh.append(
+                    ScoreSnapshot(
+                        model_id=model_id,
+                        framework=framework_id,
+                        version=result.version,
+                        computed_at=now,
+                        inputs_hash=digest,
+                        key=f"{now:%Y%m%d%H%M%S}-{framework_id}-{digest[:8]}",
+                        verdict=result.verdict,
+                        score=result.score,
+                        result=result.as_dict(),
+                    )
+                )
+        with transaction.atomic():
+            ScoreSnapshot.objects.filter(pk__in=retired).update(is_current=False)
+            ScoreSnapshot.objects.bulk_create(fresh)
+        written += len(fresh)
+    return written
+
+
+def _with_derivatives(model_ids):
+    """These models and everything built on them, at any depth."""
+    found, frontier = set(model_ids), set(model_ids)
+    while frontier:
+        frontier = (
+            set(AIModel.objects.filter(base_model_id__in=frontier).values_list("pk", flat=True))
+            - found
+        )
+        found |= frontier
+    return sorted(found)

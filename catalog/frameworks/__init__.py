@@ -1,0 +1,25 @@
+"""The frameworks: pure functions from a model's evidence to a verdict with reasons.
+
+Each module has ID, NAME, VERSION, CHANGES (its rule history) and `evaluate(evidence) -> Result`.
+Changing a rule bumps VERSION; snapshots written under an older version keep theirs.
+"""
+
+from catalog.frameworks import index, label, mof, osaid
+
+FRAMEWORKS = (label, osaid, mof, index)
+BY_ID = {framework.ID: framework for framework in FRAMEWORKS}
+
+
+def evaluate_all(evidence):
+    """Every framework's Result for one model, keyed by framework id."""
+    osaid_result = osaid.evaluate(evidence)
+    return {
+        label.ID: label.evaluate(evidence, osaid_result),
+        osaid.ID: osaid_result,
+        mof.ID: mof.evaluate(evidence),
+        index.ID: index.evaluate(evidence),
+    }
+
+
+def versions():
+    return {framework.ID: framework.VERSION for framework in FRAMEWORKS}

@@ -1,0 +1,152 @@
+"""Plain data the frameworks read and write: no ORM, no HTTP.
+
+`ModelEvidence` is everything a framework may look at for one model; `Result` is what it says.
+"""
+
+from dataclasses import dataclass, field
+
+from catalog import components
+
+# Clause flags, in the order the methodology page lists them, with the words a reader sees.
+RESTRICTION_LABELS = {
+    "mau_cap": "User cap: a separate licence is needed above {mau_cap:,} monthly active users",
+    "acceptable_use_policy": "Acceptable-use policy restricts what the model may be used for",
+    "terms_changeable": "The licensor can change the terms or the use policy unilaterally",
+    "field_of_use": "Some fields of use are forbidden",
+    "no_improving_other_models": "Outputs may not be used to improve other models",
+    "name_prefix": "Derivatives must carry the licensor's name",
+    "litigation_termination": "Suing the licensor ends the licence",
+    "geographic": "Some places or people are excluded",
+    "non_commercial": "Commercial use is forbidden",
+    "revocable": "The licensor can revoke the licence or restrict use remotely",
+    "flow_down": "The use restrictions must be passed on to every derivative",
+}
+RESTRICTIONS = tuple(RESTRICTION_LABELS)
+# The clauses that restrict use, persons or fields of endeavour: what OSAID and the label forbid.
+USE_RESTRICTIONS = (
+    "mau_cap", "acceptable_use_policy", "field_of_use", "no_improving_other_models",
+    "geographic", "non_commercial", "revocable",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class LicenseTerms:
+    identifier: str
+    name: str
+    osi_approved: bool
+    open_data: bool = False
+    open_content: bool = False
+    mau_cap: int | None = None
+    acceptable_use_policy: bool = False
+    terms_changeable: bool = False
+    field_of_use: bool = False
+    no_improving_other_models: bool = False
+    name_prefix: bool = False
+    litigation_termination: bool = False
+    geographic: bool = False
+    non_commercial: bool = False
+    revocable: bool = False
+    flow_down: bool = False
+
+    @property
+    def restrictions(self):
+        return tuple(
+            flag
+            for flag in RESTRICTIONS
+            if (self.mau_cap is not None if flag == "mau_cap" else getattr(self, flag))
+        )
+
+    def describe(self, flag):
+        return RESTRICTION_LABELS[flag].format(mau_cap=self.mau_cap or 0)
+
+
+@dataclass(frozen=True)
+class ComponentEvidence:
+    availability: str
+    license: LicenseTerms | None = None
+    evidence: tuple = ()
+
+
+@dataclass(frozen=True)
+class ModelEvidence:
+    slug: str
+    name: str
+    components: dict  # component id -> ComponentEvidence
+    base: "ModelEvidence | None" = None
+    organization: str = ""
+
+    def get(self, component_id):
+        return self.components.get(component_id) or ComponentEvidence(components.UNKNOWN)
+
+    def lineage(self):
+        """This model's ancestors, nearest first."""
+        ancestors, base = [], self.base
+        while base is not None and base not in ancestors:
+            ancestors.append(base)
+            base = base.base
+        return ancestors
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    passed: bool
+    reason: str
+    components: tuple = ()
+
+
+@dataclass(frozen=True)
+class Result:
+    framework: str
+    version: str
+    verdict: str
+    score: float | None
+    criteria: tuple = ()
+    details: dict = field(default_factory=dict)
+
+    def as_dict(self):
+        return {
+            "framework": self.framework,
+            "version": self.version,
+            "verdict": self.verdict,
+            "score": self.score,
+            "criteria": [
+                {
+                    "id": c.id,
+                    "passed": c.passed,
+                    "reason": c.reason,
+                    "components": list(c.components),
+                }
+                for c in self.criteria
+            ],
+            "details": self.details,
+        }
+
+
+# What "open" means for each kind of component (DESIGN.md, "The components").
+CODE_COMPONENTS = {"architecture"} | {c.id for c in components.in_group(components.CODE)}
+DOC_COMPONENTS = {c.id for c in components.in_group(components.DOCS)}
+
+
+def licence_is_open_for(component_id, terms):
+    """Whether `terms` is an open licence of the right kind for this component."""
+    if terms is None:
+        return False
+    if component_id in CODE_COMPONENTS:
+        return terms.osi_approved
+    if component_id in DOC_COMPONENTS:
+        return terms.open_content or terms.osi_approved
+    return terms.open_data or terms.osi_approved
+
+
+def licence_is_open(terms):
+    return terms is not None and (terms.osi_approved or terms.open_data or terms.open_content)
+
+
+def is_open(component_id, item):
+    """A component is open when released in full under an open licence of the right kind."""
+    return item.availability == components.FULL and licence_is_open_for(component_id, item.license)
+
+
+def component_name(component_id):
+    return components.get(component_id).name

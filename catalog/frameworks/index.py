@@ -1,0 +1,81 @@
+"""The Openness Index: our graded score, 0 to 100.
+
+Every applicable component scores 1 if open, 0.5 if partly open (partly available, gated, or under
+a restricted or no licence) and 0 if closed or unknown; the mean within each group (model, code,
+data, docs) and a licence-terms score (1, less 1/8 for each restrictive clause binding the model;
+0 when no weights are released) are averaged with equal weight.
+"""
+
+from catalog import components
+from catalog.frameworks import restrictions as clauses
+from catalog.frameworks.evidence import Criterion, Result, component_name, is_open
+
+ID = "index"
+NAME = "Openness Index"
+VERSION = "1.0.0"
+CHANGES = (("1.0.0", "2026-11-23", "First rules."),)
+
+PENALTY_PER_CLAUSE = 0.125
+GROUPS = (*components.GROUPS, "terms")
+
+
+def component_score(component_id, item):
+    if is_open(component_id, item):
+        return 1.0
+    if item.availability in (components.FULL, components.PARTIAL):
+        return 0.5
+    return 0.0
+
+
+def terms_score(evidence):
+    weights = evidence.get("weights_final")
+    if weights.availability not in (components.FULL, components.PARTIAL):
+        return 0.0, "No weights are released, so no licence grants any rights to the model."
+    if weights.license is None:
+        return 0.0, "The weights carry no stated licence, so no rights are granted."
+    flags = clauses.flags(clauses.restrictions_of(evidence))
+    if not flags:
+        return 1.0, "No restrictive clause binds the model."
+    score = max(0.0, 1.0 - PENALTY_PER_CLAUSE * len(flags))
+    return (
+        score,
+        f"{len(flags)} restrictive clauses: {', '.join(f.replace('_', ' ') for f in flags)}.",
+    )
+
+
+def evaluate(evidence):
+    group_scores, criteria, unknown = {}, [], []
+    for group in components.GROUPS:
+        scores = []
+        for component in components.in_group(group):
+            item = evidence.get(component.id)
+            if item.availability == components.NOT_APPLICABLE:
+                continue
+            if item.availability == components.UNKNOWN:
+                unknown.append(component.id)
+            score = component_score(component.id, item)
+            scores.append(score)
+            state = {1.0: "open", 0.5: "partly open", 0.0: "closed"}[score]
+            if item.availability == components.UNKNOWN:
+                state = "unknown, counted as closed"
+            criteria.append(
+                Criterion(
+                    f"{group}:{component.id}",
+                    score == 1.0,
+                    f"{component_name(component.id)}: {state}.",
+                    (component.id,),
+                )
+            )
+        group_scores[group] = round(sum(scores) / len(scores), 4) if scores else 0.0
+    terms, reason = terms_score(evidence)
+    group_scores["terms"] = round(terms, 4)
+    criteria.append(Criterion("terms", terms == 1.0, reason, ("weights_final",)))
+    total = round(100 * sum(group_scores.values()) / len(GROUPS), 1)
+    return Result(
+        framework=ID,
+        version=VERSION,
+        verdict=f"{total:.1f}",
+        score=total,
+        criteria=tuple(criteria),
+        details={"groups": group_scores, "unknown": unknown, "unknown_count": len(unknown)},
+    )  # fmt: skip

@@ -1,0 +1,96 @@
+"""The Model Openness Framework 1.0: Class III (Open Model), II (Open Tooling), I (Open Science).
+
+Classes are cumulative, as the Model Openness Tool computes them: a class is reached when every
+component it requires is included under an open licence and every class above it is reached; a
+lower class shows 0% progress until the one above is complete. A research paper may stand in for
+the technical report. Components that do not exist for a release are not required of it.
+"""
+
+from catalog import components
+from catalog.frameworks.evidence import (
+    Criterion,
+    Result,
+    component_name,
+    is_open,
+    licence_is_open,
+    licence_is_open_for,
+)
+
+ID = "mof"
+NAME = "Model Openness Framework 1.0"
+VERSION = "1.0.0"
+CHANGES = (("1.0.0", "2026-11-23", "First rules, after MOF 1.0 and the Model Openness Tool."),)
+
+CLASSES = (
+    ("III", "Open Model", ("architecture", "weights_final", "doc_model_card", "data_information",
+                           "doc_technical_report", "doc_evaluation_results"),
+     ("doc_sample_outputs",)),
+    ("II", "Open Tooling", ("code_training", "code_inference", "code_evaluation", "data_evaluation"),
+     ("code_libraries",)),
+    ("I", "Open Science", ("data_pretraining", "code_data_processing", "weights_intermediate",
+                           "doc_research_paper"),
+     ("training_state",)),
+)  # fmt: skip
+UNCLASSIFIED = "Unclassified"
+
+
+def _included(evidence, component_id):
+    """Whether the component counts, and the reason a reader sees."""
+    item = evidence.get(component_id)
+    name = component_name(component_id)
+    if is_open(component_id, item):
+        return True, f"{name} included under {item.license.identifier}."
+    if component_id == "doc_technical_report" and is_open(
+        "doc_research_paper", evidence.get("doc_research_paper")
+    ):
+        return True, "Technical report: the research paper stands in for it."
+    if item.availability == components.FULL:
+        licence = item.license.identifier if item.license else "no stated licence"
+        return False, f"{name} is released under {licence}, which is not an open licence for it."
+    if item.availability == components.PARTIAL:
+        return False, f"{name} is released only in part or behind a gate."
+    return False, f"{name} is {item.availability.replace('_', ' ')}."
+
+
+def evaluate(evidence):
+    criteria, progress, warnings = [], {}, []
+    reached, reached_name, complete_so_far = None, "", True
+    for number, title, required, optional in CLASSES:
+        counted = [c for c in required if evidence.get(c).availability != components.NOT_APPLICABLE]
+        included = 0
+        for component_id in counted:
+            passed, reason = _included(evidence, component_id)
+            included += passed
+            criteria.append(
+                Criterion(f"class_{number}:{component_id}", passed, reason, (component_id,))
+            )
+        for component_id in optional:
+            passed, reason = _included(evidence, component_id)
+            criteria.append(
+                Criterion(
+                    f"class_{number}:{component_id} (optional)", True, reason, (component_id,)
+                )
+            )
+        for component_id in (*required, *optional):
+            item = evidence.get(component_id)
+            if licence_is_open(item.license) and not licence_is_open_for(
+                component_id, item.license
+            ):
+                warnings.append(
+                    f"{component_name(component_id)} is under {item.license.identifier}, an open licence of the wrong kind for it, so it does not count."
+                )
+        share = included / len(counted) if counted else 1.0
+        progress[number] = round(share, 4) if complete_so_far else 0.0
+        complete_so_far = complete_so_far and included == len(counted)
+        if complete_so_far:
+            reached, reached_name = f"Class {number}", title
+    # Score: the classes' progress summed, 0 to 3, so that ordering by it follows the classes.
+    score = round(sum(progress.values()), 4)
+    return Result(
+        framework=ID,
+        version=VERSION,
+        verdict=reached or UNCLASSIFIED,
+        score=score,
+        criteria=tuple(criteria),
+        details={"progress": progress, "class_name": reached_name, "warnings": warnings},
+    )  # fmt: skip

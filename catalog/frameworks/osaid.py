@@ -1,0 +1,118 @@
+"""OSI's Open Source AI Definition 1.0: binary.
+
+An AI system conforms when it releases (1) sufficiently detailed information about its data,
+(2) the complete code to train and run it under OSI-approved licences, and (3) its parameters under
+OSI-approved terms, with (4) no licence restricting use, persons or fields of endeavour.
+"""
+
+from catalog import components
+from catalog.frameworks import restrictions as clauses
+from catalog.frameworks.evidence import USE_RESTRICTIONS, Criterion, Result, component_name
+
+ID = "osaid"
+NAME = "Open Source AI Definition 1.0"
+VERSION = "1.0.0"
+CHANGES = (("1.0.0", "2026-11-23", "First rules, after OSAID 1.0 (October 2024)."),)
+
+CODE = (
+    "code_data_processing", "code_training", "code_evaluation", "code_inference",
+    "code_libraries", "architecture",
+)  # fmt: skip
+CONFORMS = "conforms"
+DOES_NOT_CONFORM = "does not conform"
+
+
+def _code_criterion(evidence):
+    missing, closed = [], []
+    for component_id in CODE:
+        item = evidence.get(component_id)
+        if item.availability == components.NOT_APPLICABLE:
+            continue
+        if item.availability != components.FULL:
+            missing.append(f"{component_name(component_id).lower()} ({item.availability})")
+        elif item.license is None or not item.license.osi_approved:
+            licence = item.license.identifier if item.license else "no licence stated"
+            closed.append(f"{component_name(component_id).lower()} ({licence})")
+    if not missing and not closed:
+        return Criterion(
+            "code",
+            True,
+            "All code to process data, train, evaluate and run the model is released under OSI-approved licences.",
+            CODE,
+        )
+    parts = []
+    if missing:
+        parts.append("not released in full: " + ", ".join(missing))
+    if closed:
+        parts.append("not under an OSI-approved licence: " + ", ".join(closed))
+    return Criterion("code", False, "Code incomplete; " + "; ".join(parts) + ".", CODE)  # fmt: skip
+
+
+def _weights_criterion(evidence):
+    item = evidence.get("weights_final")
+    if item.availability != components.FULL:
+        why = {
+            components.PARTIAL: "released only in part or behind an approval gate",
+            components.NONE: "not released",
+            components.UNKNOWN: "not verified",
+        }.get(item.availability, item.availability)
+        return Criterion("parameters", False, f"Final weights {why}.", ("weights_final",))
+    if item.license is None or not item.license.osi_approved:
+        licence = item.license.name if item.license else "no stated licence"
+        return Criterion(
+            "parameters",
+            False,
+            f"Final weights are under {licence}, which is not OSI-approved.",
+            ("weights_final",),
+        )
+    return Criterion("parameters", True, f"Final weights are released under {item.license.identifier}, an OSI-approved licence.", ("weights_final",))  # fmt: skip
+
+
+def _data_criterion(evidence):
+    item = evidence.get("data_information")
+    if item.availability == components.FULL:
+        return Criterion(
+            "data_information",
+            True,
+            "Data information is published: what the training data is, where it came from and how it was processed.",
+            ("data_information",),
+        )
+    return Criterion("data_information", False, f"Data information is {'incomplete' if item.availability == components.PARTIAL else item.availability.replace('_', ' ')}: the training data is not described well enough to rebuild a substantially equivalent system.", ("data_information",))  # fmt: skip
+
+
+def _terms_criterion(evidence):
+    binding = [r for r in clauses.restrictions_of(evidence) if r.flag in USE_RESTRICTIONS]
+    if not binding:
+        return Criterion(
+            "terms",
+            True,
+            "No licence on any released part restricts use, users or fields of endeavour.",
+            (),
+        )
+    described = []
+    for r in binding:
+        source = (
+            f"{r.license}, inherited from {r.inherited_from}" if r.inherited_from else r.license
+        )
+        text = f"{r.description} ({source})"
+        if text not in described:
+            described.append(text)
+    involved = tuple(dict.fromkeys(c for r in binding for c in r.components))
+    return Criterion("terms", False, "Licence restricts use: " + "; ".join(described) + ".", involved)  # fmt: skip
+
+
+def evaluate(evidence):
+    criteria = (
+        _data_criterion(evidence),
+        _code_criterion(evidence),
+        _weights_criterion(evidence),
+        _terms_criterion(evidence),
+    )
+    passed = all(c.passed for c in criteria)
+    return Result(
+        framework=ID,
+        version=VERSION,
+        verdict=CONFORMS if passed else DOES_NOT_CONFORM,
+        score=1.0 if passed else 0.0,
+        criteria=criteria,
+    )

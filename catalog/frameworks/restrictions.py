@@ -1,0 +1,84 @@
+"""Licence clause analysis: which restrictions bind a model, and where each comes from.
+
+A model is bound by the licences of every component it releases, and by its base model's
+restrictions whatever its own card says: a fine-tune cannot shed the terms it was built under.
+The one exception is a base released by the same organisation, which as licensor of both can
+grant its derivative other terms (DeepSeek-R1 under MIT, built on its own DeepSeek-V3).
+"""
+
+from dataclasses import dataclass
+
+from catalog import components
+from catalog.frameworks.evidence import RESTRICTIONS
+
+
+@dataclass(frozen=True)
+class Restriction:
+    flag: str
+    description: str
+    license: str
+    components: tuple
+    inherited_from: str | None = None  # slug of the ancestor it comes from
+
+    def as_dict(self):
+        return {
+            "flag": self.flag,
+            "description": self.description,
+            "license": self.license,
+            "components": list(self.components),
+            "inherited_from": self.inherited_from,
+        }
+
+
+RELEASED = (components.FULL, components.PARTIAL)
+
+
+def own_restrictions(evidence):
+    """Restrictions from the licences of the components this model itself releases."""
+    by_licence = {}
+    for component_id in components.COMPONENT_IDS:
+        item = evidence.get(component_id)
+        if item.license is not None and item.availability in RELEASED:
+            by_licence.setdefault(item.license.identifier, (item.license, []))[1].append(
+                component_id
+            )
+    found = []
+    for terms, component_ids in by_licence.values():
+        for flag in terms.restrictions:
+            found.append(
+                Restriction(flag, terms.describe(flag), terms.identifier, tuple(component_ids))
+            )
+    return found
+
+
+def weights_restrictions(evidence, inherited_from):
+    """Restrictions of a model's weights licence, as they bind its derivatives."""
+    item = evidence.get("weights_final")
+    if item.license is None or item.availability not in RELEASED:
+        return []
+    return [
+        Restriction(
+            flag,
+            item.license.describe(flag),
+            item.license.identifier,
+            ("weights_final",),
+            inherited_from=inherited_from,
+        )  # fmt: skip
+        for flag in item.license.restrictions
+    ]
+
+
+def restrictions_of(evidence):
+    """Every restriction binding this model: its own, then each ancestor's weights licence."""
+    found = own_restrictions(evidence)
+    for ancestor in evidence.lineage():
+        if ancestor.organization and ancestor.organization == evidence.organization:
+            continue
+        found.extend(weights_restrictions(ancestor, inherited_from=ancestor.slug))
+    return found
+
+
+def flags(restrictions):
+    """The distinct clause flags among `restrictions`, in methodology order."""
+    present = {r.flag for r in restrictions}
+    return tuple(flag for flag in RESTRICTIONS if flag in present)
