@@ -2,12 +2,12 @@
 
 from dataclasses import fields as dataclass_fields
 
-from django.db.models import Prefetch
+from django.db.models import F, OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404
 
-from catalog import components
+from catalog import components, frameworks
 from catalog.frameworks.evidence import ComponentEvidence, LicenseTerms, ModelEvidence
-from catalog.models import AIModel, Assessment, License
+from catalog.models import AIModel, Assessment, License, ScoreSnapshot
 
 
 def _with_evidence(queryset):
@@ -47,7 +47,8 @@ def evidence_by_model_id(model_ids, *, terms=None, known=None):
     """ModelEvidence for each of `model_ids` (and, through `base`, their ancestors).
 
     Reads plain values, not model instances, so it stays fast over thousands of models.
-    `known` is a cache of evidence already built, shared across calls in a batch job.
+    `known` caches the evidence of ancestors across calls in a batch job; only ancestors are
+    kept in it, so it grows with the number of base models, not with the batch.
     """
     terms = terms if terms is not None else licence_terms()
     known = known if known is not None else {}
@@ -69,22 +70,32 @@ def evidence_by_model_id(model_ids, *, terms=None, known=None):
             and row["base_model_id"] not in known
         ]
     items = {pk: {} for pk in rows}
+    # Only a few distinct (availability, licence) pairs exist: share one object for each.
+    shared = {}
     assessments = Assessment.objects.filter(model_id__in=list(rows)).values_list(
-        "model_id", "component", "availability", "license_id", "evidence"
+        "model_id", "component", "availability", "license_id"
     )
-    for model_id, component, availability, license_id, evidence in assessments:
-        items[model_id][component] = ComponentEvidence(
-            availability, terms.get(license_id), tuple(evidence)
-        )
+    for model_id, component, availability, license_id in assessments:
+        item = shared.get((availability, license_id))
+        if item is None:
+            item = shared[(availability, license_id)] = ComponentEvidence(
+                availability, terms.get(license_id)
+            )
+        items[model_id][component] = item
 
-    def build(pk):
-        if pk not in known:
+    built = {}
+
+    def build(pk, as_base=False):
+        evidence = known.get(pk) or built.get(pk)
+        if evidence is None:
             row = rows[pk]
-            base = build(row["base_model_id"]) if row["base_model_id"] else None
-            known[pk] = ModelEvidence(
+            base = build(row["base_model_id"], as_base=True) if row["base_model_id"] else None
+            evidence = built[pk] = ModelEvidence(
                 row["slug"], row["name"], items[pk], base, row["organization__slug"]
             )
-        return known[pk]
+        if as_base:
+            known[pk] = evidence
+        return evidence
 
     return {pk: build(pk) for pk in model_ids if pk in rows or pk in known}
 
@@ -96,3 +107,38 @@ def evidence_for(model):
 def current_scores(model):
     """The model's current snapshot per framework id."""
     return {s.framework: s for s in model.snapshots.filter(is_current=True)}
+
+
+def with_scores(queryset):
+    """Annotate each model with its current verdict and score under every framework.
+
+    Adds `<framework>_score` and `<framework>_verdict`; one query however many models.
+    """
+    for framework_id in frameworks.BY_ID:
+        current = ScoreSnapshot.objects.filter(
+            model=OuterRef("pk"), framework=framework_id, is_current=True
+        )
+        queryset = queryset.annotate(
+            **{
+                f"{framework_id}_score": Subquery(current.values("score")[:1]),
+                f"{framework_id}_verdict": Subquery(current.values("verdict")[:1]),
+            }
+        )
+    return queryset
+
+
+# Ties on the chosen framework are broken by the label, then the Openness Index, then the newer
+# release, then the slug, so every ordering is total and the same on every run.
+TIE_BREAKS = ("label_score", "index_score")
+
+
+def ranked(queryset, framework_id, descending=True):
+    """Order `queryset` (annotated by with_scores) by one framework's score, deterministically."""
+    if framework_id not in frameworks.BY_ID:
+        raise ValueError(f"unknown framework {framework_id!r}")
+    primary = F(f"{framework_id}_score")
+    primary = primary.desc(nulls_last=True) if descending else primary.asc(nulls_last=True)
+    tie_breaks = [
+        F(field).desc(nulls_last=True) for field in TIE_BREAKS if field != f"{framework_id}_score"
+    ]
+    return queryset.order_by(primary, *tie_breaks, F("release_date").desc(), "slug")

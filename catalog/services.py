@@ -1,13 +1,13 @@
 """Writes that span rows: loading and exporting the catalogue, saving assessments with history."""
 
-import dataclasses
 import datetime
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from catalog import catalogue, components, frameworks, history, selectors
@@ -301,11 +301,22 @@ def fill_missing_assessments(model, *, actor, reason, assessed_at=None):
 
 def inputs_hash(evidence):
     """A digest of everything the frameworks read for one model, its ancestors included."""
-    canonical = json.dumps(dataclasses.asdict(evidence), sort_keys=True, default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hashlib.sha256(repr(_inputs(evidence)).encode()).hexdigest()
 
 
-def rescore(model_ids=None, *, batch_size=500, now=None):
+def _inputs(evidence):
+    # Plain strings in a fixed order: much cheaper than dataclasses.asdict over 20 components.
+    items = "".join(_item_key(cid, item) for cid, item in sorted(evidence.components.items()))
+    base = _inputs(evidence.base) if evidence.base is not None else None
+    return (evidence.slug, evidence.organization, items, base)
+
+
+@functools.lru_cache(maxsize=4096)
+def _item_key(component_id, item):
+    return repr((component_id, item.availability, item.license))
+
+
+def rescore(model_ids=None, *, batch_size=2000, now=None):
     """Recompute every framework for these models (all when None) and their derivatives.
 
     A snapshot is written only where a model's inputs or a framework's version changed; the rest
@@ -319,11 +330,12 @@ def rescore(model_ids=None, *, batch_size=500, now=None):
         queryset = _with_derivatives(model_ids)
     terms = selectors.licence_terms()
     versions = frameworks.versions()
+    known = {}  # evidence of base models, shared across batches
     written = 0
     ids = list(queryset)
     for start in range(0, len(ids), batch_size):
         batch = ids[start : start + batch_size]
-        evidence = selectors.evidence_by_model_id(batch, terms=terms)
+        evidence = selectors.evidence_by_model_id(batch, terms=terms, known=known)
         current = {
             (s.model_id, s.framework): s
             for s in ScoreSnapshot.objects.filter(model_id__in=batch, is_current=True).only(
@@ -351,24 +363,39 @@ def rescore(model_ids=None, *, batch_size=500, now=None):
                 result = results[framework_id]
                 if (old := current.get((model_id, framework_id))) is not None:
                     retired.append(old.pk)
+                key = f"{framework_id}-{result.version}-{now:%Y%m%d%H%M%S%f}"
                 fresh.append(
-                    ScoreSnapshot(
-                        model_id=model_id,
-                        framework=framework_id,
-                        version=result.version,
-                        computed_at=now,
-                        inputs_hash=digest,
-                        key=f"{now:%Y%m%d%H%M%S}-{framework_id}-{digest[:8]}",
-                        verdict=result.verdict,
-                        score=result.score,
-                        result=result.as_dict(),
-                    )
-                )
+                    (model_id, framework_id, result.version, now, digest, key, True,
+                     result.verdict, result.score, result.as_dict())
+                )  # fmt: skip
         with transaction.atomic():
             ScoreSnapshot.objects.filter(pk__in=retired).update(is_current=False)
-            ScoreSnapshot.objects.bulk_create(fresh)
+            _insert_snapshots(fresh)
         written += len(fresh)
     return written
+
+
+SNAPSHOT_COLUMNS = (
+    "model_id", "framework", "version", "computed_at", "inputs_hash", "key", "is_current",
+    "verdict", "score", "result",
+)  # fmt: skip
+
+
+def _insert_snapshots(rows):
+    """Insert snapshot rows (tuples in SNAPSHOT_COLUMNS order); on PostgreSQL through COPY,
+    several times faster than INSERT for the thousands a full recompute writes."""
+    if connection.vendor != "postgresql" or len(rows) < 100:
+        ScoreSnapshot.objects.bulk_create(
+            [ScoreSnapshot(**dict(zip(SNAPSHOT_COLUMNS, row, strict=True))) for row in rows]
+        )
+        return
+    columns = ", ".join(SNAPSHOT_COLUMNS)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {ScoreSnapshot._meta.db_table} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row((*row[:-1], json.dumps(row[-1], separators=(",", ":"))))
 
 
 def _with_derivatives(model_ids):

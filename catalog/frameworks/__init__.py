@@ -5,6 +5,7 @@ Changing a rule bumps VERSION; snapshots written under an older version keep the
 """
 
 from catalog.frameworks import index, label, mof, osaid
+from catalog.frameworks.restrictions import restrictions_of
 
 FRAMEWORKS = (label, osaid, mof, index)
 BY_ID = {framework.ID: framework for framework in FRAMEWORKS}
@@ -12,12 +13,13 @@ BY_ID = {framework.ID: framework for framework in FRAMEWORKS}
 
 def evaluate_all(evidence):
     """Every framework's Result for one model, keyed by framework id."""
-    osaid_result = osaid.evaluate(evidence)
+    restrictions = restrictions_of(evidence)
+    osaid_result = osaid.evaluate(evidence, restrictions)
     return {
-        label.ID: label.evaluate(evidence, osaid_result),
+        label.ID: label.evaluate(evidence, osaid_result, restrictions),
         osaid.ID: osaid_result,
         mof.ID: mof.evaluate(evidence),
-        index.ID: index.evaluate(evidence),
+        index.ID: index.evaluate(evidence, restrictions),
     }
 
 

@@ -3,7 +3,9 @@
 `ModelEvidence` is everything a framework may look at for one model; `Result` is what it says.
 """
 
+import functools
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from catalog import components
 
@@ -62,9 +64,14 @@ class LicenseTerms:
 
 @dataclass(frozen=True)
 class ComponentEvidence:
+    """What the frameworks read of one assessment: its availability and its licence's terms.
+
+    Evidence links are what a reader checks a verdict against, but no rule reads them, so they
+    are not inputs: editing a link writes no new score snapshot.
+    """
+
     availability: str
     license: LicenseTerms | None = None
-    evidence: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -87,8 +94,7 @@ class ModelEvidence:
         return ancestors
 
 
-@dataclass(frozen=True)
-class Criterion:
+class Criterion(NamedTuple):
     id: str
     passed: bool
     reason: str
@@ -110,17 +116,21 @@ class Result:
             "version": self.version,
             "verdict": self.verdict,
             "score": self.score,
-            "criteria": [
-                {
-                    "id": c.id,
-                    "passed": c.passed,
-                    "reason": c.reason,
-                    "components": list(c.components),
-                }
-                for c in self.criteria
-            ],
+            "criteria": [_criterion_dict(c) for c in self.criteria],
             "details": self.details,
         }
+
+
+@functools.lru_cache(maxsize=8192)
+def _criterion_dict(criterion):
+    # The same criterion recurs across thousands of models: build its dict once. The dicts are
+    # only ever serialised, never changed.
+    return {
+        "id": criterion.id,
+        "passed": criterion.passed,
+        "reason": criterion.reason,
+        "components": list(criterion.components),
+    }
 
 
 # What "open" means for each kind of component (DESIGN.md, "The components").

@@ -6,6 +6,8 @@ data, docs) and a licence-terms score (1, less 1/8 for each restrictive clause b
 0 when no weights are released) are averaged with equal weight.
 """
 
+import functools
+
 from catalog import components
 from catalog.frameworks import restrictions as clauses
 from catalog.frameworks.evidence import Criterion, Result, component_name, is_open
@@ -17,6 +19,9 @@ CHANGES = (("1.0.0", "2026-11-23", "First rules."),)
 
 PENALTY_PER_CLAUSE = 0.125
 GROUPS = (*components.GROUPS, "terms")
+GROUP_COMPONENTS = tuple(
+    (group, tuple(c.id for c in components.in_group(group))) for group in components.GROUPS
+)
 
 
 def component_score(component_id, item):
@@ -27,13 +32,13 @@ def component_score(component_id, item):
     return 0.0
 
 
-def terms_score(evidence):
+def terms_score(evidence, restrictions):
     weights = evidence.get("weights_final")
     if weights.availability not in (components.FULL, components.PARTIAL):
         return 0.0, "No weights are released, so no licence grants any rights to the model."
     if weights.license is None:
         return 0.0, "The weights carry no stated licence, so no rights are granted."
-    flags = clauses.flags(clauses.restrictions_of(evidence))
+    flags = clauses.flags(restrictions)
     if not flags:
         return 1.0, "No restrictive clause binds the model."
     score = max(0.0, 1.0 - PENALTY_PER_CLAUSE * len(flags))
@@ -43,31 +48,34 @@ def terms_score(evidence):
     )
 
 
-def evaluate(evidence):
+@functools.lru_cache(maxsize=4096)
+def _component_criterion(group, component_id, item):
+    """(score, criterion) for one component; the same pair recurs across many models."""
+    score = component_score(component_id, item)
+    state = {1.0: "open", 0.5: "partly open", 0.0: "closed"}[score]
+    if item.availability == components.UNKNOWN:
+        state = "unknown, counted as closed"
+    reason = f"{component_name(component_id)}: {state}."
+    return score, Criterion(f"{group}:{component_id}", score == 1.0, reason, (component_id,))
+
+
+def evaluate(evidence, restrictions=None):
+    if restrictions is None:
+        restrictions = clauses.restrictions_of(evidence)
     group_scores, criteria, unknown = {}, [], []
-    for group in components.GROUPS:
+    for group, group_components in GROUP_COMPONENTS:
         scores = []
-        for component in components.in_group(group):
-            item = evidence.get(component.id)
+        for component_id in group_components:
+            item = evidence.get(component_id)
             if item.availability == components.NOT_APPLICABLE:
                 continue
             if item.availability == components.UNKNOWN:
-                unknown.append(component.id)
-            score = component_score(component.id, item)
+                unknown.append(component_id)
+            score, criterion = _component_criterion(group, component_id, item)
             scores.append(score)
-            state = {1.0: "open", 0.5: "partly open", 0.0: "closed"}[score]
-            if item.availability == components.UNKNOWN:
-                state = "unknown, counted as closed"
-            criteria.append(
-                Criterion(
-                    f"{group}:{component.id}",
-                    score == 1.0,
-                    f"{component_name(component.id)}: {state}.",
-                    (component.id,),
-                )
-            )
+            criteria.append(criterion)
         group_scores[group] = round(sum(scores) / len(scores), 4) if scores else 0.0
-    terms, reason = terms_score(evidence)
+    terms, reason = terms_score(evidence, restrictions)
     group_scores["terms"] = round(terms, 4)
     criteria.append(Criterion("terms", terms == 1.0, reason, ("weights_final",)))
     total = round(100 * sum(group_scores.values()) / len(GROUPS), 1)

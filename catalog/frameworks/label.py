@@ -23,8 +23,10 @@ CLOSED = "Closed"
 RANK = {OPEN_SOURCE: 3, OPEN_WEIGHTS: 2, RESTRICTED_WEIGHTS: 1, CLOSED: 0}
 
 
-def evaluate(evidence, osaid_result=None):
-    osaid_result = osaid_result or osaid.evaluate(evidence)
+def evaluate(evidence, osaid_result=None, restrictions=None):
+    if restrictions is None:
+        restrictions = clauses.restrictions_of(evidence)
+    osaid_result = osaid_result or osaid.evaluate(evidence, restrictions)
     weights = evidence.get("weights_final")
     criteria = []
     if weights.availability not in (components.FULL, components.PARTIAL):
@@ -42,7 +44,7 @@ def evaluate(evidence, osaid_result=None):
     failed = [c.reason for c in osaid_result.criteria if not c.passed]
     criteria.append(Criterion("osaid", False, "Not open source AI: " + " ".join(failed), ()))
 
-    binding = [r for r in clauses.restrictions_of(evidence) if r.flag in USE_RESTRICTIONS]
+    binding = [r for r in restrictions if r.flag in USE_RESTRICTIONS]
     problems = []
     if weights.availability == components.PARTIAL:
         problems.append("the weights are gated or released only in part")

@@ -6,6 +6,8 @@ lower class shows 0% progress until the one above is complete. A research paper 
 the technical report. Components that do not exist for a release are not required of it.
 """
 
+import functools
+
 from catalog import components
 from catalog.frameworks.evidence import (
     Criterion,
@@ -36,14 +38,20 @@ UNCLASSIFIED = "Unclassified"
 
 def _included(evidence, component_id):
     """Whether the component counts, and the reason a reader sees."""
-    item = evidence.get(component_id)
+    if (
+        component_id == "doc_technical_report"
+        and is_open("doc_research_paper", evidence.get("doc_research_paper"))
+        and not is_open(component_id, evidence.get(component_id))
+    ):
+        return True, "Technical report: the research paper stands in for it."
+    return _included_item(component_id, evidence.get(component_id))
+
+
+@functools.lru_cache(maxsize=4096)
+def _included_item(component_id, item):
     name = component_name(component_id)
     if is_open(component_id, item):
         return True, f"{name} included under {item.license.identifier}."
-    if component_id == "doc_technical_report" and is_open(
-        "doc_research_paper", evidence.get("doc_research_paper")
-    ):
-        return True, "Technical report: the research paper stands in for it."
     if item.availability == components.FULL:
         licence = item.license.identifier if item.license else "no stated licence"
         return False, f"{name} is released under {licence}, which is not an open licence for it."

@@ -80,8 +80,8 @@ def _data_criterion(evidence):
     return Criterion("data_information", False, f"Data information is {'incomplete' if item.availability == components.PARTIAL else item.availability.replace('_', ' ')}: the training data is not described well enough to rebuild a substantially equivalent system.", ("data_information",))  # fmt: skip
 
 
-def _terms_criterion(evidence):
-    binding = [r for r in clauses.restrictions_of(evidence) if r.flag in USE_RESTRICTIONS]
+def _terms_criterion(restrictions):
+    binding = [r for r in restrictions if r.flag in USE_RESTRICTIONS]
     if not binding:
         return Criterion(
             "terms",
@@ -101,12 +101,15 @@ def _terms_criterion(evidence):
     return Criterion("terms", False, "Licence restricts use: " + "; ".join(described) + ".", involved)  # fmt: skip
 
 
-def evaluate(evidence):
+def evaluate(evidence, restrictions=None):
+    """`restrictions` may be passed in when already computed for this evidence."""
+    if restrictions is None:
+        restrictions = clauses.restrictions_of(evidence)
     criteria = (
         _data_criterion(evidence),
         _code_criterion(evidence),
         _weights_criterion(evidence),
-        _terms_criterion(evidence),
+        _terms_criterion(restrictions),
     )
     passed = all(c.passed for c in criteria)
     return Result(

@@ -23,7 +23,7 @@ NON_COMMERCIAL = LicenseTerms(
 
 
 def item(availability=components.FULL, license=APACHE):
-    return ComponentEvidence(availability, license, ("https://example.org/evidence",))
+    return ComponentEvidence(availability, license)
 
 
 def model(slug="demo", base=None, organization="lab", **overrides):

@@ -1,0 +1,74 @@
+"""Synthetic catalogues for benchmarks: many models with realistic mixes of evidence."""
+
+import datetime
+import random
+
+from catalog import components
+from catalog.models import AIModel, Assessment, License, Organization
+
+LICENCES = [
+    dict(identifier="Apache-2.0", name="Apache", osi_approved=True, category="software", commercial_use=True),
+    dict(identifier="MIT", name="MIT", osi_approved=True, category="software", commercial_use=True),
+    dict(identifier="CC-BY-4.0", name="CC BY", osi_approved=False, open_data=True, open_content=True,
+         category="content", commercial_use=True),
+    dict(identifier="LicenseRef-bench-community", name="Community", osi_approved=False, category="model",
+         commercial_use=True, mau_cap=700_000_000, acceptable_use_policy=True, field_of_use=True),
+    dict(identifier="CC-BY-NC-4.0", name="CC BY-NC", osi_approved=False, category="content",
+         commercial_use=False, non_commercial=True),
+]  # fmt: skip
+AVAILABILITIES = ["full", "full", "full", "partial", "none", "unknown"]
+
+
+def build(count, seed=1):
+    """Create `count` published models with all 20 assessments each; a tenth are fine-tunes."""
+    rng = random.Random(seed)
+    orgs = Organization.objects.bulk_create(
+        [Organization(slug=f"org-{n}", name=f"Org {n}", kind="company") for n in range(50)]
+    )
+    licences = License.objects.bulk_create(
+        [License(url="https://example.org/licence", source="synthetic", **row) for row in LICENCES]
+    )
+    start = datetime.date(2019, 1, 1)
+    models = AIModel.objects.bulk_create(
+        [
+            AIModel(
+                slug=f"model-{n:06d}",
+                name=f"Model {n}",
+                organization=rng.choice(orgs),
+                family=f"Family {n // 10}",
+                release_date=start + datetime.timedelta(days=rng.randrange(2500)),
+                parameters=rng.choice([1, 7, 13, 70]) * 1_000_000_000,
+                modality="text",
+                kind=rng.choice(["base", "instruct", "chat"]),
+            )
+            for n in range(count)
+        ],
+        batch_size=2000,
+    )
+    bases = models[: max(1, count // 10)]
+    tunes = [m for m in models[count // 10 :] if rng.random() < 0.1]
+    for tune in tunes:
+        tune.base_model = rng.choice(bases)
+    AIModel.objects.bulk_update(tunes, ["base_model"], batch_size=2000)
+    rows = []
+    for model in models:
+        for component_id in components.COMPONENT_IDS:
+            availability = rng.choice(AVAILABILITIES)
+            rows.append(
+                Assessment(
+                    model=model,
+                    component=component_id,
+                    availability=availability,
+                    license=rng.choice(licences) if availability in ("full", "partial") else None,
+                    evidence=[]
+                    if availability == "unknown"
+                    else [f"https://example.org/{model.slug}/{component_id}"],
+                    assessed_at=datetime.date(2026, 1, 1),
+                    assessed_by="bench",
+                )
+            )
+        if len(rows) >= 20000:
+            Assessment.objects.bulk_create(rows)
+            rows = []
+    Assessment.objects.bulk_create(rows)
+    return models

@@ -1,0 +1,100 @@
+"""Score snapshots: written when evidence or rules change, and only then; ranking is total."""
+
+import pytest
+
+from catalog import history, selectors
+from catalog.frameworks import label, osaid
+from catalog.models import AIModel, Assessment, License, ScoreSnapshot
+from catalog.services import load_catalogue, rescore
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def loaded(fixture_catalogue, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = load_catalogue(fixture_catalogue)
+    assert report.ok, report.problems
+
+
+def test_loading_scores_every_model_under_every_framework(loaded):
+    current = ScoreSnapshot.objects.filter(is_current=True)
+    assert current.count() == 2 * 4
+    base = current.get(model__slug="example-base-7b", framework="osaid")
+    assert base.verdict == osaid.DOES_NOT_CONFORM
+    assert base.version == osaid.VERSION
+    assert base.result["criteria"][0]["id"] == "data_information"
+    assert len(base.inputs_hash) == 64
+
+
+def test_rescoring_unchanged_evidence_writes_nothing(loaded):
+    before = ScoreSnapshot.objects.count()
+    assert rescore(None) == 0
+    assert ScoreSnapshot.objects.count() == before
+
+
+def test_a_change_to_the_evidence_writes_new_snapshots_after_commit(
+    loaded, django_capture_on_commit_callbacks
+):
+    assessment = Assessment.objects.get(model__slug="example-base-7b", component="weights_final")
+    old = ScoreSnapshot.objects.get(
+        model__slug="example-base-7b", framework="label", is_current=True
+    )
+    before = history.snapshot(assessment)
+    assessment.availability = "full"
+    assessment.license = License.objects.get(identifier="Apache-2.0")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assessment.save()
+        history.record(assessment, before=before, actor="alice", reason="Weights published")
+        # Nothing is recomputed before the change commits.
+        assert ScoreSnapshot.objects.get(pk=old.pk).is_current
+    assert len(callbacks) >= 1
+    new = ScoreSnapshot.objects.get(
+        model__slug="example-base-7b", framework="label", is_current=True
+    )
+    assert new.pk != old.pk
+    assert new.inputs_hash != old.inputs_hash
+    assert (old.verdict, new.verdict) == (label.CLOSED, label.OPEN_WEIGHTS)
+    old.refresh_from_db()
+    assert not old.is_current
+    # The derivative reads its base's evidence, so it is recomputed too.
+    chat = ScoreSnapshot.objects.filter(model__slug="example-7b-chat", framework="label")
+    assert chat.count() == 2
+
+
+def test_a_new_framework_version_writes_new_snapshots(loaded, monkeypatch):
+    monkeypatch.setattr(osaid, "VERSION", "1.0.1")
+    assert rescore(None) == 2  # one per model, for the one framework that changed
+    versions = set(
+        ScoreSnapshot.objects.filter(framework="osaid").values_list("version", flat=True)
+    )
+    assert versions == {"1.0.0", "1.0.1"}
+    assert set(
+        ScoreSnapshot.objects.filter(framework="osaid", is_current=True).values_list(
+            "version", flat=True
+        )
+    ) == {"1.0.1"}
+
+
+def test_ranking_is_deterministic_with_documented_tie_breaks(loaded):
+    for number in range(3):
+        clone = AIModel.objects.get(slug="example-base-7b")
+        clone.pk, clone.slug = None, f"tie-{number}"
+        clone.save()
+        for assessment in Assessment.objects.filter(model__slug="example-base-7b"):
+            assessment.pk, assessment.model = None, clone
+            assessment.save()
+    rescore(None)
+    order = [
+        m.slug for m in selectors.ranked(selectors.with_scores(AIModel.objects.all()), "index")
+    ]
+    # Identical evidence and release date: the slug decides.
+    ties = [slug for slug in order if slug.startswith("tie-") or slug == "example-base-7b"]
+    assert ties == ["example-base-7b", "tie-0", "tie-1", "tie-2"]
+    scores = [
+        m.index_score
+        for m in selectors.ranked(selectors.with_scores(AIModel.objects.all()), "index")
+    ]
+    assert scores == sorted(scores, reverse=True)
+    with pytest.raises(ValueError):
+        selectors.ranked(AIModel.objects.all(), "popularity")
