@@ -4,6 +4,7 @@ Snapshots name related rows by slug or licence id, never by database id, so a hi
 reads the same after a restore into another database.
 """
 
+from catalog.api.conditional import bump_after_commit
 from catalog.models import AIModel, Assessment, Change, License, Organization
 
 
@@ -124,6 +125,7 @@ def record(obj, *, before, actor, reason, user=None, deleted=False):
         after=after,
     )
     _rescore_after_commit(obj, subject, model, deleted)
+    bump_after_commit()
     return change
 
 

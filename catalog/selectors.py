@@ -1,8 +1,9 @@
 """The read queries behind pages and the API."""
 
+import datetime
 from dataclasses import fields as dataclass_fields
 
-from django.db.models import F, OuterRef, Prefetch, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404
 
 from catalog import components, frameworks
@@ -142,3 +143,32 @@ def ranked(queryset, framework_id, descending=True):
         F(field).desc(nulls_last=True) for field in TIE_BREAKS if field != f"{framework_id}_score"
     ]
     return queryset.order_by(primary, *tie_breaks, F("release_date").desc(), "slug")
+
+
+def directory():
+    """Published models with everything a directory row shows, in a fixed number of queries."""
+    weights = Assessment.objects.filter(model=OuterRef("pk"), component="weights_final")
+    mof_current = ScoreSnapshot.objects.filter(
+        model=OuterRef("pk"), framework="mof", is_current=True
+    )
+    queryset = AIModel.objects.published().select_related("organization", "base_model")
+    return with_scores(queryset).annotate(
+        weights_license=Subquery(weights.values("license__identifier")[:1]),
+        weights_availability=Subquery(weights.values("availability")[:1]),
+        mof_progress=Subquery(mof_current.values("result__details__progress")[:1]),
+        unknown_count=Subquery(
+            Assessment.objects.filter(model=OuterRef("pk"), availability=components.UNKNOWN)
+            .values("model")
+            .annotate(count=Count("pk"))
+            .values("count")[:1]
+        ),
+    )
+
+
+def snapshots_as_of(model, day):
+    """The snapshot per framework that was current at the end of `day` (a date)."""
+    end = datetime.datetime.combine(day, datetime.time.max, tzinfo=datetime.UTC)
+    found = {}
+    for snapshot in model.snapshots.filter(computed_at__lte=end).order_by("-computed_at"):
+        found.setdefault(snapshot.framework, snapshot)
+    return found

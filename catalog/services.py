@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from catalog import catalogue, components, frameworks, history, selectors
+from catalog.api.conditional import bump_after_commit
 from catalog.catalogue import FileRejected, Problem
 from catalog.models import AIModel, Assessment, Change, License, Organization, ScoreSnapshot
 
@@ -371,6 +372,8 @@ def rescore(model_ids=None, *, batch_size=2000, now=None):
         with transaction.atomic():
             ScoreSnapshot.objects.filter(pk__in=retired).update(is_current=False)
             _insert_snapshots(fresh)
+            if fresh:
+                bump_after_commit()
         written += len(fresh)
     return written
 

@@ -1,4 +1,4 @@
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 
 from catalog import components, selectors
 
@@ -23,3 +23,10 @@ def model_detail(request, slug):
             "derivatives": model.derivatives.filter(status=model.Status.PUBLISHED),
         },
     )
+
+
+def snapshot(request, slug, key):
+    """The permalink of a dated score: what a citation points at."""
+    model = selectors.model_for_page(slug)
+    snap = get_object_or_404(model.snapshots, key=key)
+    return render(request, "catalog/snapshot.html", {"model": model, "snapshot": snap})

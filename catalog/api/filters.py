@@ -1,0 +1,195 @@
+"""Query parameters of the model list, checked into plain values.
+
+Shared by the API and the directory page, so both accept exactly the same filters. A bad value
+raises BadParameter naming the parameter; nothing is silently ignored.
+"""
+
+import datetime
+
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
+
+from catalog import selectors
+from catalog.frameworks import label, mof, osaid
+from catalog.frameworks.evidence import RESTRICTIONS
+from catalog.models import AIModel, Assessment, License
+
+LABELS = {
+    "open-source-ai": label.OPEN_SOURCE,
+    "open-weights": label.OPEN_WEIGHTS,
+    "restricted-weights": label.RESTRICTED_WEIGHTS,
+    "closed": label.CLOSED,
+}
+OSAID_VERDICTS = {"conforms": osaid.CONFORMS, "does-not-conform": osaid.DOES_NOT_CONFORM}
+MOF_CLASSES = {
+    "I": "Class I",
+    "II": "Class II",
+    "III": "Class III",
+    "unclassified": mof.UNCLASSIFIED,
+}
+SIZE_BANDS = {
+    "under-3b": (None, 3_000_000_000),
+    "3b-15b": (3_000_000_000, 15_000_000_000),
+    "15b-100b": (15_000_000_000, 100_000_000_000),
+    "over-100b": (100_000_000_000, None),
+}
+ORDERINGS = {
+    "label": "label",
+    "index": "index",
+    "osaid": "osaid",
+    "mof": "mof",
+}
+OTHER_ORDERINGS = {"release_date": "release_date", "name": "name"}
+FILTER_PARAMS = (
+    "organization", "label", "osaid", "mof_class", "license", "restriction", "modality", "kind",
+    "size", "release_year", "released_after", "released_before", "updated_since", "q",
+)  # fmt: skip
+
+
+class BadParameter(ValueError):
+    def __init__(self, parameter, message):
+        self.parameter = parameter
+        super().__init__(f"{parameter}: {message}")
+
+
+def _choice(params, name, choices):
+    values = params.getlist(name)
+    for value in values:
+        if value not in choices:
+            raise BadParameter(name, f"{value!r} is not one of: {', '.join(choices)}")
+    return values
+
+
+def _date(params, name):
+    raw = params.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise BadParameter(name, f"{raw!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _datetime(params, name):
+    raw = params.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        value = datetime.datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise BadParameter(name, f"{raw!r} is not an ISO 8601 date or time") from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.UTC)
+    return value
+
+
+def filter_models(queryset, params):
+    """Apply the list filters in `params` (a QueryDict) to an annotated AIModel queryset."""
+    if orgs := params.getlist("organization"):
+        queryset = queryset.filter(organization__slug__in=orgs)
+    if labels := _choice(params, "label", LABELS):
+        queryset = queryset.filter(label_verdict__in=[LABELS[v] for v in labels])
+    if verdicts := _choice(params, "osaid", OSAID_VERDICTS):
+        queryset = queryset.filter(osaid_verdict__in=[OSAID_VERDICTS[v] for v in verdicts])
+    if classes := _choice(params, "mof_class", MOF_CLASSES):
+        queryset = queryset.filter(mof_verdict__in=[MOF_CLASSES[v] for v in classes])
+    if licences := params.getlist("license"):
+        known = set(
+            License.objects.filter(identifier__in=licences).values_list("identifier", flat=True)
+        )
+        for value in licences:
+            if value not in known:
+                raise BadParameter("license", f"unknown licence {value!r}")
+        queryset = queryset.filter(weights_license__in=licences)
+    if restrictions := _choice(params, "restriction", RESTRICTIONS):
+        queryset = queryset.filter(_has_restrictions(restrictions))
+    if modalities := _choice(params, "modality", AIModel.Modality.values):
+        queryset = queryset.filter(modality__in=modalities)
+    if kinds := _choice(params, "kind", AIModel.Kind.values):
+        queryset = queryset.filter(kind__in=kinds)
+    if bands := _choice(params, "size", SIZE_BANDS):
+        condition = Q()
+        for band in bands:
+            low, high = SIZE_BANDS[band]
+            part = Q(parameters__isnull=False)
+            if low:
+                part &= Q(parameters__gte=low)
+            if high:
+                part &= Q(parameters__lt=high)
+            condition |= part
+        queryset = queryset.filter(condition)
+    if years := params.getlist("release_year"):
+        for year in years:
+            if not year.isdigit() or len(year) != 4:
+                raise BadParameter("release_year", f"{year!r} is not a four-digit year")
+        queryset = queryset.filter(release_date__year__in=[int(y) for y in years])
+    if after := _date(params, "released_after"):
+        queryset = queryset.filter(release_date__gte=after)
+    if before := _date(params, "released_before"):
+        queryset = queryset.filter(release_date__lte=before)
+    if since := _datetime(params, "updated_since"):
+        queryset = queryset.filter(updated_at__gte=since)
+    if text := params.get("q", "").strip():
+        if len(text) > 200:
+            raise BadParameter("q", "is longer than 200 characters")
+        queryset = _search(queryset, text)
+    return queryset
+
+
+def _has_restrictions(flags):
+    """Models whose own released components carry a licence with every one of these clauses.
+
+    Restrictions inherited from a base model are in the frameworks' reasons; this filter reads
+    the model's own licences, which is what a reader filtering by licence terms expects.
+    """
+    condition = Q()
+    for flag in flags:
+        clause = (
+            Q(license__mau_cap__isnull=False)
+            if flag == "mau_cap"
+            else Q(**{f"license__{flag}": True})
+        )
+        condition &= Q(
+            Exists(
+                Assessment.objects.filter(
+                    clause, model=OuterRef("pk"), availability__in=["full", "partial"]
+                )
+            )
+        )
+    return condition
+
+
+def _search(queryset, text):
+    if connection.vendor == "postgresql":
+        vector = (
+            SearchVector("name", weight="A")
+            + SearchVector("family", "slug", weight="B")
+            + SearchVector("organization__name", "description", weight="C")
+        )
+        return queryset.annotate(search=vector).filter(
+            search=SearchQuery(text, search_type="websearch")
+        )
+    words = text.split()
+    for word in words:
+        queryset = queryset.filter(
+            Q(name__icontains=word) | Q(family__icontains=word) | Q(slug__icontains=word)
+            | Q(organization__name__icontains=word) | Q(description__icontains=word)
+        )  # fmt: skip
+    return queryset
+
+
+def order_models(queryset, params, default="-label"):
+    """Order by `ordering` (a framework id, release_date or name; `-` for descending)."""
+    raw = params.get("ordering") or default
+    descending = raw.startswith("-")
+    field = raw.lstrip("-")
+    if field in ORDERINGS:
+        return selectors.ranked(queryset, ORDERINGS[field], descending=descending)
+    if field in OTHER_ORDERINGS:
+        prefix = "-" if descending else ""
+        return queryset.order_by(f"{prefix}{OTHER_ORDERINGS[field]}", "slug")
+    allowed = [*ORDERINGS, *OTHER_ORDERINGS]
+    raise BadParameter(
+        "ordering", f"{raw!r} is not one of: {', '.join(allowed)} (prefix - for descending)"
+    )

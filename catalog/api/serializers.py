@@ -1,0 +1,214 @@
+"""Read-only representations of the evidence base: slugs as identifiers, ISO 8601 dates."""
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from catalog import components
+from catalog.frameworks import BY_ID as FRAMEWORKS
+from catalog.frameworks.evidence import RESTRICTIONS
+from catalog.models import License
+
+
+def absolute(request, path):
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+class OrganizationSummarySerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+class OrganizationSerializer(OrganizationSummarySerializer):
+    kind = serializers.CharField()
+    country = serializers.CharField()
+    homepage = serializers.CharField()
+
+
+class LicenseSummarySerializer(serializers.Serializer):
+    id = serializers.CharField(source="identifier")
+    name = serializers.CharField()
+    url = serializers.CharField()
+    kind = serializers.CharField()
+    osi_approved = serializers.BooleanField()
+    restrictions = serializers.ListField(child=serializers.ChoiceField(choices=RESTRICTIONS))
+
+
+class ClausesSerializer(serializers.Serializer):
+    mau_cap = serializers.IntegerField(allow_null=True)
+    acceptable_use_policy = serializers.BooleanField()
+    terms_changeable = serializers.BooleanField()
+    field_of_use = serializers.BooleanField()
+    no_improving_other_models = serializers.BooleanField()
+    attribution = serializers.BooleanField()
+    name_prefix = serializers.BooleanField()
+    litigation_termination = serializers.BooleanField()
+    geographic = serializers.BooleanField()
+    non_commercial = serializers.BooleanField()
+    revocable = serializers.BooleanField()
+    flow_down = serializers.BooleanField()
+
+
+class LicenseSerializer(LicenseSummarySerializer):
+    spdx = serializers.BooleanField(source="is_spdx")
+    version = serializers.CharField()
+    category = serializers.CharField()
+    open_data = serializers.BooleanField()
+    open_content = serializers.BooleanField()
+    commercial_use = serializers.BooleanField()
+    clauses = serializers.SerializerMethodField()
+    hf_license_tag = serializers.CharField()
+    note = serializers.CharField()
+    source = serializers.CharField()
+
+    def get_clauses(self, lic) -> ClausesSerializer:
+        return ClausesSerializer(
+            {"mau_cap": lic.mau_cap, **{flag: getattr(lic, flag) for flag in License.CLAUSE_FLAGS}}
+        ).data
+
+
+class MofProgressSerializer(serializers.Serializer):
+    III = serializers.FloatField()
+    II = serializers.FloatField()
+    I = serializers.FloatField()  # noqa: E741 (the class is called I)
+
+
+class ModelListSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    organization = OrganizationSummarySerializer()
+    family = serializers.CharField()
+    release_date = serializers.DateField()
+    parameters = serializers.IntegerField(allow_null=True)
+    modality = serializers.CharField()
+    kind = serializers.CharField()
+    base_model = serializers.CharField(source="base_model.slug", allow_null=True)
+    label = serializers.CharField(source="label_verdict", allow_null=True)
+    openness_index = serializers.FloatField(source="index_score", allow_null=True)
+    osaid = serializers.CharField(source="osaid_verdict", allow_null=True)
+    mof_class = serializers.CharField(source="mof_verdict", allow_null=True)
+    mof_progress = MofProgressSerializer(allow_null=True)
+    weights_license = serializers.CharField(allow_null=True)
+    unknown_components = serializers.IntegerField(source="unknown_count", default=0)
+    updated_at = serializers.DateTimeField()
+    url = serializers.SerializerMethodField()
+    html_url = serializers.SerializerMethodField()
+
+    def get_url(self, model) -> str:
+        return absolute(self.context.get("request"), reverse("api:model-detail", args=[model.slug]))
+
+    def get_html_url(self, model) -> str:
+        return absolute(
+            self.context.get("request"), reverse("catalog:model-detail", args=[model.slug])
+        )
+
+    def to_representation(self, model):
+        data = super().to_representation(model)
+        if data["unknown_components"] is None:
+            data["unknown_components"] = 0
+        return data
+
+
+class AssessmentSerializer(serializers.Serializer):
+    component = serializers.CharField()
+    group = serializers.SerializerMethodField()
+    component_name = serializers.SerializerMethodField()
+    availability = serializers.ChoiceField(choices=components.AVAILABILITIES)
+    license = LicenseSummarySerializer(allow_null=True)
+    evidence = serializers.ListField(child=serializers.URLField())
+    note = serializers.CharField()
+    assessed_at = serializers.DateField()
+    assessed_by = serializers.CharField()
+    source = serializers.CharField()
+
+    def get_group(self, assessment) -> str:
+        return components.get(assessment.component).group
+
+    def get_component_name(self, assessment) -> str:
+        return components.get(assessment.component).name
+
+
+class CriterionSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    passed = serializers.BooleanField()
+    reason = serializers.CharField()
+    components = serializers.ListField(child=serializers.CharField())
+
+
+class SnapshotSerializer(serializers.Serializer):
+    framework = serializers.ChoiceField(choices=list(FRAMEWORKS))
+    version = serializers.CharField()
+    verdict = serializers.CharField()
+    score = serializers.FloatField(allow_null=True)
+    computed_at = serializers.DateTimeField()
+    key = serializers.CharField()
+    current = serializers.BooleanField(source="is_current")
+    permalink = serializers.SerializerMethodField()
+
+    def get_permalink(self, snapshot) -> str:
+        path = reverse("catalog:snapshot", args=[snapshot.model.slug, snapshot.key])
+        return absolute(self.context.get("request"), path)
+
+
+class ScoreSerializer(SnapshotSerializer):
+    criteria = CriterionSerializer(many=True, source="result.criteria")
+    details = serializers.DictField(source="result.details")
+
+
+class RestrictionSerializer(serializers.Serializer):
+    flag = serializers.ChoiceField(choices=RESTRICTIONS)
+    description = serializers.CharField()
+    license = serializers.CharField()
+    components = serializers.ListField(child=serializers.CharField())
+    inherited_from = serializers.CharField(allow_null=True)
+
+
+class ModelDetailSerializer(ModelListSerializer):
+    description = serializers.CharField()
+    homepage = serializers.CharField()
+    hf_repos = serializers.ListField(child=serializers.CharField())
+    github_repos = serializers.ListField(child=serializers.CharField())
+    lineage = serializers.ListField(
+        child=serializers.CharField(), help_text="ancestors, nearest first"
+    )
+    derivatives = serializers.ListField(child=serializers.CharField())
+    restrictions = RestrictionSerializer(many=True)
+    assessments = AssessmentSerializer(many=True)
+    scores = serializers.DictField(child=ScoreSerializer())
+    as_of = serializers.DateField(allow_null=True)
+
+
+class ChangeSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    subject = serializers.CharField()
+    subject_key = serializers.CharField()
+    model = serializers.CharField(source="model.slug", allow_null=True)
+    action = serializers.CharField()
+    actor = serializers.CharField()
+    reason = serializers.CharField()
+    changed_fields = serializers.ListField(child=serializers.CharField())
+    before = serializers.DictField(allow_null=True)
+    after = serializers.DictField(allow_null=True)
+
+
+class ComponentSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    group = serializers.CharField()
+    name = serializers.CharField()
+    meaning = serializers.CharField()
+    mof = serializers.CharField()
+    osaid = serializers.CharField()
+    eosai = serializers.CharField()
+
+
+class FrameworkSerializer(serializers.Serializer):
+    id = serializers.CharField(source="ID")
+    name = serializers.CharField(source="NAME")
+    version = serializers.CharField(source="VERSION")
+    rules = serializers.SerializerMethodField()
+    versions = serializers.SerializerMethodField()
+
+    def get_rules(self, framework) -> str:
+        return " ".join((framework.__doc__ or "").split())
+
+    def get_versions(self, framework) -> list[dict]:
+        return [{"version": v, "date": d, "change": c} for v, d, c in framework.CHANGES]

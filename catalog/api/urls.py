@@ -1,0 +1,24 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+
+from catalog import converters  # noqa: F401 (registers the model slug converter)
+from catalog.api import views
+
+app_name = "api"
+urlpatterns = [
+    path("models/", views.ModelList.as_view(), name="model-list"),
+    path("models/<model:slug>/", views.ModelDetail.as_view(), name="model-detail"),
+    path("models/<model:slug>/history/", views.ModelHistory.as_view(), name="model-history"),
+    path("licenses/", views.LicenseList.as_view(), name="license-list"),
+    path("licenses/<str:identifier>/", views.LicenseDetail.as_view(), name="license-detail"),
+    path("organizations/", views.OrganizationList.as_view(), name="organization-list"),
+    path(
+        "organizations/<slug:slug>/", views.OrganizationDetail.as_view(), name="organization-detail"
+    ),
+    path("changes/", views.ChangeList.as_view(), name="change-list"),
+    path("components/", views.ComponentList.as_view(), name="component-list"),
+    path("frameworks/", views.FrameworkList.as_view(), name="framework-list"),
+    path("dump/", views.Dump.as_view(), name="dump"),
+    path("schema/", SpectacularAPIView.as_view(api_version="1"), name="schema"),
+    path("docs/", SpectacularRedocView.as_view(url_name="api:schema"), name="docs"),
+]
