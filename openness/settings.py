@@ -150,6 +150,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"RestrictionFlagEnum": "catalog.frameworks.evidence.RESTRICTIONS"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "catalog.api.schema.add_common_responses",
+    ],
 }
 
 LOGGING = {

@@ -57,3 +57,48 @@ def real_catalogue_dir():
     from django.conf import settings
 
     return Path(settings.CATALOG_DIR)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: throttle counters and data versions live there."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def catalogue_with_scores(fixture_catalogue, django_capture_on_commit_callbacks, db):
+    """The small test catalogue, loaded and scored."""
+    from catalog.services import load_catalogue
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = load_catalogue(fixture_catalogue)
+    assert report.ok, report.problems
+    return report
+
+
+@pytest.fixture(scope="module")
+def real_catalogue_for_module(django_db_setup, django_db_blocker):
+    """The real catalogue loaded and scored once for a whole test module, removed afterwards.
+
+    Loading takes a second or two; tests on top of it still run in their own rolled-back
+    transactions, so they cannot disturb each other.
+    """
+    from django.conf import settings
+
+    from catalog.models import AIModel, Change, License, Organization, ScoreSnapshot
+    from catalog.services import load_catalogue
+
+    with django_db_blocker.unblock():
+        report = load_catalogue(settings.CATALOG_DIR)
+        assert report.ok, [str(p) for p in report.problems]
+        yield report
+        ScoreSnapshot.objects.all().delete()
+        Change.objects.all().delete()
+        AIModel.objects.filter(base_model__isnull=False).delete()
+        AIModel.objects.all().delete()
+        License.objects.all().delete()
+        Organization.objects.all().delete()

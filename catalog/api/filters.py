@@ -75,13 +75,21 @@ def _datetime(params, name):
     raw = params.get(name)
     if raw in (None, ""):
         return None
+    return parse_datetime_param(name, raw)
+
+
+def parse_datetime_param(name, raw):
+    """An ISO 8601 date or time as an aware UTC datetime; BadParameter when it is not one."""
     try:
         value = datetime.datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=datetime.UTC)
+        offset = value.utcoffset()
+        if abs(offset) > datetime.timedelta(hours=14):
+            raise ValueError("offset out of range")
+        return value.astimezone(datetime.UTC)
+    except (ValueError, OverflowError):
         raise BadParameter(name, f"{raw!r} is not an ISO 8601 date or time") from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=datetime.UTC)
-    return value
 
 
 def filter_models(queryset, params):

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from catalog import converters  # noqa: F401 (registers the model slug converter)
@@ -21,4 +21,5 @@ urlpatterns = [
     path("dump/", views.Dump.as_view(), name="dump"),
     path("schema/", SpectacularAPIView.as_view(api_version="1"), name="schema"),
     path("docs/", SpectacularRedocView.as_view(url_name="api:schema"), name="docs"),
+    re_path(r"^(?P<path>.*)$", views.not_found),
 ]

@@ -9,7 +9,8 @@ from django.views.decorators.http import condition
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
-from rest_framework.exceptions import ValidationError
+from rest_framework.decorators import api_view
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -25,6 +26,7 @@ from catalog.api.filters import (
     BadParameter,
     filter_models,
     order_models,
+    parse_datetime_param,
 )
 from catalog.frameworks import restrictions as clauses
 from catalog.models import AIModel, Change, License, Organization
@@ -39,6 +41,15 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+        return parameters
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
@@ -69,7 +80,10 @@ MODEL_FILTERS = [
     OpenApiParameter("released_after", OpenApiTypes.DATE),
     OpenApiParameter("released_before", OpenApiTypes.DATE),
     OpenApiParameter("updated_since", OpenApiTypes.DATETIME),
-    OpenApiParameter("q", str, description="text search over name, family, organisation"),
+    OpenApiParameter(
+        "q", {"type": "string", "maxLength": 200},
+        description="text search over name, family, organisation and description",
+    ),
     OpenApiParameter(
         "ordering", str,
         enum=[p + f for f in ("label", "index", "osaid", "mof", "release_date", "name") for p in ("", "-")],
@@ -140,10 +154,16 @@ def model_detail_data(model, request, as_of=None):
     ).data
 
 
+SLUG = OpenApiParameter(
+    "slug", str, OpenApiParameter.PATH, pattern=r"^[a-z0-9][a-z0-9.\-]*$", description="model slug"
+)
+
+
 @conditional_get
 @extend_schema(
     parameters=[
-        OpenApiParameter("as_of", OpenApiTypes.DATE, description="scores as they stood then")
+        SLUG,
+        OpenApiParameter("as_of", OpenApiTypes.DATE, description="scores as they stood then"),
     ],
     responses=serializers.ModelDetailSerializer,
 )
@@ -162,7 +182,7 @@ class ModelDetail(APIView):
 
 
 @conditional_get
-@extend_schema(responses=serializers.SnapshotSerializer(many=True))
+@extend_schema(parameters=[SLUG], responses=serializers.SnapshotSerializer(many=True))
 class ModelHistory(generics.ListAPIView):
     """Every score snapshot of a model, newest first: each is citable by its permalink."""
 
@@ -225,13 +245,9 @@ class ChangeList(generics.ListAPIView):
             queryset = queryset.filter(model__slug=slug)
         if raw := self.request.query_params.get("since"):
             try:
-                since = datetime.datetime.fromisoformat(raw.replace("Z", "+00:00"))
-            except ValueError:
-                raise ValidationError(
-                    {"since": [f"{raw!r} is not an ISO 8601 date or time"]}
-                ) from None
-            if since.tzinfo is None:
-                since = since.replace(tzinfo=datetime.UTC)
+                since = parse_datetime_param("since", raw)
+            except BadParameter as error:
+                raise _bad(error) from None
             queryset = queryset.filter(at__gte=since)
         return queryset
 
@@ -283,3 +299,10 @@ def build_dump(request):
         ).data,
         "models": [model_detail_data(model, request) for model in models],
     }
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "HEAD"])
+def not_found(request, path=""):
+    """Anything else under /api/v1/ answers in JSON too."""
+    raise NotFound(f"No endpoint at {request.path}. See /api/v1/docs/.")

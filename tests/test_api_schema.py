@@ -1,0 +1,70 @@
+"""The committed OpenAPI schema matches the code, and a live server conforms to it."""
+
+import threading
+from pathlib import Path
+
+import pytest
+import schemathesis
+from django.core.management import call_command
+from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+from django.core.wsgi import get_wsgi_application
+from django.db import connection, connections
+from hypothesis import HealthCheck, settings
+from rest_framework.throttling import AnonRateThrottle
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi import checks
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = ROOT / "openapi.yaml"
+
+
+def test_the_committed_schema_matches_the_code(tmp_path):
+    generated = tmp_path / "openapi.yaml"
+    call_command("spectacular", "--file", str(generated), "--validate", "--fail-on-warn")
+    assert generated.read_text() == SCHEMA.read_text(), (
+        "openapi.yaml is stale: run `make schema` and commit it"
+    )
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def live_api(real_catalogue_for_module):
+    """The project's WSGI application served over HTTP on loopback, throttling lifted."""
+    # The server's threads open their own connections: point them at the test database.
+    connections.settings[connection.alias]["NAME"] = connection.settings_dict["NAME"]
+    server = ThreadedWSGIServer(("127.0.0.1", 0), QuietHandler, allow_reuse_address=True)
+    server.set_app(get_wsgi_application())
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(AnonRateThrottle, "rate", "100000/minute", raising=False)
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+schema = schemathesis.openapi.from_path(str(SCHEMA))
+# No 5xx, and every status, content type, header and body as the schema documents it.
+CONFORMANCE = [
+    not_a_server_error,
+    checks.status_code_conformance,
+    checks.content_type_conformance,
+    checks.response_headers_conformance,
+    checks.response_schema_conformance,
+]
+
+
+@schema.parametrize()
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_every_response_conforms_to_the_schema(case, live_api):
+    case.call_and_validate(base_url=live_api, checks=CONFORMANCE)
