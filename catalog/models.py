@@ -326,3 +326,41 @@ class ScoreSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.model.slug} {self.framework} {self.version} {self.computed_at:%Y-%m-%d}"
+
+
+class CurrentScores(models.Model):
+    """The current verdict and score of a model under every framework, in one row.
+
+    Derived from the current snapshots by the scorer and rewritten with them, so that ranked
+    lists sort and filter on plain indexed columns. Never edited by hand.
+    """
+
+    model = models.OneToOneField(
+        AIModel, on_delete=models.CASCADE, primary_key=True, related_name="current"
+    )
+    label_verdict = models.CharField(max_length=40)
+    label_score = models.FloatField()
+    osaid_verdict = models.CharField(max_length=40)
+    osaid_score = models.FloatField()
+    mof_verdict = models.CharField(max_length=40)
+    mof_score = models.FloatField()
+    mof_progress = models.JSONField()
+    index_verdict = models.CharField(max_length=40)
+    index_score = models.FloatField()
+    weights_license = models.CharField(max_length=100, blank=True)
+    weights_availability = models.CharField(max_length=20)
+    unknown_count = models.PositiveSmallIntegerField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "current scores"
+        indexes = [
+            # The directory's orderings, each with its tie-breaks.
+            models.Index(fields=["-label_score", "-index_score"], name="current_label_rank_idx"),
+            models.Index(fields=["-index_score", "-label_score"], name="current_index_rank_idx"),
+            models.Index(fields=["-osaid_score", "-label_score"], name="current_osaid_rank_idx"),
+            models.Index(fields=["-mof_score", "-label_score"], name="current_mof_rank_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.model_id}: {self.label_verdict}, index {self.index_score}"

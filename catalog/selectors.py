@@ -3,12 +3,12 @@
 import datetime
 from dataclasses import fields as dataclass_fields
 
-from django.db.models import Count, F, OuterRef, Prefetch, Subquery
+from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404
 
 from catalog import components, frameworks
 from catalog.frameworks.evidence import ComponentEvidence, LicenseTerms, ModelEvidence
-from catalog.models import AIModel, Assessment, License, ScoreSnapshot
+from catalog.models import AIModel, Assessment, License
 
 
 def _with_evidence(queryset):
@@ -113,19 +113,13 @@ def current_scores(model):
 def with_scores(queryset):
     """Annotate each model with its current verdict and score under every framework.
 
-    Adds `<framework>_score` and `<framework>_verdict`; one query however many models.
+    Adds `<framework>_score` and `<framework>_verdict` from the CurrentScores row: one join.
     """
+    fields = {}
     for framework_id in frameworks.BY_ID:
-        current = ScoreSnapshot.objects.filter(
-            model=OuterRef("pk"), framework=framework_id, is_current=True
-        )
-        queryset = queryset.annotate(
-            **{
-                f"{framework_id}_score": Subquery(current.values("score")[:1]),
-                f"{framework_id}_verdict": Subquery(current.values("verdict")[:1]),
-            }
-        )
-    return queryset
+        fields[f"{framework_id}_score"] = F(f"current__{framework_id}_score")
+        fields[f"{framework_id}_verdict"] = F(f"current__{framework_id}_verdict")
+    return queryset.annotate(**fields)
 
 
 # Ties on the chosen framework are broken by the label, then the Openness Index, then the newer
@@ -146,22 +140,13 @@ def ranked(queryset, framework_id, descending=True):
 
 
 def directory():
-    """Published models with everything a directory row shows, in a fixed number of queries."""
-    weights = Assessment.objects.filter(model=OuterRef("pk"), component="weights_final")
-    mof_current = ScoreSnapshot.objects.filter(
-        model=OuterRef("pk"), framework="mof", is_current=True
-    )
+    """Published models with everything a directory row shows, in one query."""
     queryset = AIModel.objects.published().select_related("organization", "base_model")
     return with_scores(queryset).annotate(
-        weights_license=Subquery(weights.values("license__identifier")[:1]),
-        weights_availability=Subquery(weights.values("availability")[:1]),
-        mof_progress=Subquery(mof_current.values("result__details__progress")[:1]),
-        unknown_count=Subquery(
-            Assessment.objects.filter(model=OuterRef("pk"), availability=components.UNKNOWN)
-            .values("model")
-            .annotate(count=Count("pk"))
-            .values("count")[:1]
-        ),
+        weights_license=F("current__weights_license"),
+        weights_availability=F("current__weights_availability"),
+        mof_progress=F("current__mof_progress"),
+        unknown_count=F("current__unknown_count"),
     )
 
 

@@ -13,7 +13,15 @@ from django.utils import timezone
 from catalog import catalogue, components, frameworks, history, selectors
 from catalog.api.conditional import bump_after_commit
 from catalog.catalogue import FileRejected, Problem
-from catalog.models import AIModel, Assessment, Change, License, Organization, ScoreSnapshot
+from catalog.models import (
+    AIModel,
+    Assessment,
+    Change,
+    CurrentScores,
+    License,
+    Organization,
+    ScoreSnapshot,
+)
 
 CATALOGUE_ACTOR = "catalogue"
 
@@ -343,7 +351,10 @@ def rescore(model_ids=None, *, batch_size=2000, now=None):
                 "id", "model_id", "framework", "version", "inputs_hash"
             )
         }
-        retired, fresh = [], []
+        summarised = set(
+            CurrentScores.objects.filter(model_id__in=batch).values_list("model_id", flat=True)
+        )
+        retired, fresh, summaries = [], [], []
         for model_id in batch:
             if model_id not in evidence:
                 continue  # deleted since it was scheduled
@@ -357,7 +368,7 @@ def rescore(model_ids=None, *, batch_size=2000, now=None):
                     and old.inputs_hash == digest
                 )
             ]
-            if not stale:
+            if not stale and model_id in summarised:
                 continue
             results = frameworks.evaluate_all(evidence[model_id])
             for framework_id in stale:
@@ -369,13 +380,43 @@ def rescore(model_ids=None, *, batch_size=2000, now=None):
                     (model_id, framework_id, result.version, now, digest, key, True,
                      result.verdict, result.score, result.as_dict())
                 )  # fmt: skip
+            summaries.append(_current_scores(model_id, evidence[model_id], results, now))
         with transaction.atomic():
             ScoreSnapshot.objects.filter(pk__in=retired).update(is_current=False)
             _insert_snapshots(fresh)
-            if fresh:
+            CurrentScores.objects.bulk_create(
+                summaries,
+                update_conflicts=True,
+                unique_fields=["model"],
+                update_fields=CURRENT_FIELDS,
+            )
+            if fresh or summaries:
                 bump_after_commit()
         written += len(fresh)
     return written
+
+
+CURRENT_FIELDS = [f.name for f in CurrentScores._meta.concrete_fields if f.name != "model"]
+
+
+def _current_scores(model_id, evidence, results, now):
+    weights = evidence.get("weights_final")
+    return CurrentScores(
+        model_id=model_id,
+        label_verdict=results["label"].verdict,
+        label_score=results["label"].score,
+        osaid_verdict=results["osaid"].verdict,
+        osaid_score=results["osaid"].score,
+        mof_verdict=results["mof"].verdict,
+        mof_score=results["mof"].score,
+        mof_progress=results["mof"].details["progress"],
+        index_verdict=results["index"].verdict,
+        index_score=results["index"].score,
+        weights_license=weights.license.identifier if weights.license else "",
+        weights_availability=weights.availability,
+        unknown_count=results["index"].details["unknown_count"],
+        computed_at=now,
+    )
 
 
 SNAPSHOT_COLUMNS = (

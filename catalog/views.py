@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 
 from catalog import components, selectors
@@ -30,3 +31,16 @@ def snapshot(request, slug, key):
     model = selectors.model_for_page(slug)
     snap = get_object_or_404(model.snapshots, key=key)
     return render(request, "catalog/snapshot.html", {"model": model, "snapshot": snap})
+
+
+def api_guide(request):
+    rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    return render(
+        request,
+        "catalog/api_guide.html",
+        {
+            "base": request.build_absolute_uri("/").rstrip("/"),
+            "anon_rate": rates["anon"].replace("/", " a "),
+            "token_rate": rates["user"].replace("/", " a "),
+        },
+    )

@@ -42,7 +42,9 @@ def test_the_default_order_puts_open_source_first_and_closed_last(api):
     rows = api.get("/api/v1/models/", {"page_size": 200}).json()["results"]
     labels = [row["label"] for row in rows]
     ranks = {"Open source AI": 3, "Open weights": 2, "Restricted weights": 1, "Closed": 0}
-    assert [ranks[label] for label in labels] == sorted((ranks[name] for name in labels), reverse=True)
+    assert [ranks[label] for label in labels] == sorted(
+        (ranks[name] for name in labels), reverse=True
+    )
 
 
 @pytest.mark.parametrize("field", ["index", "osaid", "mof", "label"])
@@ -266,7 +268,8 @@ def test_anonymous_clients_are_throttled_with_retry_after(api, monkeypatch):
 
 def test_a_token_gets_its_own_higher_rate(api, monkeypatch, django_user_model):
     from rest_framework.authtoken.models import Token
-    from rest_framework.throttling import UserRateThrottle
+
+    from catalog.api.throttling import TokenRateThrottle as UserRateThrottle
 
     monkeypatch.setattr(AnonRateThrottle, "rate", "2/minute", raising=False)
     monkeypatch.setattr(UserRateThrottle, "rate", "5/minute", raising=False)
@@ -275,3 +278,22 @@ def test_a_token_gets_its_own_higher_rate(api, monkeypatch, django_user_model):
     codes = [api.get("/api/v1/components/", **auth).status_code for _ in range(6)]
     assert codes == [200] * 5 + [429]
     assert api.get("/api/v1/components/", HTTP_AUTHORIZATION="Token wrong").status_code == 401
+
+
+def test_the_api_guide_and_docs_are_served_without_any_outside_asset(client):
+    guide = client.get("/api/")
+    assert guide.status_code == 200
+    assert "curl 'http://testserver/api/v1/models/" in guide.text
+    docs = client.get("/api/v1/docs/")
+    assert docs.status_code == 200
+    assert "/static/drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js" in docs.text
+    assert "https://" not in docs.text and "http://" not in docs.text.replace(
+        "http://testserver", ""
+    )
+    assert (
+        client.get("/static/drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js").status_code
+        == 200
+    )
+    schema = client.get("/api/v1/schema/")
+    assert schema.status_code == 200
+    assert b"openapi: 3" in schema.content
