@@ -364,3 +364,134 @@ class CurrentScores(models.Model):
 
     def __str__(self):
         return f"{self.model_id}: {self.label_verdict}, index {self.index_score}"
+
+
+class HubRecord(models.Model):
+    """What a hub last said about one repository of a model, kept for provenance."""
+
+    class Hub(models.TextChoices):
+        HUGGINGFACE = "huggingface", "Hugging Face Hub"
+        GITHUB = "github", "GitHub"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Not fetched yet"
+        OK = "ok"
+        ERROR = "error", "Last fetch failed"
+        GONE = "gone", "Deleted, private or gated away"
+
+    model = models.ForeignKey(AIModel, on_delete=models.CASCADE, related_name="hub_records")
+    hub = models.CharField(max_length=20, choices=Hub.choices)
+    repo_id = models.CharField(max_length=200, help_text="as the catalogue names it")
+    canonical_id = models.CharField(max_length=200, blank=True, help_text="as the hub names it now")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    sha = models.CharField(max_length=64, blank=True)
+    last_modified = models.DateTimeField(null=True, blank=True)
+    hub_created_at = models.DateTimeField(null=True, blank=True)
+    gated = models.CharField(max_length=10, blank=True, help_text="'', 'auto' or 'manual'")
+    private = models.BooleanField(default=False)
+    archived = models.BooleanField(default=False)
+    license_tag = models.CharField(max_length=100, blank=True)
+    license_name = models.CharField(max_length=200, blank=True)
+    license_link = models.CharField(max_length=500, blank=True)
+    parameters = models.PositiveBigIntegerField(null=True, blank=True)
+    base_models = models.JSONField(default=list, blank=True)
+    datasets = models.JSONField(default=list, blank=True)
+    files = models.JSONField(default=list, blank=True)
+    checkpoint_branches = models.JSONField(default=list, blank=True)
+    downloads = models.PositiveBigIntegerField(null=True, blank=True)
+    likes = models.PositiveIntegerField(null=True, blank=True)
+    raw = models.JSONField(null=True, blank=True, help_text="the hub's last answer, verbatim")
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    changed_at = models.DateTimeField(null=True, blank=True, help_text="when what it said changed")
+    last_error = models.TextField(blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["model", "hub", "repo_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["model", "hub", "repo_id"], name="hubrecord_one_per_model_repo"
+            ),
+        ]
+        indexes = [
+            # The dispatcher takes the stalest records that are due.
+            models.Index(fields=["next_attempt_at", "fetched_at"], name="hubrecord_due_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_hub_display()} {self.repo_id}"
+
+
+class Discrepancy(models.Model):
+    """A hub disagreeing with a curated assessment: a curator decides, nothing is overwritten."""
+
+    class Status(models.TextChoices):
+        OPEN = "open"
+        ACCEPTED = "accepted", "Accepted: the assessment was updated"
+        DISMISSED = "dismissed", "Dismissed: the curated value stands"
+
+    model = models.ForeignKey(AIModel, on_delete=models.CASCADE, related_name="discrepancies")
+    component = models.CharField(
+        max_length=40, choices=[(c.id, c.name) for c in components.COMPONENTS]
+    )
+    hub_record = models.ForeignKey(HubRecord, null=True, on_delete=models.SET_NULL)
+    field = models.CharField(
+        max_length=40, help_text="what differs: license, gating, checkpoints, ..."
+    )
+    curated_value = models.JSONField(null=True)
+    hub_value = models.JSONField(null=True)
+    message = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    opened_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.CharField(max_length=150, blank=True)
+    resolution_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        verbose_name_plural = "discrepancies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["model", "component", "field"],
+                condition=Q(status="open"),
+                name="discrepancy_one_open_per_field",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.model.slug}/{self.component}: {self.field}"
+
+
+class CorrectionRequest(models.Model):
+    """A reader's proposed correction. Changes nothing public until a curator accepts it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open"
+        ACCEPTED = "accepted"
+        REJECTED = "rejected"
+
+    model = models.ForeignKey(AIModel, on_delete=models.CASCADE, related_name="corrections")
+    component = models.CharField(
+        max_length=40, choices=[(c.id, c.name) for c in components.COMPONENTS]
+    )
+    proposed_availability = models.CharField(
+        max_length=20, blank=True, choices=components.AVAILABILITY_CHOICES
+    )
+    proposed_license = models.CharField(max_length=200, blank=True)
+    evidence_url = models.URLField(max_length=500)
+    explanation = models.TextField(blank=True)
+    contact = models.CharField(max_length=200, blank=True)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    submitter = models.CharField(max_length=64, blank=True, help_text="hash of the address")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    reviewed_by = models.CharField(max_length=150, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        indexes = [models.Index(fields=["status", "-submitted_at"], name="correction_queue_idx")]
+
+    def __str__(self):
+        return f"{self.model.slug}/{self.component} ({self.status})"
