@@ -297,3 +297,13 @@ def test_the_api_guide_and_docs_are_served_without_any_outside_asset(client):
     schema = client.get("/api/v1/schema/")
     assert schema.status_code == 200
     assert b"openapi: 3" in schema.content
+
+
+@pytest.mark.parametrize(
+    "parameter", ["organization", "license", "q", "released_after", "ordering"]
+)
+def test_a_nul_character_is_a_400_not_a_500(api, parameter):
+    response = api.get("/api/v1/models/", {parameter: "a\x00b"})
+    assert response.status_code == 400
+    assert list(response.json()) == [parameter]
+    assert api.get("/api/v1/changes/", {"model": "a\x00b"}).status_code == 400

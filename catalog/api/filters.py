@@ -53,8 +53,17 @@ class BadParameter(ValueError):
         super().__init__(f"{parameter}: {message}")
 
 
-def _choice(params, name, choices):
+def text_values(params, name):
+    """The values of a free-text parameter; a NUL character is refused, as the database would."""
     values = params.getlist(name)
+    for value in values:
+        if "\x00" in value:
+            raise BadParameter(name, "must not contain NUL characters")
+    return values
+
+
+def _choice(params, name, choices):
+    values = text_values(params, name)
     for value in values:
         if value not in choices:
             raise BadParameter(name, f"{value!r} is not one of: {', '.join(choices)}")
@@ -62,7 +71,7 @@ def _choice(params, name, choices):
 
 
 def _date(params, name):
-    raw = params.get(name)
+    raw = (text_values(params, name) or [None])[-1]
     if raw in (None, ""):
         return None
     try:
@@ -72,7 +81,7 @@ def _date(params, name):
 
 
 def _datetime(params, name):
-    raw = params.get(name)
+    raw = (text_values(params, name) or [None])[-1]
     if raw in (None, ""):
         return None
     return parse_datetime_param(name, raw)
@@ -94,7 +103,7 @@ def parse_datetime_param(name, raw):
 
 def filter_models(queryset, params):
     """Apply the list filters in `params` (a QueryDict) to an annotated AIModel queryset."""
-    if orgs := params.getlist("organization"):
+    if orgs := text_values(params, "organization"):
         queryset = queryset.filter(organization__slug__in=orgs)
     if labels := _choice(params, "label", LABELS):
         queryset = queryset.filter(label_verdict__in=[LABELS[v] for v in labels])
@@ -102,7 +111,7 @@ def filter_models(queryset, params):
         queryset = queryset.filter(osaid_verdict__in=[OSAID_VERDICTS[v] for v in verdicts])
     if classes := _choice(params, "mof_class", MOF_CLASSES):
         queryset = queryset.filter(mof_verdict__in=[MOF_CLASSES[v] for v in classes])
-    if licences := params.getlist("license"):
+    if licences := text_values(params, "license"):
         known = set(
             License.objects.filter(identifier__in=licences).values_list("identifier", flat=True)
         )
@@ -127,7 +136,7 @@ def filter_models(queryset, params):
                 part &= Q(parameters__lt=high)
             condition |= part
         queryset = queryset.filter(condition)
-    if years := params.getlist("release_year"):
+    if years := text_values(params, "release_year"):
         for year in years:
             if not year.isdigit() or len(year) != 4:
                 raise BadParameter("release_year", f"{year!r} is not a four-digit year")
@@ -138,7 +147,7 @@ def filter_models(queryset, params):
         queryset = queryset.filter(release_date__lte=before)
     if since := _datetime(params, "updated_since"):
         queryset = queryset.filter(updated_at__gte=since)
-    if text := params.get("q", "").strip():
+    if text := " ".join(text_values(params, "q")).strip():
         if len(text) > 200:
             raise BadParameter("q", "is longer than 200 characters")
         queryset = _search(queryset, text)
@@ -189,7 +198,7 @@ def _search(queryset, text):
 
 def order_models(queryset, params, default="-label"):
     """Order by `ordering` (a framework id, release_date or name; `-` for descending)."""
-    raw = params.get("ordering") or default
+    raw = (text_values(params, "ordering") or [None])[-1] or default
     descending = raw.startswith("-")
     field = raw.lstrip("-")
     if field in ORDERINGS:

@@ -27,6 +27,7 @@ from catalog.api.filters import (
     filter_models,
     order_models,
     parse_datetime_param,
+    text_values,
 )
 from catalog.frameworks import restrictions as clauses
 from catalog.models import AIModel, Change, License, Organization
@@ -173,7 +174,8 @@ class ModelDetail(APIView):
     def get(self, request, slug):
         model = selectors.model_for_page(slug)
         as_of = None
-        if raw := request.query_params.get("as_of"):
+        raw = request.query_params.get("as_of")
+        if raw:
             try:
                 as_of = datetime.date.fromisoformat(raw)
             except ValueError:
@@ -241,7 +243,11 @@ class ChangeList(generics.ListAPIView):
     def get_queryset(self):
         queryset = Change.objects.select_related("model").order_by("-at", "-id")
         queryset = queryset.exclude(model__status=AIModel.Status.DRAFT)
-        if slug := self.request.query_params.get("model"):
+        try:
+            slugs = text_values(self.request.query_params, "model")
+        except BadParameter as error:
+            raise _bad(error) from None
+        if slug := (slugs or [None])[-1]:
             queryset = queryset.filter(model__slug=slug)
         if raw := self.request.query_params.get("since"):
             try:
