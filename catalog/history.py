@@ -138,3 +138,20 @@ def _rescore_after_commit(obj, subject, model, deleted):
         schedule_rescore(list(ids))
     elif model is not None and model.pk and not (deleted and subject == Change.Subject.MODEL):
         schedule_rescore([model.pk])
+
+
+def record_observation(model, key, *, before, after, reason, actor):
+    """File what a hub said that a curator must look at: a change on the hub, or a
+    disagreement with a curated assessment. Nothing in the evidence base is changed by it."""
+    change = Change.objects.create(
+        subject=Change.Subject.HUB,
+        subject_key=key,
+        model=model,
+        action=Change.Action.OBSERVED,
+        actor=actor,
+        reason=reason,
+        before=before,
+        after=after,
+    )
+    bump_after_commit()
+    return change

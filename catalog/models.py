@@ -242,11 +242,13 @@ class Change(models.Model):
         LICENSE = "license"
         MODEL = "model"
         ASSESSMENT = "assessment"
+        HUB = "hub", "Hub record"
 
     class Action(models.TextChoices):
         CREATED = "created"
         UPDATED = "updated"
         DELETED = "deleted"
+        OBSERVED = "observed", "Observed on a hub (a curator decides)"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     subject = models.CharField(max_length=20, choices=Subject.choices)

@@ -1,11 +1,13 @@
 """Celery tasks: thin wrappers that take ids and call services. Each is safe to run twice."""
 
+import random
 import threading
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
 
-from catalog import services
+from catalog import refresh, services
 
 _pending = threading.local()
 
@@ -34,3 +36,28 @@ def _enqueue_pending():
     ids, _pending.ids = getattr(_pending, "ids", None), None
     if ids:
         rescore_models.delay(sorted(ids))
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None, soft_time_limit=120, time_limit=180)
+def refresh_model(self, model_id):
+    """Refresh one model from its hubs; transient failures retry with backoff and jitter,
+    waiting at least as long as the hub asked."""
+    outcome = refresh.refresh_model(model_id)
+    if outcome.transient and self.request.retries < settings.REFRESH_MAX_RETRIES:
+        waits = [e.retry_after for e in outcome.transient if e.retry_after]
+        backoff = 30 * 2**self.request.retries * random.uniform(1.0, 1.5)
+        raise self.retry(countdown=max([backoff, *waits]))
+    return {
+        "unchanged": outcome.unchanged,
+        "changed": outcome.changed,
+        "errors": len(outcome.errors),
+        "assessments_written": outcome.assessments_written,
+        "discrepancies_opened": outcome.discrepancies_opened,
+    }
+
+
+@shared_task(acks_late=True, soft_time_limit=60, time_limit=120)
+def dispatch_refreshes():
+    """Enqueue refreshes of the stalest entries; a lock keeps a second dispatcher out."""
+    chosen = refresh.dispatch(lambda model_id: refresh_model.delay(model_id))
+    return None if chosen is None else len(chosen)

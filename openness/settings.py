@@ -5,6 +5,7 @@ cache, Celery tasks executed eagerly. Set DATABASE_URL and REDIS_URL for the ful
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from openness.envconfig import database_from_url, env_bool, env_int, env_list, env_str
 
@@ -121,6 +122,26 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 # Above the longest task, so a slow task is not delivered twice while it still runs.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
 
+# Hubs. Only the hosts of the configured endpoints are ever contacted, unless more are listed.
+HF_ENDPOINT = env_str("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
+HF_TOKEN = env_str("HF_TOKEN") or None
+HF_WEBHOOK_SECRET = env_str("HF_WEBHOOK_SECRET")
+GITHUB_API_URL = env_str("GITHUB_API_URL", "https://api.github.com").rstrip("/")
+GITHUB_TOKEN = env_str("GITHUB_TOKEN") or None
+HUB_ALLOWED_HOSTS = env_list(
+    "HUB_ALLOWED_HOSTS",
+    default=[urlsplit(HF_ENDPOINT).hostname, urlsplit(GITHUB_API_URL).hostname],
+)
+HUB_TIMEOUT = env_int("HUB_TIMEOUT", 10)
+# The dispatcher refreshes records not fetched for this long, at most this many per run.
+REFRESH_STALE_AFTER_HOURS = env_int("REFRESH_STALE_AFTER_HOURS", 24)
+REFRESH_BATCH_SIZE = env_int("REFRESH_BATCH_SIZE", 100)
+REFRESH_MAX_RETRIES = env_int("REFRESH_MAX_RETRIES", 5)
+CELERY_BEAT_SCHEDULE = {
+    "dispatch-refreshes": {"task": "catalog.tasks.dispatch_refreshes", "schedule": 300.0},
+    "discover-models": {"task": "catalog.tasks.discover_models", "schedule": 6 * 3600.0},
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -162,5 +183,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # In-process tasks would log a line each; a worker logs them through its own set-up.
-    "loggers": {"celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"}},
+    "loggers": {
+        "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
+        # One line per hub request is noise; failures are recorded on the hub record.
+        "httpx2": {"level": "WARNING"},
+    },
 }

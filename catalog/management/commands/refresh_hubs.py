@@ -1,0 +1,35 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from catalog import refresh
+from catalog.models import AIModel
+
+
+class Command(BaseCommand):
+    help = "Refresh models from the Hugging Face Hub and GitHub now, in this process."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slugs", nargs="*", help="models to refresh (default: all published)")
+
+    def handle(self, *args, slugs=(), **options):
+        models = (
+            AIModel.objects.published() if not slugs else AIModel.objects.filter(slug__in=slugs)
+        )
+        missing = set(slugs) - set(models.values_list("slug", flat=True))
+        if missing:
+            raise CommandError(f"unknown models: {', '.join(sorted(missing))}")
+        totals = refresh.Outcome()
+        for model in models.order_by("slug"):
+            outcome = refresh.refresh_model(model.pk)
+            totals.unchanged += outcome.unchanged
+            totals.changed += outcome.changed
+            totals.assessments_written += outcome.assessments_written
+            totals.discrepancies_opened += outcome.discrepancies_opened
+            for repo, message in outcome.errors:
+                totals.errors.append((repo, message))
+                self.stderr.write(f"{model.slug}: {repo}: {message}")
+        self.stdout.write(
+            f"Refreshed {models.count()} models: {totals.changed} records changed, "
+            f"{totals.unchanged} unchanged, {len(totals.errors)} errors, "
+            f"{totals.assessments_written} assessments written, "
+            f"{totals.discrepancies_opened} discrepancies opened."
+        )

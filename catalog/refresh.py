@@ -1,0 +1,385 @@
+"""Refreshing entries from the hubs: fetch, compare, apply, without overwriting curators.
+
+A refresh reads what the hubs say about a model's repositories (outside any transaction), then
+applies it in one transaction: the HubRecord keeps what was said, hub-sourced and unverified
+assessments follow the hub, and where the hub disagrees with a curated assessment a Discrepancy
+is opened for a curator instead. What the hub says that did not change writes nothing but the
+fetch time.
+"""
+
+import datetime
+import random
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from catalog import components, history
+from catalog.hubs import HubError, PermanentHubError, TransientHubError, github, huggingface
+from catalog.models import AIModel, Assessment, Discrepancy, HubRecord, License
+
+ACTOR = "hub-refresh"
+WEIGHT_SUFFIXES = (".safetensors", ".bin", ".gguf", ".pt", ".pth", ".ckpt", ".msgpack", ".h5",
+                   ".npz", ".onnx")  # fmt: skip
+CODE_COMPONENTS = ("architecture", *(c.id for c in components.in_group(components.CODE)))
+BACKOFF_BASE = datetime.timedelta(minutes=15)
+BACKOFF_MAX = datetime.timedelta(days=7)
+DISPATCHER_LOCK = "lock:refresh-dispatcher"
+DISPATCHER_LAST_RUN = "refresh:dispatcher-last-run"
+
+
+@dataclass
+class Outcome:
+    """What one model's refresh did."""
+
+    unchanged: int = 0
+    changed: int = 0
+    errors: list = field(default_factory=list)  # (repo, message)
+    transient: list = field(default_factory=list)  # TransientHubError, for the task to retry
+    assessments_written: int = 0
+    discrepancies_opened: int = 0
+
+
+# Fetching: one function per hub, each returning what to store or raising a HubError.
+
+
+def fetch_huggingface(repo_id):
+    common = {
+        "endpoint": settings.HF_ENDPOINT,
+        "allowed_hosts": settings.HUB_ALLOWED_HOSTS,
+        "token": settings.HF_TOKEN,
+        "timeout": settings.HUB_TIMEOUT,
+    }
+    info = huggingface.fetch_model(repo_id, **common)
+    refs = huggingface.fetch_refs(info.repo_id, **common)
+    return info, refs
+
+
+def fetch_github(full_name):
+    return github.fetch_repo(
+        full_name,
+        base_url=settings.GITHUB_API_URL,
+        allowed_hosts=settings.HUB_ALLOWED_HOSTS,
+        token=settings.GITHUB_TOKEN,
+        timeout=settings.HUB_TIMEOUT,
+    )
+
+
+FETCHERS = {HubRecord.Hub.HUGGINGFACE: fetch_huggingface, HubRecord.Hub.GITHUB: fetch_github}
+
+
+def ensure_hub_records(models=None):
+    """A pending HubRecord for every repository the catalogue names; returns how many were new."""
+    models = models if models is not None else AIModel.objects.all()
+    wanted = []
+    for model in models.only("pk", "hf_repos", "github_repos"):
+        wanted += [HubRecord(model=model, hub=HubRecord.Hub.HUGGINGFACE, repo_id=repo)
+                   for repo in model.hf_repos]  # fmt: skip
+        wanted += [HubRecord(model=model, hub=HubRecord.Hub.GITHUB, repo_id=repo)
+                   for repo in model.github_repos]  # fmt: skip
+    before = HubRecord.objects.count()
+    HubRecord.objects.bulk_create(wanted, ignore_conflicts=True, batch_size=1000)
+    return HubRecord.objects.count() - before
+
+
+def refresh_model(model_id, *, now=None):
+    """Refresh every hub record of one model. Safe to run twice; returns an Outcome."""
+    now = now or timezone.now()
+    model = AIModel.objects.get(pk=model_id)
+    ensure_hub_records(AIModel.objects.filter(pk=model_id))
+    outcome = Outcome()
+    answers = []
+    for record in model.hub_records.all():
+        try:
+            answers.append((record, FETCHERS[record.hub](record.repo_id), None))
+        except HubError as error:
+            answers.append((record, None, error))
+            if isinstance(error, TransientHubError):
+                outcome.transient.append(error)
+    with transaction.atomic():
+        for record, answer, error in answers:
+            record = HubRecord.objects.select_for_update().get(pk=record.pk)
+            if error is not None:
+                _record_error(record, error, now)
+                outcome.errors.append((record.repo_id, str(error)))
+            elif record.hub == HubRecord.Hub.HUGGINGFACE:
+                _apply_huggingface(model, record, *answer, now=now, outcome=outcome)
+            else:
+                _apply_github(model, record, answer, now=now, outcome=outcome)
+    return outcome
+
+
+def _record_error(record, error, now):
+    record.error_count += 1
+    record.last_error = f"{type(error).__name__}: {error}"[:2000]
+    if isinstance(error, PermanentHubError) and error.code in ("RepoNotFound", "GatedRepo"):
+        if record.status != HubRecord.Status.GONE:
+            history.record_observation(
+                record.model, f"{record.model.slug}/{record.hub}/{record.repo_id}",
+                before={"status": record.status}, after={"status": HubRecord.Status.GONE},
+                reason=f"{record.get_hub_display()} no longer serves {record.repo_id}: {error}",
+                actor=ACTOR,
+            )  # fmt: skip
+        record.status = HubRecord.Status.GONE
+    else:
+        record.status = HubRecord.Status.ERROR
+    # Back off exponentially with jitter, honouring a hub's own reset time when it gave one.
+    delay = min(BACKOFF_BASE * 2 ** (record.error_count - 1), BACKOFF_MAX)
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after:
+        delay = max(delay, datetime.timedelta(seconds=retry_after))
+    record.next_attempt_at = now + delay * random.uniform(1.0, 1.25)
+    record.fetched_at = now
+    record.save()
+
+
+def _fingerprint_hf(record):
+    return (record.canonical_id, record.sha, record.gated, record.private, record.license_tag,
+            record.license_name, tuple(record.checkpoint_branches), record.status)  # fmt: skip
+
+
+def _apply_huggingface(model, record, info, refs, *, now, outcome):
+    before = _fingerprint_hf(record)
+    record.canonical_id = info.repo_id
+    record.sha = info.sha or ""
+    record.gated = info.gated or ""
+    record.private = info.private or info.disabled
+    record.license_tag = info.license or ""
+    record.license_name = info.license_name or ""
+    record.checkpoint_branches = list(refs.checkpoint_branches)
+    record.status = HubRecord.Status.GONE if record.private else HubRecord.Status.OK
+    record.error_count, record.last_error, record.next_attempt_at = 0, "", None
+    record.fetched_at = now
+    if _fingerprint_hf(record) == before:
+        HubRecord.objects.filter(pk=record.pk).update(
+            fetched_at=now, error_count=0, last_error="", next_attempt_at=None,
+            status=record.status,
+        )  # fmt: skip
+        outcome.unchanged += 1
+        return
+    record.last_modified = info.last_modified
+    record.hub_created_at = info.created_at
+    record.license_link = info.license_link or ""
+    record.parameters = info.total_parameters
+    record.base_models = list(info.base_models)
+    record.datasets = list(info.datasets)
+    record.files = list(info.files)
+    record.downloads = info.downloads
+    record.likes = info.likes
+    record.raw = {"model_info": dict(info.raw), "refs": dict(refs.raw)}
+    record.changed_at = now
+    record.save()
+    outcome.changed += 1
+    key = f"{model.slug}/{record.hub}/{record.repo_id}"
+    if before[1]:  # a record fetched before: say what changed on the hub
+        history.record_observation(
+            model, key, before=_describe_hf(before), after=_describe_hf(_fingerprint_hf(record)),
+            reason=f"Hugging Face Hub: {record.repo_id} changed", actor=ACTOR,
+        )  # fmt: skip
+    primary = model.hf_repos[0] if model.hf_repos else None
+    if record.repo_id != primary:
+        return  # only the first repository speaks for the model's weights
+    url = f"{settings.HF_ENDPOINT}/{record.canonical_id}"
+    if record.private:
+        _reconcile(model, "weights_final", components.NONE, None, url, record, outcome,
+                   f"{record.canonical_id} is private or disabled on the Hugging Face Hub")  # fmt: skip
+        return
+    if not any(name.endswith(WEIGHT_SUFFIXES) for name in record.files):
+        return
+    licence, licence_problem = _licence_for_hf(record)
+    availability = components.PARTIAL if record.gated else components.FULL
+    gate = f", gated ({record.gated} approval)" if record.gated else ""
+    _reconcile(model, "weights_final", availability, licence, url, record, outcome,
+               f"Weights published on the Hugging Face Hub as {record.canonical_id}{gate}",
+               licence_problem=licence_problem)  # fmt: skip
+    if record.checkpoint_branches:
+        first = record.checkpoint_branches[0]
+        _reconcile(model, "weights_intermediate", availability, licence, f"{url}/tree/{first}",
+                   record, outcome,
+                   f"{len(record.checkpoint_branches)} intermediate checkpoints published as "
+                   f"branches of {record.canonical_id}", licence_problem=licence_problem)  # fmt: skip
+
+
+def _describe_hf(fingerprint):
+    keys = ("canonical_id", "sha", "gated", "private", "license_tag", "license_name",
+            "checkpoint_branches", "status")  # fmt: skip
+    described = dict(zip(keys, fingerprint, strict=True))
+    described["checkpoint_branches"] = len(described["checkpoint_branches"])
+    return described
+
+
+def _licence_for_hf(record):
+    """The catalogue's licence for a Hub licence tag, and a problem to report when there is none."""
+    key = (
+        record.license_name
+        if record.license_tag == "other" and record.license_name
+        else record.license_tag
+    )
+    if not key:
+        return None, "the repository states no licence"
+    licence = License.objects.filter(hf_license_tag=key).order_by("identifier").first()
+    if licence is None:
+        return None, f"the Hub's licence tag {key!r} matches no licence in the catalogue"
+    return licence, None
+
+
+def _apply_github(model, record, info, *, now, outcome):
+    before = (
+        record.canonical_id,
+        record.license_tag,
+        record.archived,
+        record.private,
+        record.status,
+    )
+    record.canonical_id = info.full_name
+    record.license_tag = info.license_spdx_id or ""
+    record.archived = info.archived
+    record.private = info.private
+    record.status = HubRecord.Status.GONE if info.private else HubRecord.Status.OK
+    record.error_count, record.last_error, record.next_attempt_at = 0, "", None
+    record.fetched_at = now
+    after = (
+        record.canonical_id,
+        record.license_tag,
+        record.archived,
+        record.private,
+        record.status,
+    )
+    if after == before:
+        HubRecord.objects.filter(pk=record.pk).update(
+            fetched_at=now, error_count=0, last_error="", next_attempt_at=None
+        )
+        outcome.unchanged += 1
+        return
+    record.raw = dict(info.raw)
+    record.changed_at = now
+    record.save()
+    outcome.changed += 1
+    if not info.license_spdx_id:
+        return  # GitHub could not tell: nothing to compare
+    licence = License.objects.filter(identifier=info.license_spdx_id).first()
+    problem = (
+        None if licence else f"GitHub's licence {info.license_spdx_id!r} is not in the catalogue"
+    )
+    prefix = f"https://github.com/{record.repo_id}".lower()
+    for assessment in model.assessments.filter(component__in=CODE_COMPONENTS):
+        if any(url.lower().startswith(prefix) for url in assessment.evidence):
+            _reconcile(model, assessment.component, None, licence, f"https://github.com/{info.full_name}",
+                       record, outcome, f"GitHub detects {info.license_spdx_id} in {info.full_name}",
+                       licence_problem=problem)  # fmt: skip
+
+
+def _reconcile(model, component_id, availability, licence, url, record, outcome, message,
+               licence_problem=None):  # fmt: skip
+    """Bring one assessment in line with an observation, or open a discrepancy for a curator.
+
+    `availability` None means the hub says nothing about it; `licence` None with a
+    `licence_problem` means the hub names a licence the catalogue cannot match.
+    """
+    assessment = Assessment.objects.select_related("license").get(
+        model=model, component=component_id
+    )
+    observed = {}
+    if availability is not None:
+        observed["availability"] = availability
+    if licence is not None:
+        observed["license"] = licence
+    follows_hub = (assessment.source == Assessment.Source.HUB
+                   or assessment.availability == components.UNKNOWN)  # fmt: skip
+    if follows_hub:
+        changes = {k: v for k, v in observed.items() if getattr(assessment, k) != v}
+        if changes:
+            before = history.snapshot(assessment)
+            for key, value in changes.items():
+                setattr(assessment, key, value)
+            assessment.evidence = list(dict.fromkeys([url, *assessment.evidence]))
+            assessment.source = Assessment.Source.HUB
+            assessment.assessed_by = f"{ACTOR} ({record.get_hub_display()})"
+            assessment.assessed_at = timezone.now().date()
+            assessment.note = f"{message}."
+            assessment.save()
+            history.record(assessment, before=before, actor=ACTOR, reason=message)
+            outcome.assessments_written += 1
+    else:
+        for key, value in observed.items():
+            current = getattr(assessment, key)
+            if current != value:
+                _open_discrepancy(
+                    model, component_id, record, key, current, value, message, outcome
+                )
+    if licence_problem and licence is None:
+        _open_discrepancy(model, component_id, record, "license",
+                          assessment.license, None, f"{message}, but {licence_problem}", outcome)  # fmt: skip
+
+
+def _value(value):
+    return value.identifier if isinstance(value, License) else value
+
+
+def _open_discrepancy(model, component_id, record, field_name, curated, hub, message, outcome):
+    curated, hub = _value(curated), _value(hub)
+    existing = Discrepancy.objects.filter(
+        model=model, component=component_id, field=field_name, status=Discrepancy.Status.OPEN
+    ).first()
+    if existing and existing.hub_value == hub and existing.curated_value == curated:
+        return
+    if existing:
+        existing.hub_value, existing.curated_value, existing.message = hub, curated, message
+        existing.hub_record = record
+        existing.save()
+    else:
+        Discrepancy.objects.create(
+            model=model, component=component_id, hub_record=record, field=field_name,
+            curated_value=curated, hub_value=hub, message=message,
+        )  # fmt: skip
+        outcome.discrepancies_opened += 1
+    history.record_observation(
+        model, f"{model.slug}/{component_id}",
+        before={field_name: curated}, after={field_name: hub},
+        reason=f"{message}; the curated {field_name} is {curated!r}: a curator decides",
+        actor=ACTOR,
+    )  # fmt: skip
+
+
+def due_models(now=None, limit=None):
+    """Ids of the models whose hub records are most overdue for a refresh, oldest first."""
+    now = now or timezone.now()
+    limit = limit or settings.REFRESH_BATCH_SIZE
+    stale_before = now - datetime.timedelta(hours=settings.REFRESH_STALE_AFTER_HOURS)
+    due = (
+        HubRecord.objects.filter(model__status=AIModel.Status.PUBLISHED)
+        .exclude(next_attempt_at__gt=now)
+        .exclude(fetched_at__gte=stale_before, status=HubRecord.Status.OK)
+        .order_by(F("fetched_at").asc(nulls_first=True), "pk")
+        .values_list("model_id", flat=True)
+    )
+    chosen = []
+    for model_id in due.iterator():
+        if model_id not in chosen:
+            chosen.append(model_id)
+        if len(chosen) >= limit:
+            break
+    return chosen
+
+
+def dispatch(enqueue, now=None):
+    """Enqueue a refresh for each due model, at most one dispatcher at a time.
+
+    Returns the ids enqueued, or None when another dispatcher holds the lock.
+    """
+    token = f"{timezone.now().timestamp()}-{random.random()}"
+    if not cache.add(DISPATCHER_LOCK, token, timeout=240):
+        return None
+    try:
+        ensure_hub_records(AIModel.objects.published())
+        chosen = due_models(now)
+        for model_id in chosen:
+            enqueue(model_id)
+        cache.set(DISPATCHER_LAST_RUN, (now or timezone.now()).isoformat(), None)
+        return chosen
+    finally:
+        if cache.get(DISPATCHER_LOCK) == token:
+            cache.delete(DISPATCHER_LOCK)
