@@ -200,7 +200,7 @@ def parse_organizations(text, file):
         where = f"[{index}]"
         if checker.mapping(item, where) is None:
             continue
-        checker.fields(item, where, ("slug", "name", "kind"), ("country", "homepage"))
+        checker.fields(item, where, ("slug", "name", "kind"), ("country", "homepage", "hf_authors"))
         slug = checker.slug(item, "slug", f"{where}.slug")
         if slug in seen:
             checker.problem(f"{where}.slug", f"duplicate slug {slug!r} (also at [{seen[slug]}])")
@@ -216,10 +216,21 @@ def parse_organizations(text, file):
                 "kind": checker.choice(item, "kind", f"{where}.kind", Organization.Kind.values),
                 "country": country,
                 "homepage": checker.optional_url(item, "homepage", f"{where}.homepage"),
+                "hf_authors": _author_list(checker, item, f"{where}.hf_authors"),
             }
         )
     checker.reject_if_problems()
     return entries
+
+
+def _author_list(checker, item, where):
+    value = item.get("hf_authors") or []
+    if not isinstance(value, list) or not all(
+        isinstance(a, str) and re.match(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", a) for a in value
+    ):
+        checker.problem(where, "must be a list of Hugging Face account names")
+        return []
+    return value
 
 
 LICENSE_REQUIRED = ("id", "name", "url", "osi_approved", "category", "commercial_use", "source")
@@ -418,7 +429,7 @@ def render_organizations(snapshots):
     entries = []
     for org in snapshots:
         entry = {"slug": org["slug"], "name": org["name"], "kind": org["kind"]}
-        for key in ("country", "homepage"):
+        for key in ("country", "homepage", "hf_authors"):
             if org[key]:
                 entry[key] = org[key]
         entries.append(entry)

@@ -15,6 +15,7 @@ def snapshot_organization(org):
         "kind": org.kind,
         "country": org.country,
         "homepage": org.homepage,
+        "hf_authors": list(org.hf_authors),
     }
 
 

@@ -18,6 +18,9 @@ class Organization(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
     homepage = models.URLField(blank=True)
+    hf_authors = models.JSONField(
+        default=list, blank=True, help_text="Hugging Face accounts whose new repos are discovered"
+    )
 
     class Meta:
         ordering = ["name"]

@@ -9,6 +9,7 @@ fetch time.
 
 import datetime
 import random
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from django.utils import timezone
 
 from catalog import components, history
 from catalog.hubs import HubError, PermanentHubError, TransientHubError, github, huggingface
-from catalog.models import AIModel, Assessment, Discrepancy, HubRecord, License
+from catalog.models import AIModel, Assessment, Discrepancy, HubRecord, License, Organization
 
 ACTOR = "hub-refresh"
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".gguf", ".pt", ".pth", ".ckpt", ".msgpack", ".h5",
@@ -383,3 +384,61 @@ def dispatch(enqueue, now=None):
     finally:
         if cache.get(DISPATCHER_LOCK) == token:
             cache.delete(DISPATCHER_LOCK)
+
+
+DISCOVERY_ACTOR = "hub-discovery"
+
+
+def discover(now=None, max_new=50):
+    """Create draft entries for new model repos of the tracked Hub accounts.
+
+    Drafts carry every component as unknown and are never public until a curator reviews and
+    publishes them. Returns the slugs created.
+    """
+    from catalog.services import fill_missing_assessments
+
+    now = now or timezone.now()
+    known = set()
+    for repos in AIModel.objects.values_list("hf_repos", flat=True):
+        known.update(repos)
+    known.update(HubRecord.objects.exclude(canonical_id="").values_list("canonical_id", flat=True))
+    created = []
+    for org in Organization.objects.exclude(hf_authors=[]).order_by("slug"):
+        for author in org.hf_authors:
+            listing = huggingface.list_author_models(
+                author, endpoint=settings.HF_ENDPOINT, allowed_hosts=settings.HUB_ALLOWED_HOSTS,
+                token=settings.HF_TOKEN, timeout=settings.HUB_TIMEOUT,
+            )  # fmt: skip
+            for repo_id, created_at in listing:
+                if repo_id in known or len(created) >= max_new:
+                    continue
+                with transaction.atomic():
+                    model = AIModel.objects.create(
+                        slug=_free_slug(repo_id.partition("/")[2]),
+                        name=repo_id.partition("/")[2],
+                        organization=org,
+                        family=repo_id.partition("/")[2],
+                        release_date=(created_at or now).date(),
+                        modality=AIModel.Modality.TEXT,
+                        kind=AIModel.Kind.BASE,
+                        hf_repos=[repo_id],
+                        description=f"Discovered on the Hugging Face Hub as {repo_id}; "
+                        "not yet reviewed: modality, kind and every component are to be checked.",
+                        status=AIModel.Status.DRAFT,
+                    )
+                    reason = f"New repository {repo_id} of tracked account {author}"
+                    history.record(model, before=None, actor=DISCOVERY_ACTOR, reason=reason)
+                    fill_missing_assessments(
+                        model, actor=DISCOVERY_ACTOR, reason=reason, assessed_at=now.date()
+                    )
+                known.add(repo_id)
+                created.append(model.slug)
+    return created
+
+
+def _free_slug(name):
+    base = re.sub(r"[^a-z0-9.]+", "-", name.lower()).strip("-.") or "model"
+    slug, number = base, 2
+    while AIModel.objects.filter(slug=slug).exists():
+        slug, number = f"{base}-{number}", number + 1
+    return slug

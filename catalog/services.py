@@ -125,7 +125,7 @@ def _apply_organization(data, actor, reason):
     if before == data:
         return "unchanged"
     org = org or Organization(slug=data["slug"])
-    for key in ("name", "kind", "country", "homepage"):
+    for key in ("name", "kind", "country", "homepage", "hf_authors"):
         setattr(org, key, data[key])
     org.save()
     history.record(org, before=before, actor=actor, reason=reason)

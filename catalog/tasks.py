@@ -61,3 +61,9 @@ def dispatch_refreshes():
     """Enqueue refreshes of the stalest entries; a lock keeps a second dispatcher out."""
     chosen = refresh.dispatch(lambda model_id: refresh_model.delay(model_id))
     return None if chosen is None else len(chosen)
+
+
+@shared_task(acks_late=True, soft_time_limit=600, time_limit=660)
+def discover_models():
+    """Draft entries for new repos of the tracked Hub accounts, for curators to review."""
+    return len(refresh.discover())

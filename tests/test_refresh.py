@@ -234,3 +234,70 @@ def test_the_refresh_command_runs_synchronously(hub, base_model):
     out = StringIO()
     call_command("refresh_hubs", "example-base-7b", stdout=out)
     assert "Refreshed 1 models: 2 records changed" in out.getvalue()
+
+
+def post_hook(client, body, secret="s3cret"):
+    return client.post(
+        "/hooks/huggingface", data=body, content_type="application/json",
+        HTTP_X_WEBHOOK_SECRET=secret,
+    )  # fmt: skip
+
+
+def test_the_webhook_refreshes_the_named_repo_at_once(
+    client, hub, base_model, settings, django_capture_on_commit_callbacks
+):
+    settings.HF_WEBHOOK_SECRET = "s3cret"
+    serve(hub)
+    refresh.ensure_hub_records()
+    body = {"event": {"action": "update", "scope": "repo.content"},
+            "repo": {"type": "model", "name": "example-lab/Example-Base-7B"}}  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_hook(client, body)
+    assert response.status_code == 202
+    assert response.json() == {"queued": 1}
+    assert HubRecord.objects.get(model=base_model, hub="huggingface").status == "ok"
+
+
+@pytest.mark.parametrize(
+    ("secret", "body", "status"),
+    [
+        ("wrong", {"repo": {"type": "model", "name": "a/b"}}, 403),
+        ("", {"repo": {"type": "model", "name": "a/b"}}, 403),
+        ("s3cret", "not json", 400),
+        ("s3cret", {"repo": "a/b"}, 400),
+        ("s3cret", {"repo": {"type": "dataset", "name": "a/b"}}, 202),
+    ],
+)
+def test_the_webhook_refuses_bad_calls(client, settings, secret, body, status):
+    settings.HF_WEBHOOK_SECRET = "s3cret"
+    response = post_hook(
+        client, body if isinstance(body, str) else __import__("json").dumps(body), secret
+    )
+    assert response.status_code == status
+    assert client.get("/hooks/huggingface").status_code == 405
+
+
+def test_the_webhook_is_closed_without_a_configured_secret(client, settings):
+    settings.HF_WEBHOOK_SECRET = ""
+    assert post_hook(client, {"repo": {"type": "model", "name": "a/b"}}, "").status_code == 403
+
+
+def test_discovery_drafts_new_repos_of_tracked_accounts(hub, base_model):
+    from catalog.models import Organization
+
+    Organization.objects.filter(slug="example-lab").update(hf_authors=["example-lab"])
+    serve(hub)
+    for name in ["example-lab/Example-Next-1B", "example-lab/Example-Next-3B", "someone/Else"]:
+        hub.add_model(model_payload(name, createdAt="2026-10-01T00:00:00.000Z"))
+    created = refresh.discover()
+    assert created == ["example-next-1b", "example-next-3b"]
+    draft = AIModel.objects.get(slug="example-next-1b")
+    assert draft.status == "draft"
+    assert draft.hf_repos == ["example-lab/Example-Next-1B"]
+    assert draft.release_date.isoformat() == "2026-10-01"
+    assert set(draft.assessments.values_list("availability", flat=True)) == {"unknown"}
+    assert draft.assessments.count() == 20
+    assert not AIModel.objects.published().filter(slug="example-next-1b").exists()
+    # The listing was paged (two models a page) and a second run finds nothing new.
+    assert len(hub.requests_to("/api/models")) >= 2
+    assert refresh.discover() == []

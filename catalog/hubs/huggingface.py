@@ -11,7 +11,7 @@ redirect to any host.
 
 import json
 import re
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote, urlencode, urlsplit
 
 from huggingface_hub.errors import (
     DisabledRepoError,
@@ -75,6 +75,38 @@ def fetch_refs(repo_id, *, endpoint, allowed_hosts, token=None, timeout=10):
     # After a rename the final URL names the canonical repo; the refs payload itself does not.
     match = REFS_URL_PATH.match(unquote(urlsplit(final_url).path))
     return parse_refs(payload, repo_id=match["repo_id"] if match else repo_id)
+
+
+def list_author_models(author, *, endpoint, allowed_hosts, token=None, timeout=10, max_pages=20):
+    """The model repos of one Hub account, following the listing's `Link: rel="next"` pages.
+
+    Returns a list of (repo_id, created_at) pairs, newest listing order kept. Stops after
+    `max_pages` pages, so one call is bounded however large the account.
+    """
+    url = f"{endpoint.rstrip('/')}/api/models?{urlencode({'author': author, 'limit': 100})}"
+    found = []
+    for _ in range(max_pages):
+        headers = build_hf_headers(token=token or False, user_agent=CLIENT_NAME)
+        response = http_get(
+            get_session(), url, headers=headers, allowed_hosts=allowed_hosts, timeout=timeout
+        )
+        _raise_for_status(response)
+        try:
+            page = json.loads(response.content)
+        except ValueError as error:
+            raise MalformedPayload(f"{response.url} answered a listing that is not JSON") from error
+        if not isinstance(page, list):
+            raise MalformedPayload(f"{response.url} answered a listing that is not a list")
+        for entry in page:
+            if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+                raise MalformedPayload(f"{response.url} listed an entry without an id")
+            created = parse_timestamp(entry.get("createdAt"), field_name="createdAt")
+            found.append((entry["id"], created))
+        next_link = response.links.get("next", {}).get("url")
+        if not next_link:
+            break
+        url = next_link
+    return found
 
 
 def _check_repo_id(repo_id):
