@@ -3,15 +3,24 @@
 import datetime
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 
 from catalog import components, history
 from catalog.catalogue import REPO_RE
-from catalog.models import AIModel, Assessment, Change, License, Organization
-from catalog.services import fill_missing_assessments
+from catalog.models import (
+    AIModel,
+    Assessment,
+    Change,
+    CorrectionRequest,
+    Discrepancy,
+    HubRecord,
+    License,
+    Organization,
+)
+from catalog.services import fill_missing_assessments, resolve_correction, resolve_discrepancy
 
 
 class LinesField(forms.Field):
@@ -232,4 +241,86 @@ class ChangeAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Discrepancy)
+class DiscrepancyAdmin(admin.ModelAdmin):
+    """The queue of hub observations that disagree with curated assessments."""
+
+    list_display = [
+        "opened_at",
+        "model",
+        "component",
+        "field",
+        "curated_value",
+        "hub_value",
+        "status",
+    ]
+    list_filter = ["status", "field", "component"]
+    search_fields = ["model__slug", "message"]
+    list_select_related = ["model"]
+    readonly_fields = [f.name for f in Discrepancy._meta.fields if f.name != "resolution_note"]
+    actions = ["accept_hub_value", "dismiss"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Accept the hub's value (updates the assessment under your name)")
+    def accept_hub_value(self, request, queryset):
+        for discrepancy in queryset.filter(status=Discrepancy.Status.OPEN):
+            resolve_discrepancy(
+                discrepancy, accept=True, actor=request.user.get_username(), user=request.user
+            )
+
+    @admin.action(description="Dismiss: the curated value stands")
+    def dismiss(self, request, queryset):
+        for discrepancy in queryset.filter(status=Discrepancy.Status.OPEN):
+            resolve_discrepancy(
+                discrepancy, accept=False, actor=request.user.get_username(), user=request.user
+            )
+
+
+@admin.register(CorrectionRequest)
+class CorrectionRequestAdmin(admin.ModelAdmin):
+    """The queue of corrections suggested by readers. Nothing is public until accepted here."""
+
+    list_display = ["submitted_at", "model", "component", "proposed_availability",
+                    "proposed_license", "evidence_url", "status"]  # fmt: skip
+    list_filter = ["status", "component"]
+    search_fields = ["model__slug", "explanation", "evidence_url"]
+    list_select_related = ["model"]
+    readonly_fields = [f.name for f in CorrectionRequest._meta.fields if f.name != "review_note"]
+    actions = ["accept", "reject"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Accept (updates the assessment under your name)")
+    def accept(self, request, queryset):
+        for correction in queryset.filter(status=CorrectionRequest.Status.OPEN):
+            try:
+                resolve_correction(
+                    correction, accept=True, actor=request.user.get_username(), user=request.user
+                )
+            except ValueError as error:
+                self.message_user(request, str(error), level=messages.ERROR)
+
+    @admin.action(description="Reject")
+    def reject(self, request, queryset):
+        for correction in queryset.filter(status=CorrectionRequest.Status.OPEN):
+            resolve_correction(
+                correction, accept=False, actor=request.user.get_username(), user=request.user
+            )
+
+
+@admin.register(HubRecord)
+class HubRecordAdmin(admin.ModelAdmin):
+    list_display = ["repo_id", "hub", "model", "status", "fetched_at", "changed_at", "error_count"]
+    list_filter = ["hub", "status", "gated"]
+    search_fields = ["repo_id", "canonical_id", "model__slug"]
+    list_select_related = ["model"]
+    readonly_fields = [f.name for f in HubRecord._meta.fields]
+
+    def has_add_permission(self, request):
         return False

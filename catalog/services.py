@@ -452,3 +452,76 @@ def _with_derivatives(model_ids):
         )
         found |= frontier
     return sorted(found)
+
+
+def resolve_discrepancy(discrepancy, *, accept, actor, user=None, note=""):
+    """A curator's decision on a hub discrepancy: accepting applies the hub's value to the
+    assessment under the curator's name; dismissing keeps the curated value. Both are filed."""
+    with transaction.atomic():
+        if accept:
+            assessment = Assessment.objects.select_related("license").get(
+                model=discrepancy.model, component=discrepancy.component
+            )
+            before = history.snapshot(assessment)
+            if discrepancy.field == "availability":
+                assessment.availability = discrepancy.hub_value
+            elif discrepancy.field == "license":
+                assessment.license = (
+                    License.objects.get(identifier=discrepancy.hub_value)
+                    if discrepancy.hub_value
+                    else None
+                )
+            record = discrepancy.hub_record
+            if record is not None and record.hub == "huggingface" and record.canonical_id:
+                url = f"https://huggingface.co/{record.canonical_id}"
+                assessment.evidence = list(dict.fromkeys([*assessment.evidence, url]))
+            assessment.source = Assessment.Source.CURATED
+            assessment.assessed_by = actor
+            assessment.assessed_at = datetime.date.today()
+            assessment.save()
+            history.record(
+                assessment, before=before, actor=actor, user=user,
+                reason=f"Accepted from the hub: {discrepancy.message}. {note}".strip(),
+            )  # fmt: skip
+        discrepancy.status = "accepted" if accept else "dismissed"
+        discrepancy.resolved_at = timezone.now()
+        discrepancy.resolved_by = actor
+        discrepancy.resolution_note = note
+        discrepancy.save()
+
+
+def resolve_correction(correction, *, accept, actor, user=None, note=""):
+    """A curator's decision on a reader's correction. Accepting applies the proposed status and
+    licence (when the catalogue knows it) with the submitted evidence, under the curator's name."""
+    with transaction.atomic():
+        if accept:
+            assessment = Assessment.objects.select_related("license").get(
+                model=correction.model, component=correction.component
+            )
+            before = history.snapshot(assessment)
+            if correction.proposed_availability:
+                assessment.availability = correction.proposed_availability
+            if correction.proposed_license:
+                licence = License.objects.filter(identifier=correction.proposed_license).first()
+                if licence is None:
+                    raise ValueError(
+                        f"{correction.proposed_license!r} is not a licence in the catalogue: add it "
+                        "first, or edit the assessment by hand"
+                    )
+                assessment.license = licence
+            assessment.evidence = list(
+                dict.fromkeys([*assessment.evidence, correction.evidence_url])
+            )
+            assessment.source = Assessment.Source.CURATED
+            assessment.assessed_by = actor
+            assessment.assessed_at = datetime.date.today()
+            assessment.save()
+            history.record(
+                assessment, before=before, actor=actor, user=user,
+                reason=f"Correction from a reader accepted: {correction.explanation or correction.evidence_url}. {note}".strip(),
+            )  # fmt: skip
+        correction.status = "accepted" if accept else "rejected"
+        correction.reviewed_at = timezone.now()
+        correction.reviewed_by = actor
+        correction.review_note = note
+        correction.save()

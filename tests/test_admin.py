@@ -169,3 +169,77 @@ def test_the_history_cannot_be_edited_in_the_admin(client, curator, loaded):
     )
     assert response.status_code == 403
     assert Change.objects.filter(pk=change.pk).exists()
+
+
+def run_action(client, admin_name, action, pk):
+    return client.post(
+        reverse(f"admin:catalog_{admin_name}_changelist"),
+        {"action": action, "_selected_action": [pk]},
+    )
+
+
+def test_accepting_a_discrepancy_updates_the_assessment_under_the_curators_name(
+    client, curator, loaded
+):
+    from catalog.models import Discrepancy
+
+    discrepancy = Discrepancy.objects.create(
+        model=loaded, component="weights_final", field="availability",
+        curated_value="none", hub_value="full", message="Weights published on the Hub",
+    )  # fmt: skip
+    assert run_action(client, "discrepancy", "accept_hub_value", discrepancy.pk).status_code == 302
+    weights = Assessment.objects.get(model=loaded, component="weights_final")
+    assert (weights.availability, weights.assessed_by, weights.source) == (
+        "full",
+        "alice",
+        "curated",
+    )
+    discrepancy.refresh_from_db()
+    assert (discrepancy.status, discrepancy.resolved_by) == ("accepted", "alice")
+    change = Change.objects.filter(subject_key="example-base-7b/weights_final").first()
+    assert change.actor == "alice"
+    assert change.reason.startswith("Accepted from the hub: Weights published on the Hub")
+
+
+def test_dismissing_a_discrepancy_keeps_the_curated_value(client, curator, loaded):
+    from catalog.models import Discrepancy
+
+    discrepancy = Discrepancy.objects.create(
+        model=loaded, component="weights_final", field="availability",
+        curated_value="none", hub_value="full", message="m",
+    )  # fmt: skip
+    run_action(client, "discrepancy", "dismiss", discrepancy.pk)
+    discrepancy.refresh_from_db()
+    assert discrepancy.status == "dismissed"
+    assert Assessment.objects.get(model=loaded, component="weights_final").availability == "none"
+
+
+def test_a_readers_correction_changes_nothing_until_accepted(client, curator, loaded):
+    from catalog.models import CorrectionRequest
+
+    correction = CorrectionRequest.objects.create(
+        model=loaded, component="code_training", proposed_availability="full",
+        proposed_license="Apache-2.0", evidence_url="https://github.com/example-lab/example",
+        explanation="The training code is in the repository.",
+    )  # fmt: skip
+    assert Assessment.objects.get(model=loaded, component="code_training").availability == "none"
+    run_action(client, "correctionrequest", "accept", correction.pk)
+    training = Assessment.objects.get(model=loaded, component="code_training")
+    assert (training.availability, training.license.identifier) == ("full", "Apache-2.0")
+    assert "https://github.com/example-lab/example" in training.evidence
+    correction.refresh_from_db()
+    assert (correction.status, correction.reviewed_by) == ("accepted", "alice")
+
+
+def test_a_correction_naming_an_unknown_licence_is_not_applied(client, curator, loaded):
+    from catalog.models import CorrectionRequest
+
+    correction = CorrectionRequest.objects.create(
+        model=loaded, component="code_training", proposed_license="Made-Up-1.0",
+        evidence_url="https://example.org/licence",
+    )  # fmt: skip
+    response = run_action(client, "correctionrequest", "accept", correction.pk)
+    assert response.status_code == 302
+    correction.refresh_from_db()
+    assert correction.status == "open"
+    assert Assessment.objects.get(model=loaded, component="code_training").license is None
