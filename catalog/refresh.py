@@ -73,7 +73,7 @@ FETCHERS = {HubRecord.Hub.HUGGINGFACE: fetch_huggingface, HubRecord.Hub.GITHUB: 
 
 
 def ensure_hub_records(models=None):
-    """A pending HubRecord for every repository the catalogue names; returns how many were new."""
+    """A pending HubRecord for every repository the catalogue names (existing ones are kept)."""
     models = models if models is not None else AIModel.objects.all()
     wanted = []
     for model in models.only("pk", "hf_repos", "github_repos"):
@@ -81,16 +81,17 @@ def ensure_hub_records(models=None):
                    for repo in model.hf_repos]  # fmt: skip
         wanted += [HubRecord(model=model, hub=HubRecord.Hub.GITHUB, repo_id=repo)
                    for repo in model.github_repos]  # fmt: skip
-    before = HubRecord.objects.count()
     HubRecord.objects.bulk_create(wanted, ignore_conflicts=True, batch_size=1000)
-    return HubRecord.objects.count() - before
 
 
 def refresh_model(model_id, *, now=None):
     """Refresh every hub record of one model. Safe to run twice; returns an Outcome."""
     now = now or timezone.now()
     model = AIModel.objects.get(pk=model_id)
-    ensure_hub_records(AIModel.objects.filter(pk=model_id))
+    named = {(HubRecord.Hub.HUGGINGFACE, r) for r in model.hf_repos}
+    named |= {(HubRecord.Hub.GITHUB, r) for r in model.github_repos}
+    if named - set(model.hub_records.values_list("hub", "repo_id")):
+        ensure_hub_records(AIModel.objects.filter(pk=model_id))
     outcome = Outcome()
     answers = []
     for record in model.hub_records.all():

@@ -1,0 +1,79 @@
+"""Refresh 1,000 models against the local fake hub; compare with merely fetching the same
+payloads at the same concurrency, and show that an unchanged second refresh writes nothing.
+
+    .venv/bin/python bench/refresh.py [--models 1000] [--concurrency 8]
+"""
+
+import argparse
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from _setup import ROOT, django_on_fresh_database  # noqa: F401 (puts the project on sys.path)
+
+
+def timed_map(function, items, concurrency):
+    from django.db import connections
+
+    def run(item):
+        try:
+            return function(item)
+        finally:
+            connections.close_all()
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        results = list(pool.map(run, items))
+    return time.perf_counter() - started, results
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--models", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=8)
+    args = parser.parse_args()
+
+    django_on_fresh_database()
+    from django.conf import settings
+    from synthetic import build
+
+    from catalog import refresh
+    from catalog.models import AIModel, Change, HubRecord
+    from tests.fakehub import FakeHub, model_payload
+
+    models = build(args.models)
+    for model in models:
+        model.hf_repos = [f"bench-org/{model.slug}"]
+    AIModel.objects.bulk_update(models, ["hf_repos"], batch_size=1000)
+    with FakeHub() as hub:
+        settings.HF_ENDPOINT = hub.url
+        settings.HUB_ALLOWED_HOSTS = [hub.host]
+        for model in models:
+            repo = f"bench-org/{model.slug}"
+            hub.add_model(model_payload(repo, siblings=[{"rfilename": "model.safetensors"}],
+                                        cardData={"license": "apache-2.0"}))  # fmt: skip
+            hub.add_refs(repo, ["main", "step1000", "step2000"])
+        repos = [m.hf_repos[0] for m in models]
+        ids = [m.pk for m in models]
+
+        fetch_seconds, _ = timed_map(refresh.fetch_huggingface, repos, args.concurrency)
+        first_seconds, _ = timed_map(refresh.refresh_model, ids, args.concurrency)
+        writes_before = Change.objects.filter(subject="assessment").count()
+        second_seconds, outcomes = timed_map(refresh.refresh_model, ids, args.concurrency)
+        writes_after = Change.objects.filter(subject="assessment").count()
+
+    n = len(ids)
+    print(
+        f"{n} models, {args.concurrency} at a time, one Hub repo each (2 requests: info and refs)"
+    )
+    print(f"  fetch only:         {n / fetch_seconds:7.0f} models/s ({fetch_seconds:.2f} s)")
+    print(f"  first refresh:      {n / first_seconds:7.0f} models/s ({first_seconds:.2f} s); "
+          f"overhead x{first_seconds / fetch_seconds:.2f} over fetching")  # fmt: skip
+    print(f"  unchanged refresh:  {n / second_seconds:7.0f} models/s ({second_seconds:.2f} s); "
+          f"overhead x{second_seconds / fetch_seconds:.2f}; "
+          f"assessment rows written: {writes_after - writes_before}; "
+          f"records unchanged: {sum(o.unchanged for o in outcomes)}")  # fmt: skip
+    print(f"  hub records ok: {HubRecord.objects.filter(status='ok').count()}")
+
+
+if __name__ == "__main__":
+    main()
