@@ -7,11 +7,11 @@ import time
 from pathlib import Path
 
 import pytest
+from celery import Celery
 from django.db import connection
 
 from catalog.models import AIModel, HubRecord
 from catalog.services import load_catalogue
-from openness.celery import app
 from tests.fakehub import FakeHub, model_payload
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +25,7 @@ def fake_hub():
 
 
 @pytest.fixture
-def worker(fake_hub):
+def worker(fake_hub, tmp_path):
     """A worker process on the test database and a dedicated Redis broker database."""
     db = connection.settings_dict
     env = {
@@ -39,21 +39,23 @@ def worker(fake_hub):
         "HUB_ALLOWED_HOSTS": fake_hub.host,
     }
     celery = str(Path(sys.executable).parent / "celery")
+    log = (tmp_path / "worker.log").open("w")
     process = subprocess.Popen(
         [celery, "-A", "openness", "worker", "--pool", "solo", "--loglevel", "WARNING",
          "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
-    previous = {"broker_url": app.conf.broker_url, "task_always_eager": app.conf.task_always_eager}
-    app.conf.update(broker_url=BROKER, task_always_eager=False)
-    app.connection_for_write().default_channel.client.flushdb()
-    yield process
-    app.conf.update(**previous)
+    sender = Celery("tests", broker=BROKER)
+    with sender.connection_for_write() as conn:
+        conn.default_channel.client.flushdb()
+    yield sender
+    sender.close()
     process.terminate()
     try:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         process.kill()
+    log.close()
 
 
 def wait_for(condition, timeout=45):
@@ -66,9 +68,7 @@ def wait_for(condition, timeout=45):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_refreshes_a_model_from_the_hub(fixture_catalogue, fake_hub, worker):
-    from catalog.tasks import refresh_model
-
+def test_a_worker_refreshes_a_model_from_the_hub(fixture_catalogue, fake_hub, worker, tmp_path):
     report = load_catalogue(fixture_catalogue)
     assert report.ok
     fake_hub.add_model(
@@ -80,17 +80,19 @@ def test_a_worker_refreshes_a_model_from_the_hub(fixture_catalogue, fake_hub, wo
     fake_hub.add_github_repo({"full_name": "example-lab/example", "license": {"spdx_id": "MIT"},
                               "archived": False, "private": False})  # fmt: skip
     model = AIModel.objects.get(slug="example-base-7b")
-    refresh_model.delay(model.pk)
+    # Sent by name through the broker, as the dispatcher's enqueue does.
+    worker.send_task("catalog.tasks.refresh_model", args=[model.pk])
 
     def refreshed():
         return HubRecord.objects.filter(model=model, hub="huggingface", status="ok").exists()
 
-    assert wait_for(refreshed), "the worker did not refresh the model in time"
+    log = tmp_path / "worker.log"
+    assert wait_for(refreshed), f"the worker did not refresh in time:\n{log.read_text()[-3000:]}"
     record = HubRecord.objects.get(model=model, hub="huggingface")
     assert record.sha == "c" * 40
     assert record.checkpoint_branches == ["step100", "step200"]
     assert fake_hub.requests_to("/api/models/example-lab/Example-Base-7B")
     # Running it twice is safe: the second run finds nothing new to write.
-    refresh_model.delay(model.pk)
+    worker.send_task("catalog.tasks.refresh_model", args=[model.pk])
     assert wait_for(lambda: HubRecord.objects.get(pk=record.pk).fetched_at > record.fetched_at)
     assert HubRecord.objects.get(pk=record.pk).changed_at == record.changed_at
