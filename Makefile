@@ -8,7 +8,9 @@ VENV_PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format check-migrations ci clean
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: install browser run test lint format check-migrations check-deploy schema bench clean
 
 $(UV):
 	@test -n "$(PYTHON)" || exit 1
@@ -28,8 +30,19 @@ run: install
 	$(VENV_PY) manage.py load_catalog
 	$(VENV_PY) manage.py runserver $(HOST):$(PORT)
 
+# Browser tests drive Debian's Chromium; install it when missing and we may (root, apt).
+browser:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Debian's chromium at $(CHROMIUM): apt-get install chromium" >&2; \
+	    exit 1; \
+	  fi; }
+
 # The whole suite, on PostgreSQL and Redis (DATABASE_URL, REDIS_URL; loopback by default).
-test: install
+test: install browser
 	$(VENV_PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
@@ -42,6 +55,19 @@ format: install
 
 check-migrations: install
 	$(VENV_PY) manage.py makemigrations --check --dry-run
+
+# Production settings must pass Django's deployment checks with no warning.
+check-deploy: install
+	EMBEDDED=0 SECRET_KEY=$$($(VENV_PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	  ALLOWED_HOSTS=scorecard.example.org $(VENV_PY) manage.py check --deploy --fail-level WARNING
+
+# Regenerate the committed OpenAPI schema after changing the API.
+schema: install
+	$(VENV_PY) manage.py spectacular --file openapi.yaml --validate --fail-on-warn
+
+# Benchmarks against PostgreSQL on loopback (a database of their own: openness_bench).
+bench: install
+	$(VENV_PY) bench/rescore.py && $(VENV_PY) bench/api.py && $(VENV_PY) bench/refresh.py
 
 clean:
 	rm -rf .venv .tools var
