@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from catalog import webhooks
+from openness import health
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("health/", health.health, name="health"),
     path("api/v1/", include("catalog.api.urls")),
     path("hooks/huggingface", webhooks.huggingface, name="webhook-huggingface"),
     path("", include("catalog.urls")),

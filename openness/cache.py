@@ -1,0 +1,40 @@
+"""A Redis cache that fails open: when Redis is down, reads miss and writes are dropped.
+
+Pages and the API then fall through to the database, and throttling lets requests pass, instead
+of every request failing because a cache is unreachable.
+"""
+
+import logging
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+def _fail_open(name, fallback):
+    def method(self, *args, **kwargs):
+        try:
+            return getattr(super(ResilientRedisCache, self), name)(*args, **kwargs)
+        except UNAVAILABLE as error:
+            logger.warning("cache unavailable, %s falls through: %s", name, error)
+            return fallback(*args, **kwargs) if callable(fallback) else fallback
+
+    method.__name__ = name
+    return method
+
+
+class ResilientRedisCache(RedisCache):
+    get = _fail_open("get", lambda key, default=None, version=None: default)
+    get_many = _fail_open("get_many", {})
+    set = _fail_open("set", None)
+    set_many = _fail_open("set_many", [])
+    add = _fail_open("add", False)
+    delete = _fail_open("delete", False)
+    delete_many = _fail_open("delete_many", None)
+    touch = _fail_open("touch", False)
+    has_key = _fail_open("has_key", False)
+    incr = _fail_open("incr", 0)
+    clear = _fail_open("clear", None)

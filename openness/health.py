@@ -1,0 +1,65 @@
+"""The health endpoint: what the site depends on, checked quickly, for probes and people."""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+from catalog.refresh import DISPATCHER_LAST_RUN
+
+
+def _timed(check):
+    started = time.perf_counter()
+    try:
+        detail = check()
+        return {
+            "ok": True,
+            "ms": round((time.perf_counter() - started) * 1000, 1),
+            **(detail or {}),
+        }
+    except Exception as error:  # a probe reports every failure, whatever its kind
+        return {"ok": False, "error": f"{type(error).__name__}: {error}"[:300]}
+
+
+def _database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return {"vendor": connection.vendor}
+
+
+def _redis():
+    if not settings.REDIS_URL:
+        return {"configured": False}
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
+    client.ping()
+    return {"configured": True}
+
+
+def _queue():
+    broker = settings.CELERY_BROKER_URL
+    if not broker.startswith("redis"):
+        return {"depth": 0, "broker": broker.split(":", 1)[0]}
+    import redis
+
+    client = redis.Redis.from_url(broker, socket_timeout=2, socket_connect_timeout=2)
+    return {"depth": client.llen("celery"), "broker": "redis"}
+
+
+@never_cache
+def health(request):
+    """200 while the database answers (Redis down only degrades); 503 when it does not."""
+    checks = {"database": _timed(_database), "redis": _timed(_redis), "queue": _timed(_queue)}
+    try:
+        last_run = cache.get(DISPATCHER_LAST_RUN)
+    except Exception:
+        last_run = None
+    status = "ok" if all(c["ok"] for c in checks.values()) else "degraded"
+    if not checks["database"]["ok"]:
+        status = "down"
+    body = {"status": status, **checks, "last_dispatcher_run": last_run}
+    return JsonResponse(body, status=503 if status == "down" else 200)
