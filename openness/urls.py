@@ -3,6 +3,11 @@ from django.urls import include, path
 
 from catalog import webhooks
 from openness import health
+from openness.login_throttle import throttled_login
+
+admin.site.login = throttled_login(admin.site.login)
+admin.site.site_header = "Openness Scorecard: curation"
+admin.site.site_title = "Openness Scorecard"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

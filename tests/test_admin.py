@@ -243,3 +243,60 @@ def test_a_correction_naming_an_unknown_licence_is_not_applied(client, curator, 
     correction.refresh_from_db()
     assert correction.status == "open"
     assert Assessment.objects.get(model=loaded, component="code_training").license is None
+
+
+def staff_in(group_name, django_user_model, username):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(username, password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+def test_a_curator_edits_evidence_but_not_users(client, loaded, django_user_model):
+    client.force_login(staff_in("Curators", django_user_model, "carol"))
+    model = AIModel.objects.get(slug="example-base-7b")
+    assert client.get(reverse("admin:catalog_aimodel_change", args=[model.pk])).status_code == 200
+    assert client.get(reverse("admin:catalog_discrepancy_changelist")).status_code == 200
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
+    assert (
+        client.post(
+            reverse("admin:catalog_aimodel_delete", args=[model.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    assert AIModel.objects.filter(pk=model.pk).exists()
+
+
+def test_an_administrator_manages_users(client, loaded, django_user_model):
+    client.force_login(staff_in("Administrators", django_user_model, "ada"))
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 200
+    assert client.get(reverse("admin:catalog_license_changelist")).status_code == 200
+
+
+def test_the_public_cannot_reach_the_admin(client, loaded):
+    response = client.get(reverse("admin:catalog_aimodel_changelist"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_admin_logins_lock_out_after_repeated_failures(client, django_user_model, settings):
+    settings.LOGIN_MAX_FAILURES = 3
+    django_user_model.objects.create_superuser("root", "r@example.org", "right-password")
+    url = reverse("admin:login")
+    for _ in range(3):
+        assert client.post(url, {"username": "root", "password": "wrong"}).status_code == 200
+    locked = client.post(url, {"username": "root", "password": "right-password"})
+    assert locked.status_code == 429
+    assert int(locked["Retry-After"]) == settings.LOGIN_LOCKOUT_SECONDS
+    assert "Too many failed sign-in attempts" in locked.text
+    # The right password from the locked address does not get through either.
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_successful_login_is_not_counted(client, django_user_model, settings):
+    settings.LOGIN_MAX_FAILURES = 2
+    django_user_model.objects.create_superuser("root", "r@example.org", "right-password")
+    url = reverse("admin:login")
+    client.post(url, {"username": "root", "password": "wrong"})
+    assert client.post(url, {"username": "root", "password": "right-password"}).status_code == 302
