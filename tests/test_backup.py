@@ -1,5 +1,7 @@
 """A backup restored into an empty database gives byte-identical API dumps and the same scores."""
 
+from io import StringIO
+
 import pytest
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
@@ -23,7 +25,7 @@ def empty_everything():
 def test_backup_then_restore_into_an_empty_database_is_identical(
     client, real_catalogue_dir, tmp_path
 ):
-    call_command("load_catalog", str(real_catalogue_dir), stdout=open("/dev/null", "w"))
+    call_command("load_catalog", str(real_catalogue_dir), stdout=StringIO())
     assert ScoreSnapshot.objects.exists()
     dump_before = client.get("/api/v1/dump/").content
     detail_before = client.get("/api/v1/models/olmo-7b/").content
@@ -33,12 +35,12 @@ def test_backup_then_restore_into_an_empty_database_is_identical(
     changes_before = Change.objects.count()
 
     path = tmp_path / "state.json.gz"
-    call_command("backup_state", str(path), stdout=open("/dev/null", "w"))
+    call_command("backup_state", str(path), stdout=StringIO())
     empty_everything()
     cache.clear()
     assert client.get("/api/v1/models/olmo-7b/").status_code == 404
 
-    call_command("restore_state", str(path), stdout=open("/dev/null", "w"))
+    call_command("restore_state", str(path), stdout=StringIO())
     assert client.get("/api/v1/dump/").content == dump_before
     assert client.get("/api/v1/models/olmo-7b/").content == detail_before
     assert (
@@ -55,8 +57,8 @@ def test_backup_then_restore_into_an_empty_database_is_identical(
 
 
 def test_restore_refuses_a_database_that_is_not_empty(fixture_catalogue, tmp_path):
-    call_command("load_catalog", str(fixture_catalogue), stdout=open("/dev/null", "w"))
+    call_command("load_catalog", str(fixture_catalogue), stdout=StringIO())
     path = tmp_path / "state.json.gz"
-    call_command("backup_state", str(path), stdout=open("/dev/null", "w"))
+    call_command("backup_state", str(path), stdout=StringIO())
     with pytest.raises(CommandError, match="restore only into an empty database"):
         call_command("restore_state", str(path))
