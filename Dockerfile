@@ -18,4 +18,4 @@ RUN mkdir -p var && SECRET_KEY=build python manage.py collectstatic --noinput \
 
 USER openness
 EXPOSE 8000
-CMD ["gunicorn", "openness.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "30"]
+CMD ["gunicorn", "openness.wsgi", "--config", "gunicorn.conf.py"]
