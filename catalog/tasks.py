@@ -1,5 +1,6 @@
 """Celery tasks: thin wrappers that take ids and call services. Each is safe to run twice."""
 
+import logging
 import random
 import threading
 
@@ -10,6 +11,7 @@ from django.db import transaction
 from catalog import refresh, services
 
 _pending = threading.local()
+logger = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True)
@@ -47,20 +49,33 @@ def refresh_model(self, model_id):
         waits = [e.retry_after for e in outcome.transient if e.retry_after]
         backoff = 30 * 2**self.request.retries * random.uniform(1.0, 1.5)
         raise self.retry(countdown=max([backoff, *waits]))
-    return {
+    counts = {
         "unchanged": outcome.unchanged,
         "changed": outcome.changed,
         "errors": len(outcome.errors),
         "assessments_written": outcome.assessments_written,
         "discrepancies_opened": outcome.discrepancies_opened,
     }
+    logger.info(
+        "refresh of model %s: %s", model_id, counts,
+        extra={"event": "refresh-model", "counts": counts},
+    )  # fmt: skip
+    return counts
 
 
 @shared_task(acks_late=True, soft_time_limit=60, time_limit=120)
 def dispatch_refreshes():
     """Enqueue refreshes of the stalest entries; a lock keeps a second dispatcher out."""
     chosen = refresh.dispatch(lambda model_id: refresh_model.delay(model_id))
-    return None if chosen is None else len(chosen)
+    if chosen is None:
+        logger.info("refresh dispatch skipped: another dispatcher holds the lock")
+        return None
+    logger.info(
+        "refresh dispatch: %d models enqueued",
+        len(chosen),
+        extra={"event": "refresh-dispatch", "counts": {"enqueued": len(chosen)}},
+    )
+    return len(chosen)
 
 
 @shared_task(acks_late=True, soft_time_limit=600, time_limit=660)

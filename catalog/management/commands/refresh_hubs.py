@@ -1,7 +1,11 @@
+import logging
+
 from django.core.management.base import BaseCommand, CommandError
 
 from catalog import refresh
 from catalog.models import AIModel
+
+logger = logging.getLogger("catalog.refresh")
 
 
 class Command(BaseCommand):
@@ -27,9 +31,11 @@ class Command(BaseCommand):
             for repo, message in outcome.errors:
                 totals.errors.append((repo, message))
                 self.stderr.write(f"{model.slug}: {repo}: {message}")
-        self.stdout.write(
+        summary = (
             f"Refreshed {models.count()} models: {totals.changed} records changed, "
             f"{totals.unchanged} unchanged, {len(totals.errors)} errors, "
             f"{totals.assessments_written} assessments written, "
             f"{totals.discrepancies_opened} discrepancies opened."
         )
+        logger.info(summary, extra={"event": "refresh-run"})
+        self.stdout.write(summary)
