@@ -29,6 +29,7 @@ class Gunicorn:
             **os.environ,
             "SECRET_KEY": "bench",
             "EMBEDDED": "0",
+            "HTTPS": "0",  # plain http on loopback
             "ALLOWED_HOSTS": "127.0.0.1",
             "API_ANON_RATE": "100000000/minute",
             "LOG_LEVEL": "WARNING",
