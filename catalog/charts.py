@@ -126,7 +126,9 @@ def _time_axis(frame, low, high, x):
         while (year, month) <= (last.year, last.month):
             day = datetime.date(year, month, 1)
             if low <= day.toordinal() <= high:
-                ticks.append((day, day.strftime("%b %Y") if month == 1 or not ticks else day.strftime("%b")))
+                ticks.append(
+                    (day, day.strftime("%b %Y") if month == 1 or not ticks else day.strftime("%b"))
+                )
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
         if len(ticks) > 8:
             ticks = ticks[:: len(ticks) // 8 + 1]
@@ -169,10 +171,12 @@ def openness_over_time(points, *, title, description, id_prefix="openness", widt
         low, high, x = _x_scale(frame, points, pad_days=45)
         parts.extend(_time_axis(frame, low, high, x))
         # Closed models first, so the open ones are drawn on top where marks overlap.
-        for point in sorted(points, key=lambda p: -LABEL_ORDER.index(p.label) if p.label in LABEL_ORDER else 1):
+        for point in sorted(
+            points, key=lambda p: -LABEL_ORDER.index(p.label) if p.label in LABEL_ORDER else 1
+        ):
             colour, shape = _style(point.label)
             parts.append(
-                f'<g>{_mark(shape, x(_day(point.when)), frame.y(point.score), colour)}'
+                f"<g>{_mark(shape, x(_day(point.when)), frame.y(point.score), colour)}"
                 f"<title>{escape(point.text)}</title></g>"
             )
     else:
@@ -200,7 +204,9 @@ def score_history(points, *, title, description, id_prefix="history", width=640,
     parts.extend(_score_axis(frame))
     if points:
         points = sorted(points, key=lambda p: _day(p.when))
-        low, high, x = _x_scale(frame, points, pad_days=max(3.0, (_day(points[-1].when) - _day(points[0].when)) * 0.05))
+        low, high, x = _x_scale(
+            frame, points, pad_days=max(3.0, (_day(points[-1].when) - _day(points[0].when)) * 0.05)
+        )
         parts.extend(_time_axis(frame, low, high, x))
         path, previous_y = [], None
         for point in points:
@@ -215,7 +221,7 @@ def score_history(points, *, title, description, id_prefix="history", width=640,
         for point in points:
             colour, shape = _style(point.label)
             parts.append(
-                f'<g>{_mark(shape, x(_day(point.when)), frame.y(point.score), colour, size=5)}'
+                f"<g>{_mark(shape, x(_day(point.when)), frame.y(point.score), colour, size=5)}"
                 f"<title>{escape(point.text)}</title></g>"
             )
     parts.append("</svg>")
