@@ -30,8 +30,9 @@ def main():
     args = parser.parse_args()
 
     django_on_fresh_database()
-    from catalog.services import rescore
     from synthetic import build
+
+    from catalog.services import rescore
 
     build(args.models)
     rescore(None)
