@@ -5,6 +5,7 @@ of every request failing because a cache is unreachable.
 """
 
 import logging
+import time
 
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -14,11 +15,20 @@ logger = logging.getLogger(__name__)
 UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
+# After a failure, Redis is not tried again for this long: a request that would make several
+# cache calls pays one connection timeout, not one per call.
+PAUSE_AFTER_FAILURE = 5.0
+
+
 def _fail_open(name, fallback):
     def method(self, *args, **kwargs):
+        if time.monotonic() < self._paused_until:
+            return fallback(*args, **kwargs) if callable(fallback) else fallback
         try:
             return getattr(super(ResilientRedisCache, self), name)(*args, **kwargs)
         except UNAVAILABLE as error:
+            # Shared by every thread of the process: one timeout tells them all.
+            type(self)._paused_until = time.monotonic() + PAUSE_AFTER_FAILURE
             logger.warning("cache unavailable, %s falls through: %s", name, error)
             return fallback(*args, **kwargs) if callable(fallback) else fallback
 
@@ -27,6 +37,8 @@ def _fail_open(name, fallback):
 
 
 class ResilientRedisCache(RedisCache):
+    _paused_until = 0.0
+
     get = _fail_open("get", lambda key, default=None, version=None: default)
     get_many = _fail_open("get_many", {})
     set = _fail_open("set", None)
