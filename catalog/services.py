@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -454,33 +455,41 @@ def _with_derivatives(model_ids):
     return sorted(found)
 
 
+def curate(model, component_id, *, changes, evidence_url, actor, user=None, reason):
+    """Apply `changes` (field -> value) to one assessment as a curator's verified decision:
+    the evidence URL is added, the assessment becomes theirs and dated today, and it is filed."""
+    assessment = Assessment.objects.select_related("license").get(
+        model=model, component=component_id
+    )
+    before = history.snapshot(assessment)
+    for name, value in changes.items():
+        setattr(assessment, name, value)
+    if evidence_url:
+        assessment.evidence = list(dict.fromkeys([*assessment.evidence, evidence_url]))
+    assessment.source = Assessment.Source.CURATED
+    assessment.assessed_by = actor
+    assessment.assessed_at = datetime.date.today()
+    assessment.save()
+    history.record(assessment, before=before, actor=actor, user=user, reason=reason)
+
+
 def resolve_discrepancy(discrepancy, *, accept, actor, user=None, note=""):
     """A curator's decision on a hub discrepancy: accepting applies the hub's value to the
     assessment under the curator's name; dismissing keeps the curated value. Both are filed."""
     with transaction.atomic():
         if accept:
-            assessment = Assessment.objects.select_related("license").get(
-                model=discrepancy.model, component=discrepancy.component
-            )
-            before = history.snapshot(assessment)
-            if discrepancy.field == "availability":
-                assessment.availability = discrepancy.hub_value
-            elif discrepancy.field == "license":
-                assessment.license = (
-                    License.objects.get(identifier=discrepancy.hub_value)
-                    if discrepancy.hub_value
-                    else None
-                )
+            if discrepancy.field == "license":
+                value = discrepancy.hub_value
+                changes = {"license": License.objects.get(identifier=value) if value else None}
+            else:
+                changes = {discrepancy.field: discrepancy.hub_value}
             record = discrepancy.hub_record
+            url = None
             if record is not None and record.hub == "huggingface" and record.canonical_id:
-                url = f"https://huggingface.co/{record.canonical_id}"
-                assessment.evidence = list(dict.fromkeys([*assessment.evidence, url]))
-            assessment.source = Assessment.Source.CURATED
-            assessment.assessed_by = actor
-            assessment.assessed_at = datetime.date.today()
-            assessment.save()
-            history.record(
-                assessment, before=before, actor=actor, user=user,
+                url = f"{settings.HF_ENDPOINT}/{record.canonical_id}"
+            curate(
+                discrepancy.model, discrepancy.component, changes=changes, evidence_url=url,
+                actor=actor, user=user,
                 reason=f"Accepted from the hub: {discrepancy.message}. {note}".strip(),
             )  # fmt: skip
         discrepancy.status = "accepted" if accept else "dismissed"
@@ -495,12 +504,9 @@ def resolve_correction(correction, *, accept, actor, user=None, note=""):
     licence (when the catalogue knows it) with the submitted evidence, under the curator's name."""
     with transaction.atomic():
         if accept:
-            assessment = Assessment.objects.select_related("license").get(
-                model=correction.model, component=correction.component
-            )
-            before = history.snapshot(assessment)
+            changes = {}
             if correction.proposed_availability:
-                assessment.availability = correction.proposed_availability
+                changes["availability"] = correction.proposed_availability
             if correction.proposed_license:
                 licence = License.objects.filter(identifier=correction.proposed_license).first()
                 if licence is None:
@@ -508,17 +514,12 @@ def resolve_correction(correction, *, accept, actor, user=None, note=""):
                         f"{correction.proposed_license!r} is not a licence in the catalogue: add it "
                         "first, or edit the assessment by hand"
                     )
-                assessment.license = licence
-            assessment.evidence = list(
-                dict.fromkeys([*assessment.evidence, correction.evidence_url])
-            )
-            assessment.source = Assessment.Source.CURATED
-            assessment.assessed_by = actor
-            assessment.assessed_at = datetime.date.today()
-            assessment.save()
-            history.record(
-                assessment, before=before, actor=actor, user=user,
-                reason=f"Correction from a reader accepted: {correction.explanation or correction.evidence_url}. {note}".strip(),
+                changes["license"] = licence
+            summary = correction.explanation or correction.evidence_url
+            curate(
+                correction.model, correction.component, changes=changes,
+                evidence_url=correction.evidence_url, actor=actor, user=user,
+                reason=f"Correction from a reader accepted: {summary}. {note}".strip(),
             )  # fmt: skip
         correction.status = "accepted" if accept else "rejected"
         correction.reviewed_at = timezone.now()
