@@ -48,6 +48,9 @@ class Workers:
             "CELERY_TASK_ALWAYS_EAGER": "0",
             # A message whose worker died is handed out again after this many seconds.
             "CELERY_VISIBILITY_TIMEOUT": "2",
+            # ...and looked for every second, not every hundred.
+            "CELERY_UNACKED_RESTORE_INTERVAL": "1",
+            "CELERY_UNACKED_RESTORE_THROTTLE": "1",
             "HF_ENDPOINT": hub.url,
             "GITHUB_API_URL": hub.url,
             "HUB_ALLOWED_HOSTS": hub.host,
