@@ -3,12 +3,21 @@
 import datetime
 from dataclasses import fields as dataclass_fields
 
-from django.db.models import F, Prefetch
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, Window
+from django.db.models.functions import Lag
 from django.shortcuts import get_object_or_404
 
 from catalog import components, frameworks
-from catalog.frameworks.evidence import ComponentEvidence, LicenseTerms, ModelEvidence
-from catalog.models import AIModel, Assessment, License
+from catalog.frameworks.evidence import ComponentEvidence, LicenseTerms, ModelEvidence, is_open
+from catalog.models import (
+    AIModel,
+    Assessment,
+    Change,
+    CurrentScores,
+    License,
+    Organization,
+    ScoreSnapshot,
+)
 
 
 def _with_evidence(queryset):
@@ -157,3 +166,238 @@ def snapshots_as_of(model, day):
     for snapshot in model.snapshots.filter(computed_at__lte=end).order_by("-computed_at"):
         found.setdefault(snapshot.framework, snapshot)
     return found
+
+
+# --- The public pages ----------------------------------------------------------------------------
+
+OPEN, PARTLY_OPEN, CLOSED = "open", "partial", "closed"
+CELL_STATES = (OPEN, PARTLY_OPEN, CLOSED, components.UNKNOWN, components.NOT_APPLICABLE)
+
+
+def cell_state(component_id, availability, terms):
+    """What a directory cell shows for one component, as the Openness Index counts it.
+
+    open: released in full under an open licence of the right kind; partial: released in part, or
+    in full under another licence or none; closed: not released; unknown; not applicable.
+    """
+    if availability in (components.UNKNOWN, components.NOT_APPLICABLE):
+        return availability
+    if is_open(component_id, ComponentEvidence(availability, terms)):
+        return OPEN
+    if availability in (components.FULL, components.PARTIAL):
+        return PARTLY_OPEN
+    return CLOSED
+
+
+def attach_component_states(models):
+    """Set `states` on each model: (component, state) in taxonomy order. Two queries in all."""
+    models = list(models)
+    if not models:
+        return models
+    terms = licence_terms()
+    found = {model.pk: {} for model in models}
+    rows = Assessment.objects.filter(model_id__in=list(found)).values_list(
+        "model_id", "component", "availability", "license_id"
+    )
+    for model_id, component, availability, license_id in rows:
+        found[model_id][component] = cell_state(component, availability, terms.get(license_id))
+    for model in models:
+        states = found[model.pk]
+        model.states = [
+            (component, states.get(component.id, components.UNKNOWN))
+            for component in components.COMPONENTS
+        ]
+    return models
+
+
+def directory_choices():
+    """The values the directory's filters offer, each from the published catalogue."""
+    published = AIModel.objects.published()
+    return {
+        "organizations": list(
+            Organization.objects.filter(models__in=published)
+            .distinct()
+            .order_by("name")
+            .values_list("slug", "name")
+        ),
+        "licenses": list(
+            License.objects.filter(
+                identifier__in=CurrentScores.objects.filter(model__in=published).values(
+                    "weights_license"
+                )
+            )
+            .order_by("identifier")
+            .values_list("identifier", "name")
+        ),
+        "years": [day.year for day in published.dates("release_date", "year", order="DESC")],
+    }
+
+
+def chart_points(queryset=None):
+    """(slug, name, organisation, release date, label, index) of every scored model."""
+    queryset = directory() if queryset is None else queryset
+    return list(
+        queryset.filter(current__isnull=False)
+        .order_by("release_date", "slug")
+        .values_list(
+            "slug", "name", "organization__name", "release_date", "label_verdict", "index_score"
+        )
+    )
+
+
+def model_page_snapshots(model):
+    """Every snapshot of a model, oldest first (for its history chart and table)."""
+    return list(model.snapshots.order_by("computed_at", "framework"))
+
+
+def hub_records(model):
+    return list(model.hub_records.order_by("hub", "repo_id"))
+
+
+def published_derivatives(model):
+    return list(
+        model.derivatives.filter(status=AIModel.Status.PUBLISHED)
+        .select_related("organization")
+        .order_by("release_date", "slug")
+    )
+
+
+def models_for_compare(slugs):
+    """Directory rows for these slugs, each with its assessments and their licences prefetched."""
+    queryset = (
+        directory()
+        .filter(slug__in=slugs)
+        .prefetch_related(
+            Prefetch("assessments", queryset=Assessment.objects.select_related("license"))
+        )
+    )
+    by_slug = {model.slug: model for model in queryset}
+    return [by_slug[slug] for slug in slugs if slug in by_slug]
+
+
+def compare_choices():
+    return list(AIModel.objects.published().order_by("name").values_list("slug", "name"))
+
+
+def organizations_with_counts():
+    """Every organisation with its number of published models and its first and latest release."""
+    published = Q(models__status=AIModel.Status.PUBLISHED)
+    return Organization.objects.annotate(
+        model_count=Count("models", filter=published),
+        first_release=Min("models__release_date", filter=published),
+        latest_release=Max("models__release_date", filter=published),
+    ).order_by("name")
+
+
+def organization_for_page(slug):
+    return get_object_or_404(Organization, slug=slug)
+
+
+def licences_with_counts():
+    """Every licence with the number of published models that release something under it."""
+    used = Q(
+        assessments__model__status=AIModel.Status.PUBLISHED,
+        assessments__availability__in=[components.FULL, components.PARTIAL],
+    )
+    return License.objects.annotate(
+        model_count=Count("assessments__model", filter=used, distinct=True)
+    ).order_by("identifier")
+
+
+def licence_for_page(identifier):
+    return get_object_or_404(License, identifier=identifier)
+
+
+def models_under_licence(lic):
+    """Directory rows of models releasing a component under `lic`, each with `components_under`
+    (the names of those components). Three queries."""
+    under = Assessment.objects.filter(
+        license=lic, availability__in=[components.FULL, components.PARTIAL]
+    )
+    models = list(
+        directory()
+        .filter(Exists(under.filter(model=OuterRef("pk"))))
+        .order_by("organization__name", "release_date", "slug")
+    )
+    names = {}
+    for model_id, component in under.filter(model__in=[m.pk for m in models]).values_list(
+        "model_id", "component"
+    ):
+        names.setdefault(model_id, []).append(component)
+    for model in models:
+        ids = set(names.get(model.pk, ()))
+        model.components_under = [c.name for c in components.COMPONENTS if c.id in ids]
+    return models
+
+
+def recent_changes():
+    """The audit trail, newest first, without changes to draft models."""
+    return (
+        Change.objects.select_related("model")
+        .exclude(model__status=AIModel.Status.DRAFT)
+        .order_by("-at", "-id")
+    )
+
+
+def score_changes(limit=50):
+    """The newest snapshots of published models, each with the verdict it replaced (or None)."""
+    ordering = F("computed_at").asc()
+    partition = [F("model_id"), F("framework")]
+    return list(
+        ScoreSnapshot.objects.filter(model__status=AIModel.Status.PUBLISHED)
+        .select_related("model")
+        .annotate(
+            previous_verdict=Window(Lag("verdict"), partition_by=partition, order_by=ordering),
+            previous_score=Window(Lag("score"), partition_by=partition, order_by=ordering),
+        )
+        .order_by("-computed_at", "model__slug", "framework")[:limit]
+    )
+
+
+def dataset_rows():
+    """One row per published model and component: the whole evidence base, flat, for CSV.
+
+    Three queries whatever the size of the catalogue.
+    """
+    models = (
+        directory()
+        .prefetch_related(
+            Prefetch("assessments", queryset=Assessment.objects.select_related("license"))
+        )
+        .order_by("slug")
+    )
+    for model in models:
+        by_component = {a.component: a for a in model.assessments.all()}
+        for component in components.COMPONENTS:
+            a = by_component.get(component.id)
+            yield {
+                "model": model.slug,
+                "name": model.name,
+                "organization": model.organization.slug,
+                "family": model.family,
+                "release_date": model.release_date.isoformat(),
+                "parameters": model.parameters if model.parameters is not None else "",
+                "modality": model.modality,
+                "kind": model.kind,
+                "base_model": model.base_model.slug if model.base_model_id else "",
+                "label": model.label_verdict or "",
+                "openness_index": "" if model.index_score is None else model.index_score,
+                "osaid": model.osaid_verdict or "",
+                "mof_class": model.mof_verdict or "",
+                "component": component.id,
+                "component_group": component.group,
+                "availability": a.availability if a else components.UNKNOWN,
+                "license": a.license.identifier if a and a.license_id else "",
+                "evidence": " ".join(a.evidence) if a else "",
+                "note": a.note if a else "",
+                "assessed_at": a.assessed_at.isoformat() if a else "",
+                "assessed_by": a.assessed_by if a else "",
+                "source": a.source if a else "",
+            }
+
+
+DATASET_COLUMNS = (
+    "model", "name", "organization", "family", "release_date", "parameters", "modality", "kind",
+    "base_model", "label", "openness_index", "osaid", "mof_class", "component", "component_group",
+    "availability", "license", "evidence", "note", "assessed_at", "assessed_by", "source",
+)  # fmt: skip

@@ -1,36 +1,794 @@
+"""The public pages: thin views over the selectors and the pure display functions.
+
+Every page is server-rendered and works without JavaScript. The directory, the busiest page, is
+cached whole, keyed by the data version and the full query string, and answers conditional
+requests with the same ETag and Last-Modified as the API.
+"""
+
+import csv
+import hashlib
+import json
+from urllib import parse
+
 from django.conf import settings
-from django.shortcuts import get_object_or_404, render
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.crypto import salted_hmac
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import condition, require_http_methods, require_safe
 
-from catalog import components, selectors
+from catalog import badges, charts, citations, comparison, components, frameworks, selectors
+from catalog.api import conditional
+from catalog.api.filters import (
+    LABELS,
+    MOF_CLASSES,
+    OSAID_VERDICTS,
+    SIZE_BANDS,
+    BadParameter,
+    filter_models,
+    order_models,
+)
+from catalog.forms import CorrectionForm
+from catalog.frameworks import index, label, mof, osaid
+from catalog.frameworks import restrictions as clauses
+from catalog.frameworks.evidence import RESTRICTION_LABELS, USE_RESTRICTIONS
+from catalog.models import AIModel
+
+PAGE_SIZE = 50
+# How long a rendered directory page is kept; the key changes with the data anyway. A deployment
+# may set PAGE_CACHE_SECONDS (0 turns the page cache off, as the benchmark does to measure it).
+PAGE_CACHE_SECONDS = 300
+CORRECTIONS_PER_HOUR = 5
+
+conditional_page = condition(
+    etag_func=conditional.etag, last_modified_func=conditional.last_modified
+)
+
+SORTS = (
+    ("-label", "Headline label, most open first"),
+    ("label", "Headline label, least open first"),
+    ("-index", "Openness Index, highest first"),
+    ("index", "Openness Index, lowest first"),
+    ("-osaid", "OSAID, conforming first"),
+    ("osaid", "OSAID, not conforming first"),
+    ("-mof", "MOF class, most open first"),
+    ("mof", "MOF class, least open first"),
+    ("-release_date", "Newest first"),
+    ("release_date", "Oldest first"),
+    ("name", "Name, A to Z"),
+    ("-name", "Name, Z to A"),
+)
+RESTRICTION_NAMES = {
+    "mau_cap": "User cap",
+    "acceptable_use_policy": "Acceptable-use policy",
+    "terms_changeable": "Terms changeable by licensor",
+    "field_of_use": "Field-of-use limits",
+    "no_improving_other_models": "No improving other models",
+    "name_prefix": "Name prefix on derivatives",
+    "litigation_termination": "Ends if you sue",
+    "geographic": "Geographic limits",
+    "non_commercial": "Non-commercial only",
+    "revocable": "Revocable",
+    "flow_down": "Flow-down to derivatives",
+}
+SIZE_NAMES = {
+    "under-3b": "Under 3B",
+    "3b-15b": "3B to 15B",
+    "15b-100b": "15B to 100B",
+    "over-100b": "Over 100B",
+}
+MOF_NAMES = {"III": "Class III", "II": "Class II", "I": "Class I", "unclassified": "Unclassified"}
 
 
+def _page_cache_seconds():
+    return getattr(settings, "PAGE_CACHE_SECONDS", PAGE_CACHE_SECONDS)
+
+
+def _cache_key(name, request):
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    return f"pages:{name}:{conditional.data_version().isoformat()}:{path}"
+
+
+# --- The directory -------------------------------------------------------------------------------
+
+
+@require_safe
+@conditional_page
 def model_list(request):
-    models = selectors.published_models()
-    return render(
-        request,
-        "catalog/model_list.html",
-        {"models": models, "components": components.COMPONENTS},
+    """The ranked directory. Cached whole: it depends only on the data and the query string."""
+    pairs = [(k, v) for k, values in request.GET.lists() for v in values]
+    if any(v == "" for _, v in pairs):
+        # The filter form sends every field, "any" as an empty value: drop those, so the URL a
+        # reader shares holds only the filters that are set.
+        kept = urlencode([(k, v) for k, v in pairs if v != ""])
+        return redirect(reverse("catalog:model-list") + (f"?{kept}" if kept else ""))
+    seconds = _page_cache_seconds()
+    key = _cache_key("directory", request) if seconds else None
+    if key and (body := cache.get(key)) is not None:
+        return HttpResponse(body)
+    response = _directory(request)
+    if key and response.status_code == 200:
+        cache.set(key, response.content, seconds)
+    return response
+
+
+def _directory(request):
+    params = request.GET
+    choices = selectors.directory_choices()
+    context = {"filters": _filter_state(params, choices), "sorts": SORTS}
+    try:
+        queryset = order_models(filter_models(selectors.directory(), params), params)
+    except BadParameter as error:
+        context.update(error=error, page=None, models=[])
+        return render(request, "catalog/model_list.html", context, status=400)
+    page = Paginator(queryset, PAGE_SIZE).get_page(params.get("page"))
+    ordering = (params.getlist("ordering") or ["-label"])[-1]
+    context.update(
+        page=page,
+        models=selectors.attach_component_states(page.object_list),
+        groups=_groups(),
+        components=components.COMPONENTS,
+        ordering=ordering,
+        columns=_sort_columns(params, ordering),
+        api_url=reverse("api:model-list") + ("?" + params.urlencode() if params else ""),
     )
+    return render(request, "catalog/model_list.html", context)
+
+
+def _groups():
+    return [(components.GROUP_NAMES[g], len(components.in_group(g))) for g in components.GROUPS]
+
+
+# The sortable columns, each with the direction a first click sorts it in.
+SORTABLE = (("name", "name"), ("label", "-label"), ("index", "-index"), ("osaid", "-osaid"),
+            ("mof", "-mof"), ("release_date", "-release_date"))  # fmt: skip
+
+
+def _sort_columns(params, ordering):
+    """For each sortable column: its aria-sort value and the link that sorts by it (or flips it)."""
+    columns = {}
+    for key, first in SORTABLE:
+        current = ordering.lstrip("-") == key
+        if current:
+            direction = "descending" if ordering.startswith("-") else "ascending"
+            flipped = ordering[1:] if ordering.startswith("-") else f"-{ordering}"
+        columns[key] = {
+            "sort": direction if current else None,
+            "href": _with(params, ordering=flipped if current else first),
+        }
+    return columns
+
+
+def _with(params, **changes):
+    """The directory's query string with some parameters replaced (and back to the first page)."""
+    kept = QueryDict(mutable=True)
+    for key, values in params.lists():
+        if key != "page" and key not in changes:
+            kept.setlist(key, values)
+    for key, value in changes.items():
+        kept[key] = value
+    return "?" + kept.urlencode()
+
+
+def _filter_state(params, choices):
+    """The filter form's fields with their options and selected values, and the active filters
+    each with a link that removes it."""
+    options = {
+        "organization": ("Organisation", choices["organizations"]),
+        "label": ("Headline label", [(key, value) for key, value in LABELS.items()]),
+        "osaid": ("OSAID 1.0", [(key, value) for key, value in OSAID_VERDICTS.items()]),
+        "mof_class": ("MOF class", [(key, MOF_NAMES[key]) for key in MOF_CLASSES]),
+        "license": (
+            "Weights licence",
+            [(identifier, identifier) for identifier, _ in choices["licenses"]],
+        ),
+        "restriction": ("Licence restriction", list(RESTRICTION_NAMES.items())),
+        "modality": ("Modality", list(AIModel.Modality.choices)),
+        "kind": ("Kind", list(AIModel.Kind.choices)),
+        "size": ("Size", [(key, SIZE_NAMES[key]) for key in SIZE_BANDS]),
+        "release_year": ("Release year", [(str(y), str(y)) for y in choices["years"]]),
+    }
+    fields, active = [], []
+    for name, (title, values) in options.items():
+        selected = params.getlist(name)
+        names = dict(values)
+        fields.append({"name": name, "title": title, "options": values, "selected": selected})
+        for value in selected:
+            active.append(
+                {
+                    "title": title,
+                    "value": names.get(value, value),
+                    "remove": _without(params, name, value),
+                }
+            )
+    query = " ".join(params.getlist("q")).strip()
+    if query:
+        active.append({"title": "Search", "value": query, "remove": _without(params, "q", None)})
+    more = [f for f in fields if f["name"] not in ("label",)]
+    return {
+        "fields": more,
+        "label": next(f for f in fields if f["name"] == "label"),
+        "active": active,
+        "q": query,
+        "open": any(f["selected"] for f in more),
+    }
+
+
+def _without(params, name, value):
+    """The directory's query string less one value of one parameter (and less the page)."""
+    kept = QueryDict(mutable=True)
+    for key, values in params.lists():
+        if key == "page":
+            continue
+        for item in values:
+            if key == name and (value is None or item == value):
+                continue
+            kept.appendlist(key, item)
+    encoded = kept.urlencode()
+    return "?" + encoded if encoded else reverse("catalog:model-list")
+
+
+# --- One model -----------------------------------------------------------------------------------
 
 
 def model_detail(request, slug):
     model = selectors.model_for_page(slug)
     return render(
-        request,
-        "catalog/model_detail.html",
-        {
-            "model": model,
-            "rows": selectors.assessments_in_order(model),
-            "derivatives": model.derivatives.filter(status=model.Status.PUBLISHED),
-        },
+        request, "catalog/model_detail.html", _model_context(request, model, CorrectionForm())
     )
+
+
+def _model_context(request, model, form):
+    evidence = selectors.evidence_for(model)
+    scores = selectors.current_scores(model)
+    snapshots = selectors.model_page_snapshots(model)
+    rows = []
+    for component, assessment in selectors.assessments_in_order(model):
+        item = evidence.get(component.id)
+        state = selectors.cell_state(component.id, item.availability, item.license)
+        rows.append((component, assessment, state))
+    grouped = [
+        (components.GROUP_NAMES[group], [row for row in rows if row[0].group == group])
+        for group in components.GROUPS
+    ]
+    results = [
+        {"framework": framework, "snapshot": scores.get(framework.ID)}
+        for framework in frameworks.FRAMEWORKS
+    ]
+    history_points = [
+        charts.Point(
+            s.computed_at,
+            s.score or 0.0,
+            _label_at(snapshots, s.computed_at),
+            f"{s.computed_at:%Y-%m-%d}: Openness Index {s.score:.1f}",
+        )
+        for s in snapshots
+        if s.framework == index.ID and s.score is not None
+    ]
+    history_chart = charts.score_history(
+        history_points,
+        title=f"Openness Index of {model.name} over time",
+        description="A step line of the Openness Index at each recomputation, 0 to 100; the "
+        "table below lists every score with its permalink.",
+    )
+    current = {f"{k}_verdict": s.verdict for k, s in scores.items()}
+    current.update({f"{k}_score": s.score for k, s in scores.items()})
+    badge = badges.badge_for("label", current)
+    page_url = request.build_absolute_uri(reverse("catalog:model-detail", args=[model.slug]))
+    badge_svg = request.build_absolute_uri(reverse("catalog:badge-svg", args=[model.slug]))
+    badge_png = request.build_absolute_uri(reverse("catalog:badge-png", args=[model.slug]))
+    return {
+        "model": model,
+        "label_snapshot": scores.get(label.ID),
+        "results": results,
+        "grouped_rows": grouped,
+        "restrictions": clauses.restrictions_of(evidence),
+        "lineage": list(reversed(evidence.lineage())),
+        "derivatives": selectors.published_derivatives(model),
+        "hub_records": selectors.hub_records(model),
+        "history": list(reversed(snapshots)),
+        "history_chart": mark_safe(history_chart),
+        "cite": _citation(request, model, scores.get(label.ID)),
+        "badge": badge,
+        "badge_svg": badge_svg,
+        "badge_png": badge_png,
+        "badge_markdown": f"[![{badge.alt}]({badge_png})]({page_url})",
+        "badge_html": f'<a href="{page_url}"><img src="{badge_svg}" alt="{badge.alt}"></a>',
+        "form": form,
+    }
+
+
+def _label_at(snapshots, moment):
+    """The headline label that was current at `moment`."""
+    found = None
+    for s in snapshots:
+        if s.framework == label.ID and s.computed_at <= moment:
+            found = s.verdict
+    return found or ""
+
+
+def _citation(request, model, snapshot):
+    if snapshot is None:
+        return None
+    url = request.build_absolute_uri(reverse("catalog:snapshot", args=[model.slug, snapshot.key]))
+    item = citations.Citable(
+        model_slug=model.slug,
+        model_name=model.name,
+        framework_name=frameworks.BY_ID[snapshot.framework].NAME,
+        version=snapshot.version,
+        verdict=snapshot.verdict,
+        computed_at=snapshot.computed_at,
+        url=url,
+    )
+    return {"url": url, "apa": citations.apa(item), "bibtex": citations.bibtex(item)}
 
 
 def snapshot(request, slug, key):
     """The permalink of a dated score: what a citation points at."""
     model = selectors.model_for_page(slug)
     snap = get_object_or_404(model.snapshots, key=key)
-    return render(request, "catalog/snapshot.html", {"model": model, "snapshot": snap})
+    return render(
+        request,
+        "catalog/snapshot.html",
+        {
+            "model": model,
+            "snapshot": snap,
+            "framework": frameworks.BY_ID.get(snap.framework),
+            "cite": _citation(request, model, snap),
+        },
+    )
+
+
+# --- Corrections ---------------------------------------------------------------------------------
+
+
+def _client_address(request):
+    # The address the connection came from. Behind a proxy every client shares the proxy's
+    # address; trusting X-Forwarded-For needs the deployment to say which proxy to trust.
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _submitter(request):
+    return salted_hmac(
+        "catalog.corrections", _client_address(request), algorithm="sha256"
+    ).hexdigest()
+
+
+def _correction_allowed(request):
+    """Count one submission from this address; False past the hourly limit."""
+    key = f"corrections:rate:{_submitter(request)[:32]}"
+    cache.add(key, 0, 3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, 3600)
+        count = 1
+    return count <= CORRECTIONS_PER_HOUR
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def correction(request, slug):
+    """Suggest a correction. It lands in the curators' queue and changes nothing public."""
+    model = selectors.model_for_page(slug)
+    status, limited = 200, False
+    if request.method == "POST":
+        form = CorrectionForm(request.POST)
+        if form.is_valid():
+            if not _correction_allowed(request):
+                status, limited = 429, True
+            else:
+                if not form.is_spam:
+                    suggestion = form.save(commit=False)
+                    suggestion.model = model
+                    suggestion.submitter = _submitter(request)
+                    suggestion.save()
+                return redirect("catalog:correction-sent", model.slug)
+        else:
+            status = 400
+    else:
+        initial = {}
+        if request.GET.get("component") in components.COMPONENT_IDS:
+            initial["component"] = request.GET["component"]
+        form = CorrectionForm(initial=initial)
+    response = render(
+        request, "catalog/correction.html", {"model": model, "form": form, "limited": limited},
+        status=status,
+    )  # fmt: skip
+    if limited:
+        response["Retry-After"] = "3600"
+    return response
+
+
+def correction_sent(request, slug):
+    model = selectors.model_for_page(slug)
+    return render(request, "catalog/correction_sent.html", {"model": model})
+
+
+# --- Compare -------------------------------------------------------------------------------------
+
+
+def compare(request):
+    raw = request.GET.getlist("models")
+    slugs = comparison.parse_slugs(raw)
+    canonical = ",".join(slugs)
+    if raw and (len(raw) > 1 or raw[0] != canonical):
+        # One shareable form of the URL: ?models=a,b,c (the picker sends models=a&models=b).
+        target = reverse("catalog:compare")
+        query = parse.urlencode({"models": canonical}, safe=",")
+        return redirect(f"{target}?{query}" if slugs else target)
+    models, error = [], None
+    if slugs:
+        models = selectors.models_for_compare(slugs)
+        missing = [slug for slug in slugs if slug not in {m.slug for m in models}]
+        if missing:
+            error = f"No published model is called {', '.join(missing)}."
+        elif not comparison.MIN_MODELS <= len(models) <= comparison.MAX_MODELS:
+            error = (
+                f"Choose {comparison.MIN_MODELS} to {comparison.MAX_MODELS} models to compare; "
+                f"you chose {len(models)}."
+            )
+    headline, per_component = comparison.rows(models) if models and not error else ([], [])
+    pickers = [
+        {"index": n + 1, "selected": slugs[n] if n < len(slugs) else ""}
+        for n in range(comparison.MAX_MODELS)
+    ]
+    return render(
+        request,
+        "catalog/compare.html",
+        {
+            "models": [] if error else models,
+            "headline": headline,
+            "per_component": per_component,
+            "error": error,
+            "pickers": pickers,
+            "choices": selectors.compare_choices(),
+            "differences": sum(row.differs for row in (*headline, *per_component)),
+        },
+        status=400 if error else 200,
+    )
+
+
+# --- Methodology ---------------------------------------------------------------------------------
+
+
+def _paragraphs(text):
+    return [
+        " ".join(block.split()) for block in (text or "").strip().split("\n\n") if block.strip()
+    ]
+
+
+def methodology(request):
+    return render(
+        request,
+        "catalog/methodology.html",
+        {
+            "frameworks": [
+                {"module": f, "summary": _paragraphs(f.__doc__)[0]} for f in frameworks.FRAMEWORKS
+            ],
+            "components": components.COMPONENTS,
+            "groups": components.GROUP_NAMES,
+            "availabilities": components.AVAILABILITY_CHOICES,
+            "restrictions": _restriction_rows(),
+        },
+    )
+
+
+def _restriction_rows():
+    return [
+        {
+            "flag": flag,
+            "name": RESTRICTION_NAMES[flag],
+            "meaning": text.format(mau_cap=700_000_000).replace(
+                "700,000,000", "a stated number of"
+            ),
+            "restricts_use": flag in USE_RESTRICTIONS,
+        }
+        for flag, text in RESTRICTION_LABELS.items()
+    ]
+
+
+def framework_page(request, framework_id):
+    module = frameworks.BY_ID.get(framework_id)
+    if module is None:
+        raise Http404("No such framework")
+    rules = {
+        label.ID: _label_rules,
+        osaid.ID: _osaid_rules,
+        mof.ID: _mof_rules,
+        index.ID: _index_rules,
+    }[module.ID]()
+    return render(
+        request,
+        "catalog/framework.html",
+        {
+            "module": module,
+            "paragraphs": _paragraphs(module.__doc__),
+            "changes": module.CHANGES,
+            "rules": rules,
+            "components": components.COMPONENTS,
+            "restrictions": _restriction_rows(),
+            "frameworks": frameworks.FRAMEWORKS,
+        },
+    )
+
+
+def _names(ids):
+    return [components.get(c).name for c in ids]
+
+
+def _label_rules():
+    return {
+        "kind": "label",
+        "labels": [
+            (label.OPEN_SOURCE, "Conforms to the Open Source AI Definition 1.0 (see its page)."),
+            (label.OPEN_WEIGHTS, "Final weights downloadable without approval under an open licence, "
+             "with no use restriction, its base model's included; but not OSAID-conformant."),
+            (label.RESTRICTED_WEIGHTS, "Final weights downloadable, but gated, released in part, or "
+             "under a licence that is not open or restricts use (its own or its base model's)."),
+            (label.CLOSED, "Final weights not released (or not verified)."),
+        ],
+    }  # fmt: skip
+
+
+def _osaid_rules():
+    return {
+        "kind": "osaid",
+        "criteria": [
+            ("data_information", "Data information", "Data information is released in full.",
+             _names(["data_information"])),
+            ("code", "Code", "All the code to process data, train, evaluate and run the model is "
+             "released in full under OSI-approved licences (components that do not exist for a "
+             "release are not required).", _names(osaid.CODE)),
+            ("parameters", "Parameters", "Final weights are released in full under an "
+             "OSI-approved licence.", _names(["weights_final"])),
+            ("terms", "Terms", "No licence on any released part, nor inherited from a base model, "
+             "restricts use, users or fields of endeavour.", []),
+        ],
+    }  # fmt: skip
+
+
+def _mof_rules():
+    return {
+        "kind": "mof",
+        "classes": [
+            {
+                "number": number,
+                "title": title,
+                "required": _names(required),
+                "optional": _names(optional),
+            }
+            for number, title, required, optional in mof.CLASSES
+        ],
+    }
+
+
+def _index_rules():
+    return {
+        "kind": "index",
+        "groups": [
+            (components.GROUP_NAMES[group], _names(ids)) for group, ids in index.GROUP_COMPONENTS
+        ],
+        "penalty": index.PENALTY_PER_CLAUSE,
+        "penalty_fraction": f"1/{round(1 / index.PENALTY_PER_CLAUSE)}",
+    }
+
+
+def about_data(request):
+    return render(
+        request,
+        "catalog/about_data.html",
+        {
+            "version": conditional.data_version(),
+            "frameworks": frameworks.FRAMEWORKS,
+            "site": request.build_absolute_uri("/"),
+        },
+    )
+
+
+# --- Licences and organisations ------------------------------------------------------------------
+
+
+def licence_list(request):
+    return render(
+        request,
+        "catalog/licence_list.html",
+        {"licences": selectors.licences_with_counts(), "restriction_names": RESTRICTION_NAMES},
+    )
+
+
+def licence_detail(request, identifier):
+    lic = selectors.licence_for_page(identifier)
+    models = selectors.models_under_licence(lic)
+    clauses_ = [
+        {
+            "flag": flag,
+            "name": RESTRICTION_NAMES[flag],
+            "present": (lic.mau_cap is not None) if flag == "mau_cap" else getattr(lic, flag),
+            "meaning": RESTRICTION_LABELS[flag].format(mau_cap=lic.mau_cap or 0),
+            "restricts_use": flag in USE_RESTRICTIONS,
+        }
+        for flag in RESTRICTION_LABELS
+    ]
+    return render(
+        request,
+        "catalog/licence_detail.html",
+        {"licence": lic, "clauses": clauses_, "models": models},
+    )
+
+
+def organisation_list(request):
+    return render(
+        request,
+        "catalog/organisation_list.html",
+        {"organisations": selectors.organizations_with_counts()},
+    )
+
+
+def organisation_detail(request, slug):
+    org = selectors.organization_for_page(slug)
+    models = selectors.attach_component_states(
+        selectors.directory().filter(organization=org).order_by("release_date", "slug")
+    )
+    points = selectors.chart_points(selectors.directory().filter(organization=org))
+    return render(
+        request,
+        "catalog/organisation_detail.html",
+        {
+            "organisation": org,
+            "models": models,
+            "components": components.COMPONENTS,
+            "groups": _groups(),
+            "chart": mark_safe(
+                _openness_chart(points, f"Openness of {org.name}'s models over time", "org")
+            ),
+            "legend": charts.legend(),
+        },
+    )
+
+
+def _openness_chart(points, title, id_prefix):
+    marks = [
+        charts.Point(
+            released,
+            score if score is not None else 0.0,
+            verdict or "",
+            f"{name} ({organisation}), released {released:%Y-%m-%d}: "
+            f"Openness Index {score:.1f}, {verdict}",
+        )
+        for slug, name, organisation, released, verdict, score in points
+        if score is not None
+    ]
+    return charts.openness_over_time(
+        marks,
+        title=title,
+        description=f"{len(marks)} models plotted by release date (across) and Openness Index, "
+        "0 to 100 (up); each mark's shape and colour give its headline label.",
+        id_prefix=id_prefix,
+    )
+
+
+def chart(request):
+    points = selectors.chart_points()
+    return render(
+        request,
+        "catalog/chart.html",
+        {
+            "chart": mark_safe(_openness_chart(points, "Openness of AI models over time", "all")),
+            "legend": charts.legend(),
+            "count": len(points),
+        },
+    )
+
+
+# --- Changes -------------------------------------------------------------------------------------
+
+
+def changes(request):
+    page = Paginator(selectors.recent_changes(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "catalog/changes.html",
+        {"page": page, "score_changes": selectors.score_changes(), "frameworks": frameworks.BY_ID},
+    )
+
+
+# --- Downloads and badges ------------------------------------------------------------------------
+
+
+def downloads(request):
+    version = conditional.data_version()
+    return render(
+        request,
+        "catalog/downloads.html",
+        {
+            "version": version,
+            "csv_name": _download_name(version, "csv"),
+            "json_name": _download_name(version, "json"),
+            "columns": selectors.DATASET_COLUMNS,
+        },
+    )
+
+
+def _download_name(version, extension):
+    return f"openness-scorecard-{version:%Y-%m-%d}.{extension}"
+
+
+@require_safe
+@conditional_page
+def download_csv(request):
+    version = conditional.data_version()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(version, "csv")}"'
+    response["Link"] = '<https://creativecommons.org/licenses/by/4.0/>; rel="license"'
+    writer = csv.DictWriter(response, fieldnames=selectors.DATASET_COLUMNS)
+    writer.writeheader()
+    writer.writerows(selectors.dataset_rows())
+    return response
+
+
+@require_safe
+@conditional_page
+def download_json(request):
+    from catalog.api.views import build_dump
+
+    version = conditional.data_version()
+    # The same cache entry as the API's /api/v1/dump/: one dump per data version and host.
+    key = f"api:dump:{version.isoformat()}:{request.get_host()}"
+    data = cache.get(key)
+    if data is None:
+        data = build_dump(request)
+        cache.set(key, data, 3600)
+    body = json.dumps({"citation": _dataset_citation(request, version), **data}, ensure_ascii=False)
+    response = HttpResponse(body, content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(version, "json")}"'
+    response["Link"] = '<https://creativecommons.org/licenses/by/4.0/>; rel="license"'
+    return response
+
+
+def _dataset_citation(request, version):
+    return (
+        f"{citations.PUBLISHER}. ({version.year}, {version:%B} {version.day}). Openness Scorecard "
+        f"dataset [Data set]. {request.build_absolute_uri(reverse('catalog:downloads'))}"
+    )
+
+
+def _badge(request, slug):
+    framework = request.GET.get("framework", "label")
+    if framework not in badges.FRAMEWORKS:
+        return None, HttpResponseBadRequest(
+            f"framework must be one of: {', '.join(badges.FRAMEWORKS)}", content_type="text/plain"
+        )
+    model = get_object_or_404(selectors.directory(), slug=slug)
+    scores = {f"{f}_verdict": getattr(model, f"{f}_verdict") for f in badges.FRAMEWORKS}
+    scores.update({f"{f}_score": getattr(model, f"{f}_score") for f in badges.FRAMEWORKS})
+    return badges.badge_for(framework, scores), None
+
+
+def _badge_response(body, content_type):
+    response = HttpResponse(body, content_type=content_type)
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@require_safe
+@conditional_page
+def badge_svg(request, slug):
+    badge, error = _badge(request, slug)
+    return error or _badge_response(badges.svg(badge), "image/svg+xml")
+
+
+@require_safe
+@conditional_page
+def badge_png(request, slug):
+    badge, error = _badge(request, slug)
+    return error or _badge_response(badges.png(badge), "image/png")
+
+
+# --- The API guide -------------------------------------------------------------------------------
 
 
 def api_guide(request):

@@ -102,3 +102,35 @@ def real_catalogue_for_module(django_db_setup, django_db_blocker):
         AIModel.objects.all().delete()
         License.objects.all().delete()
         Organization.objects.all().delete()
+
+
+@pytest.fixture(scope="module")
+def live_site(real_catalogue_for_module):
+    """The project's WSGI application served over HTTP on loopback, with the real catalogue.
+
+    The same pattern as test_api_schema's live_api: the server's threads open their own database
+    connections, pointed at the test database, and see what the module's fixtures committed.
+    """
+    import threading
+
+    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+    from django.core.wsgi import get_wsgi_application
+    from django.db import connection, connections
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    database = connections.settings[connection.alias]
+    database["NAME"] = connection.settings_dict["NAME"]
+    # Each request runs in a thread of its own: close its connection when it ends, or the test
+    # database could not be dropped at the end of the run.
+    max_age, database["CONN_MAX_AGE"] = database.get("CONN_MAX_AGE", 0), 0
+    server = ThreadedWSGIServer(("127.0.0.1", 0), QuietHandler, allow_reuse_address=True)
+    server.set_app(get_wsgi_application())
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    database["CONN_MAX_AGE"] = max_age

@@ -1,63 +1,268 @@
-"""The public pages of the foundation: the catalogue list and a model page."""
+"""The home page: the ranked directory, its filters, sorting, pagination, caching and queries."""
+
+import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
-from catalog.models import AIModel
-from catalog.services import load_catalogue
+from catalog.api import conditional
+from catalog.models import AIModel, Change
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def loaded(fixture_catalogue):
-    report = load_catalogue(fixture_catalogue)
-    assert report.ok, report.problems
+def site(client, real_catalogue_for_module, db):
+    return client
 
 
-def test_the_home_page_lists_the_catalogue(client, loaded):
-    response = client.get(reverse("catalog:model-list"))
+def row_slugs(response):
+    """The models listed on a directory page, in order (from their compare checkboxes)."""
+    return re.findall(r'id="cmp-([a-z0-9.\-]+)"', response.text)
+
+
+def api_slugs(client, params):
+    response = client.get("/api/v1/models/", {**params, "page_size": 50})
+    assert response.status_code == 200, response.content
+    return [row["slug"] for row in response.json()["results"]]
+
+
+def test_the_home_page_lists_published_models_with_links(site):
+    response = site.get("/")
     assert response.status_code == 200
-    assert "Example Base 7B" in response.text
-    assert "Example Chat 7B" in response.text
-    assert 'href="/models/example-base-7b/"' in response.text
+    assert response["Content-Type"].startswith("text/html")
+    assert '<a href="/models/olmo-7b/">OLMo 7B</a>' in response.text
+    count = AIModel.objects.published().count()
+    assert count > 50
+    assert f"{count} models; showing 1 to 50" in response.text
 
 
-def test_drafts_are_not_public(client, loaded):
-    AIModel.objects.filter(slug="example-7b-chat").update(status=AIModel.Status.DRAFT)
-    assert "Example Chat 7B" not in client.get(reverse("catalog:model-list")).text
-    assert client.get("/models/example-7b-chat/").status_code == 404
+def test_the_default_order_is_the_apis_default_order(site):
+    assert row_slugs(site.get("/")) == api_slugs(site, {})
 
 
-def test_the_list_runs_the_same_queries_however_many_models(client, loaded, fixture_catalogue):
-    with CaptureQueriesContext(connection) as few:
-        client.get(reverse("catalog:model-list"))
-    base = AIModel.objects.get(slug="example-base-7b")
-    for number in range(10):
-        clone = AIModel.objects.get(pk=base.pk)
-        assessments = list(base.assessments.all())
-        clone.pk, clone.slug = None, f"clone-{number}"
-        clone.save()
-        for assessment in assessments:
-            assessment.pk, assessment.model = None, clone
-            assessment.save()
-    with CaptureQueriesContext(connection) as many:
-        response = client.get(reverse("catalog:model-list"))
-    assert "clone-9" in response.text
-    assert len(many) == len(few)
+def test_open_source_models_come_first_and_closed_last(site):
+    slugs = row_slugs(site.get("/", {"ordering": "-label"}))
+    labels = dict(AIModel.objects.values_list("slug", "current__label_verdict"))
+    ranks = {"Open source AI": 3, "Open weights": 2, "Restricted weights": 1, "Closed": 0}
+    seen = [ranks[labels[slug]] for slug in slugs]
+    assert seen == sorted(seen, reverse=True)
+    assert seen[0] == 3
 
 
-def test_a_model_page_shows_each_component_with_its_evidence(client, loaded):
-    response = client.get("/models/example-7b-chat/")
+def test_each_row_shows_label_index_osaid_mof_and_twenty_component_cells(site):
+    response = site.get("/", {"q": "OLMo 7B", "organization": "ai2", "release_year": "2024"})
+    row = response.text.split('id="cmp-olmo-7b"')[1].split("</tr>")[0]
+    assert "Open source AI" in row
+    assert "conforms" in row
+    assert re.search(r'<td class="num">\d+\.\d</td>', row)
+    assert "Unclassified" in row or "Class" in row
+    assert (
+        len(re.findall(r'<td class="m s-[a-z]+"><span class="vh">[a-z ]+</span></td>', row)) == 20
+    )
+
+
+def test_component_cells_say_their_state_in_words_not_only_colour(site):
+    text = site.get("/").text
+    for words in ("open", "partly open", "closed", "unknown"):
+        assert f'<span class="vh">{words}</span>' in text
+    # The key explains every symbol in words.
+    assert "not applicable" in text
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"organization": "meta"},
+        {"label": "closed"},
+        {"label": ["open-source-ai", "closed"]},
+        {"osaid": "conforms"},
+        {"mof_class": "unclassified"},
+        {"license": "LicenseRef-llama-2"},
+        {"restriction": "mau_cap"},
+        {"modality": "code"},
+        {"kind": "chat"},
+        {"size": "over-100b"},
+        {"release_year": "2024"},
+        {"q": "llama"},
+        {"ordering": "-index"},
+        {"ordering": "mof"},
+        {"ordering": "-osaid"},
+        {"ordering": "label"},
+        {"ordering": "release_date"},
+        {"ordering": "-name"},
+        {"label": "restricted-weights", "ordering": "-index"},
+    ],
+)
+def test_every_filter_and_ordering_gives_the_same_models_as_the_api(site, params):
+    response = site.get("/", params)
     assert response.status_code == 200
-    assert "Final weights" in response.text
-    assert "https://example.org/architecture" in response.text
-    assert "LicenseRef-example-community" in response.text
-    assert "2026-02-03 by second-curator" in response.text
-    assert 'href="/models/example-base-7b/"' in response.text  # lineage
+    slugs = row_slugs(response)
+    assert slugs, params
+    assert slugs == api_slugs(site, params)
 
 
-def test_an_unknown_model_is_a_404(client, loaded):
-    assert client.get("/models/no-such-model/").status_code == 404
+def test_filtering_by_label_shows_only_that_label(site):
+    slugs = row_slugs(site.get("/", {"label": "closed"}))
+    assert "gpt-4o" in slugs
+    assert "olmo-7b" not in slugs
+
+
+def test_search_finds_a_model_by_name(site):
+    response = site.get("/", {"q": "olmo"})
+    slugs = row_slugs(response)
+    assert "olmo-7b" in slugs
+    assert not any(slug.startswith("llama") for slug in slugs)
+    assert 'value="olmo"' in response.text  # the search box keeps what was typed
+
+
+def test_the_filter_form_shows_the_filters_in_use(site):
+    text = site.get("/", {"label": "closed", "organization": "openai"}).text
+    assert '<input type="checkbox" name="label" value="closed" checked>' in text
+    assert '<option value="openai" selected>' in text
+    assert '<details class="more-filters" open>' in text
+
+
+def test_each_filter_in_use_has_a_link_that_removes_it(site):
+    text = site.get("/", {"label": ["closed", "open-weights"], "ordering": "-index"}).text
+    assert 'href="?label=open-weights&amp;ordering=-index"' in text
+    assert 'href="?label=closed&amp;ordering=-index"' in text
+    assert 'remove<span class="vh"> the filter Headline label: Closed</span>' in text
+
+
+def test_empty_form_fields_are_dropped_from_the_shared_url(site):
+    response = site.get("/?q=&label=closed&organization=&ordering=-index")
+    assert response.status_code == 302
+    assert response["Location"] == "/?label=closed&ordering=-index"
+
+
+def test_a_form_with_nothing_chosen_redirects_to_the_plain_home_page(site):
+    response = site.get("/?q=&organization=")
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+def test_a_bad_filter_value_is_a_400_naming_the_parameter(site):
+    response = site.get("/", {"label": "mostly-open"})
+    assert response.status_code == 400
+    assert "That filter cannot be applied" in response.text
+    assert "label: &#x27;mostly-open&#x27; is not one of" in response.text
+    assert row_slugs(response) == []
+
+
+def test_an_unknown_licence_filter_is_a_400(site):
+    response = site.get("/", {"license": "WTFPL-9"})
+    assert response.status_code == 400
+    assert "unknown licence" in response.text
+
+
+def test_no_match_says_so_with_a_way_back(site):
+    response = site.get("/", {"q": "zzzz-no-such-model"})
+    assert response.status_code == 200
+    assert "No model matches these filters" in response.text
+
+
+def test_the_sort_headers_mark_the_current_order_and_flip_it(site):
+    text = site.get("/", {"ordering": "-index", "label": "closed"}).text
+    assert (
+        '<th scope="col" rowspan="2" class="num" aria-sort="descending"><a href="?label=closed&amp;ordering=index">Index</a></th>'
+        in text
+    )
+    assert '<a href="?label=closed&amp;ordering=-mof">MOF</a>' in text
+    assert text.count("aria-sort=") == 1
+
+
+def test_the_sort_select_offers_every_framework(site):
+    text = site.get("/").text
+    for value in ("-label", "-index", "-osaid", "-mof", "-release_date", "name"):
+        assert f'<option value="{value}"' in text
+    assert '<option value="-label" selected>' in text
+
+
+def test_pages_of_fifty_with_links_that_keep_the_filters(site):
+    first = site.get("/", {"ordering": "name"})
+    assert len(row_slugs(first)) == 50
+    assert 'href="?ordering=name&amp;page=2"' in first.text
+    second = site.get("/", {"ordering": "name", "page": "2"})
+    assert len(row_slugs(second)) == AIModel.objects.published().count() - 50
+    assert not set(row_slugs(first)) & set(row_slugs(second))
+    assert 'href="?ordering=name&amp;page=1"' in second.text
+
+
+def test_a_page_past_the_end_shows_the_last_page(site):
+    response = site.get("/", {"page": "99"})
+    assert response.status_code == 200
+    assert "page 2 of 2" in response.text
+
+
+def test_each_row_can_be_ticked_for_comparison(site):
+    text = site.get("/").text
+    assert '<form method="get" action="/compare/" class="compare-form">' in text
+    assert '<label for="cmp-olmo-7b" class="vh">Compare OLMo 7B</label>' in text
+
+
+def test_the_page_links_to_the_same_list_as_json(site):
+    text = site.get("/", {"label": "closed"}).text
+    assert 'href="/api/v1/models/?label=closed"' in text
+
+
+def test_drafts_are_not_listed(site):
+    AIModel.objects.filter(slug="olmo-7b").update(status=AIModel.Status.DRAFT)
+    conditional.bump_after_commit()
+    cache.clear()
+    assert "olmo-7b" not in row_slugs(site.get("/", {"organization": "ai2"}))
+
+
+def test_the_page_is_cached_until_the_data_changes(site):
+    assert "OLMo 7B" in site.get("/", {"organization": "ai2"}).text
+    # A write that bypasses the history does not bump the data version: the cached page stands.
+    AIModel.objects.filter(slug="olmo-7b").update(name="Renamed Model")
+    assert "OLMo 7B" in site.get("/", {"organization": "ai2"}).text
+    # Any recorded change moves the data version on (and drops its cached value after commit).
+    Change.objects.create(
+        subject="model", subject_key="olmo-7b", action="updated", actor="t", reason="t"
+    )
+    cache.delete(conditional.CACHE_KEY)
+    text = site.get("/", {"organization": "ai2"}).text
+    assert "Renamed Model" in text
+    assert "OLMo 7B</a>" not in text
+
+
+def test_the_cache_key_includes_the_query_string(site):
+    assert "gpt-4o" in row_slugs(site.get("/", {"label": "closed"}))
+    assert "gpt-4o" not in row_slugs(site.get("/", {"label": "open-source-ai"}))
+
+
+def test_a_cached_page_is_served_without_touching_the_database(site):
+    site.get("/", {"label": "closed"})
+    with CaptureQueriesContext(connection) as queries:
+        response = site.get("/", {"label": "closed"})
+    assert response.status_code == 200
+    assert "gpt-4o" in row_slugs(response)
+    assert len(queries) == 0
+
+
+def test_the_page_carries_an_etag_and_answers_304(site):
+    first = site.get("/", {"label": "closed"})
+    assert first["ETag"]
+    assert first["Last-Modified"]
+    again = site.get("/", {"label": "closed"}, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert again.content == b""
+    other = site.get("/", {"label": "open-weights"}, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert other.status_code == 200
+
+
+def test_the_page_works_without_javascript_or_outside_assets(site):
+    text = site.get("/").text
+    assert "<script" not in text
+    assert ' style="' not in text
+    assert not re.search(r'(src|href)="(https?:)?//(?!creativecommons\.org)', text)
+    assert '<link rel="stylesheet" href="/static/css/site.css">' in text
+
+
+def test_only_get_and_head_are_allowed(site):
+    assert site.post("/").status_code == 405
+    assert site.head("/").status_code == 200

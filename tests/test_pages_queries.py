@@ -1,0 +1,56 @@
+"""Every list page runs the same number of queries however many models the catalogue holds."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from catalog.models import AIModel
+from catalog.services import rescore
+
+pytestmark = pytest.mark.django_db
+
+
+def _clone(base, count):
+    assessments = list(base.assessments.all())
+    for number in range(count):
+        clone = AIModel.objects.get(pk=base.pk)
+        clone.pk, clone.slug, clone.name = None, f"clone-{number}", f"Clone {number}"
+        clone.save()
+        for assessment in assessments:
+            assessment.pk, assessment.model = None, clone
+            assessment.save()
+
+
+def _queries(client, path):
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return response, len(queries)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/?label=closed&ordering=-index",
+        "/?q=example&restriction=mau_cap",
+        "/?page=2",
+        "/licences/",
+        "/licences/LicenseRef-example-community/",
+        "/organisations/",
+        "/organisations/example-lab/",
+        "/changes/",
+        "/chart/",
+        "/compare/?models=example-base-7b,example-7b-chat",
+    ],
+)
+def test_list_pages_run_the_same_queries_however_many_models(client, catalogue_with_scores, path):
+    _, few = _queries(client, path)
+    _clone(AIModel.objects.get(slug="example-7b-chat"), 60)
+    rescore(None)
+    response, many = _queries(client, path)
+    assert many == few, path
+    if path == "/":
+        assert "clone-" in response.text
