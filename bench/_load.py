@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+LOG = ROOT / "var" / "bench-gunicorn.log"
 
 
 def free_port():
@@ -38,10 +39,14 @@ class Gunicorn:
 
     def __enter__(self):
         gunicorn = str(Path(sys.executable).parent / "gunicorn")
+        # The site's request log (a JSON line a request, as deployed) goes to a file, not the
+        # terminal with the figures.
+        LOG.parent.mkdir(exist_ok=True)
+        self.log = LOG.open("a")
         self.process = subprocess.Popen(
             [gunicorn, "openness.wsgi", "--bind", f"127.0.0.1:{self.port}", "--workers",
              str(self.workers), "--threads", str(self.threads), "--log-level", "warning"],
-            cwd=ROOT, env=self.env,
+            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -51,11 +56,12 @@ class Gunicorn:
             except OSError:
                 time.sleep(0.2)
         self.process.kill()
-        raise RuntimeError("gunicorn did not start")
+        raise RuntimeError(f"gunicorn did not start: see {LOG}")
 
     def __exit__(self, *exc):
         self.process.terminate()
         self.process.wait(timeout=20)
+        self.log.close()
 
 
 def hammer(port, paths, *, headers=None, concurrency=8, seconds=5.0, expect=200):

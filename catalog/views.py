@@ -39,9 +39,6 @@ from catalog.frameworks.evidence import RESTRICTION_LABELS, USE_RESTRICTIONS
 from catalog.models import AIModel
 
 PAGE_SIZE = 50
-# How long a rendered directory page is kept; the key changes with the data anyway. A deployment
-# may set PAGE_CACHE_SECONDS (0 turns the page cache off, as the benchmark does to measure it).
-PAGE_CACHE_SECONDS = 300
 CORRECTIONS_PER_HOUR = 5
 
 conditional_page = condition(
@@ -84,10 +81,6 @@ SIZE_NAMES = {
 MOF_NAMES = {"III": "Class III", "II": "Class II", "I": "Class I", "unclassified": "Unclassified"}
 
 
-def _page_cache_seconds():
-    return getattr(settings, "PAGE_CACHE_SECONDS", PAGE_CACHE_SECONDS)
-
-
 def _cache_key(name, request):
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
     return f"pages:{name}:{conditional.data_version().isoformat()}:{path}"
@@ -106,7 +99,7 @@ def model_list(request):
         # reader shares holds only the filters that are set.
         kept = urlencode([(k, v) for k, v in pairs if v != ""])
         return redirect(reverse("catalog:model-list") + (f"?{kept}" if kept else ""))
-    seconds = _page_cache_seconds()
+    seconds = settings.PAGE_CACHE_SECONDS
     key = _cache_key("directory", request) if seconds else None
     if key and (body := cache.get(key)) is not None:
         return HttpResponse(body)
