@@ -198,6 +198,11 @@ CELERY_BEAT_SCHEDULE = {
     "discover-models": {"task": "catalog.tasks.discover_models", "schedule": 6 * 3600.0},
 }
 
+# How many reverse proxies stand in front of the site and append to X-Forwarded-For. The client's
+# address is read that many hops from the right of the header; with 0 the header is ignored and
+# REMOTE_ADDR is the client, so a client cannot pick its own address for throttles and lockouts.
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -213,6 +218,7 @@ REST_FRAMEWORK = {
         "anon": env_str("API_ANON_RATE", "120/minute"),
         "user": env_str("API_TOKEN_RATE", "1200/minute"),
     },
+    "NUM_PROXIES": NUM_PROXIES,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DATETIME_FORMAT": "iso-8601",
 }
