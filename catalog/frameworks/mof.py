@@ -1,27 +1,41 @@
 """The Model Openness Framework 1.0: Class III (Open Model), II (Open Tooling), I (Open Science).
 
 Classes are cumulative, as the Model Openness Tool computes them: a class is reached when every
-component it requires is included under an open licence and every class above it is reached; a
-lower class shows 0% progress until the one above is complete. A research paper may stand in for
-the technical report. Components that do not exist for a release are not required of it.
+component it requires is included under an open licence and every class above it is reached. A
+class's progress counts the components of that class and of every class above it (included over
+required), and shows 0% until the class above is complete. A component is included when released
+in full under any open licence (OSI-approved, open data or open content); one whose licence is
+open but of the wrong kind for it (code not under an OSI-approved licence, data not under an open
+data licence, a document not under an open content licence) still counts, with a warning. A
+research paper may stand in for the technical report. Components that do not exist for a release
+are not required of it.
 """
 
 import functools
 
 from catalog import components
 from catalog.frameworks.evidence import (
+    CODE_COMPONENTS,
+    DOC_COMPONENTS,
     Criterion,
     Result,
     component_name,
-    is_open,
     licence_is_open,
-    licence_is_open_for,
 )
 
 ID = "mof"
 NAME = "Model Openness Framework 1.0"
-VERSION = "1.0.0"
-CHANGES = (("1.0.0", "2026-11-23", "First rules, after MOF 1.0 and the Model Openness Tool."),)
+VERSION = "1.1.0"
+CHANGES = (
+    ("1.0.0", "2026-11-23", "First rules, after MOF 1.0 and the Model Openness Tool."),
+    (
+        "1.1.0",
+        "2026-12-02",
+        "As the Model Openness Tool computes them: a class's progress counts the classes above "
+        "it too; an open licence of the wrong kind for a component counts, with a warning; "
+        "documents are expected under open content licences.",
+    ),
+)
 
 CLASSES = (
     ("III", "Open Model", ("architecture", "weights_final", "doc_model_card", "data_information",
@@ -36,12 +50,31 @@ CLASSES = (
 UNCLASSIFIED = "Unclassified"
 
 
+WEIGHT_COMPONENTS = {"weights_final", "weights_intermediate", "training_state"}
+
+
+def included(item):
+    """Released in full under an open licence of any kind."""
+    return item.availability == components.FULL and licence_is_open(item.license)
+
+
+def licence_fits(component_id, terms):
+    """Whether an open licence is of the kind the MOF expects for this component."""
+    if component_id in CODE_COMPONENTS:
+        return terms.osi_approved
+    if component_id in DOC_COMPONENTS:
+        return terms.open_content
+    if component_id in WEIGHT_COMPONENTS:
+        return terms.osi_approved or terms.open_data
+    return terms.open_data
+
+
 def _included(evidence, component_id):
     """Whether the component counts, and the reason a reader sees."""
     if (
         component_id == "doc_technical_report"
-        and is_open("doc_research_paper", evidence.get("doc_research_paper"))
-        and not is_open(component_id, evidence.get(component_id))
+        and included(evidence.get("doc_research_paper"))
+        and not included(evidence.get(component_id))
     ):
         return True, "Technical report: the research paper stands in for it."
     return _included_item(component_id, evidence.get(component_id))
@@ -50,11 +83,11 @@ def _included(evidence, component_id):
 @functools.lru_cache(maxsize=4096)
 def _included_item(component_id, item):
     name = component_name(component_id)
-    if is_open(component_id, item):
+    if included(item):
         return True, f"{name} included under {item.license.identifier}."
     if item.availability == components.FULL:
         licence = item.license.identifier if item.license else "no stated licence"
-        return False, f"{name} is released under {licence}, which is not an open licence for it."
+        return False, f"{name} is released under {licence}, which is not an open licence."
     if item.availability == components.PARTIAL:
         return False, f"{name} is released only in part or behind a gate."
     return False, f"{name} is {item.availability.replace('_', ' ')}."
@@ -63,12 +96,13 @@ def _included_item(component_id, item):
 def evaluate(evidence):
     criteria, progress, warnings = [], {}, []
     reached, reached_name, complete_so_far = None, "", True
+    required_so_far = included_so_far = 0
     for number, title, required, optional in CLASSES:
         counted = [c for c in required if evidence.get(c).availability != components.NOT_APPLICABLE]
-        included = 0
+        included_here = 0
         for component_id in counted:
             passed, reason = _included(evidence, component_id)
-            included += passed
+            included_here += passed
             criteria.append(
                 Criterion(f"class_{number}:{component_id}", passed, reason, (component_id,))
             )
@@ -81,15 +115,16 @@ def evaluate(evidence):
             )
         for component_id in (*required, *optional):
             item = evidence.get(component_id)
-            if licence_is_open(item.license) and not licence_is_open_for(
-                component_id, item.license
-            ):
+            if included(item) and not licence_fits(component_id, item.license):
                 warnings.append(
-                    f"{component_name(component_id)} is under {item.license.identifier}, an open licence of the wrong kind for it, so it does not count."
+                    f"{component_name(component_id)} is under {item.license.identifier}, an open "
+                    "licence but not of the kind the MOF expects for it; it counts."
                 )
-        share = included / len(counted) if counted else 1.0
+        required_so_far += len(counted)
+        included_so_far += included_here
+        share = included_so_far / required_so_far if required_so_far else 1.0
         progress[number] = round(share, 4) if complete_so_far else 0.0
-        complete_so_far = complete_so_far and included == len(counted)
+        complete_so_far = complete_so_far and included_here == len(counted)
         if complete_so_far:
             reached, reached_name = f"Class {number}", title
     # Score: the classes' progress summed, 0 to 3, so that ordering by it follows the classes.
