@@ -345,6 +345,16 @@ def rescore(model_ids=None, *, batch_size=2000, now=None):
     ids = list(queryset)
     for start in range(0, len(ids), batch_size):
         batch = ids[start : start + batch_size]
+        written += _rescore_batch(batch, terms, versions, known, now)
+    return written
+
+
+def _rescore_batch(batch, terms, versions, known, now):
+    # Two rescores of one model (say, after two edits committed close together) take turns: the
+    # second waits for the first's commit, then reads the newest evidence and the snapshots the
+    # first wrote, so neither fails on the one-current-snapshot constraint nor leaves a stale one.
+    with transaction.atomic():
+        list(AIModel.objects.select_for_update().filter(pk__in=batch).order_by("pk").values("pk"))
         evidence = selectors.evidence_by_model_id(batch, terms=terms, known=known)
         current = {
             (s.model_id, s.framework): s
@@ -382,19 +392,17 @@ def rescore(model_ids=None, *, batch_size=2000, now=None):
                      result.verdict, result.score, result.as_dict())
                 )  # fmt: skip
             summaries.append(_current_scores(model_id, evidence[model_id], results, now))
-        with transaction.atomic():
-            ScoreSnapshot.objects.filter(pk__in=retired).update(is_current=False)
-            _insert_snapshots(fresh)
-            CurrentScores.objects.bulk_create(
-                summaries,
-                update_conflicts=True,
-                unique_fields=["model"],
-                update_fields=CURRENT_FIELDS,
-            )
-            if fresh or summaries:
-                bump_after_commit()
-        written += len(fresh)
-    return written
+        ScoreSnapshot.objects.filter(pk__in=retired).update(is_current=False)
+        _insert_snapshots(fresh)
+        CurrentScores.objects.bulk_create(
+            summaries,
+            update_conflicts=True,
+            unique_fields=["model"],
+            update_fields=CURRENT_FIELDS,
+        )
+        if fresh or summaries:
+            bump_after_commit()
+    return len(fresh)
 
 
 CURRENT_FIELDS = [f.name for f in CurrentScores._meta.concrete_fields if f.name != "model"]

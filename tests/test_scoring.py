@@ -98,3 +98,40 @@ def test_ranking_is_deterministic_with_documented_tie_breaks(loaded):
     assert scores == sorted(scores, reverse=True)
     with pytest.raises(ValueError):
         selectors.ranked(AIModel.objects.all(), "popularity")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_rescores_of_one_model_at_once_take_turns(fixture_catalogue):
+    import threading
+
+    from django.db import connection
+
+    assert load_catalogue(fixture_catalogue).ok
+    model = AIModel.objects.get(slug="example-base-7b")
+    assessment = Assessment.objects.get(model=model, component="weights_final")
+    assessment.availability = "full"
+    assessment.license = License.objects.get(identifier="Apache-2.0")
+    assessment.save()
+    # The first rescore holds the model's lock while the second starts.
+    errors, started = [], threading.Barrier(2)
+
+    def run():
+        try:
+            started.wait()
+            rescore([model.pk])
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    current = ScoreSnapshot.objects.filter(model=model, is_current=True)
+    assert current.count() == 4
+    assert current.get(framework="label").verdict == label.OPEN_WEIGHTS
+    # One new snapshot per framework, not two.
+    assert ScoreSnapshot.objects.filter(model=model, framework="label").count() == 2
