@@ -28,6 +28,7 @@ run: install
 	@mkdir -p var
 	$(VENV_PY) manage.py migrate --noinput
 	$(VENV_PY) manage.py load_catalog
+	$(VENV_PY) manage.py recompute_scores
 	$(VENV_PY) manage.py runserver $(HOST):$(PORT)
 
 # Browser tests drive Debian's Chromium; install it when missing and we may (root, apt).

@@ -136,6 +136,11 @@ def test_the_methodology_page_lists_frameworks_components_and_clauses(site):
         assert component.name in text
         assert component.meaning.replace("'", "&#x27;") in text
     assert "User cap" in text and "Flow-down to derivatives" in text
+    # The tie-breaks of selectors.ranked, in their order.
+    assert (
+        "Ties are broken, in this order, by the headline label (most open first), by the Openness "
+        "Index (highest first), by the release date (newest first) and finally by the model's slug"
+    ) in text
 
 
 @pytest.mark.parametrize("framework", frameworks.FRAMEWORKS, ids=lambda f: f.ID)
