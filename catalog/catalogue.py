@@ -388,7 +388,10 @@ def _parse_assessment(checker, item, where, licenses, default_by, default_at):
         item, "availability", f"{where}.availability", components.AVAILABILITIES
     )
     license_id = item.get("license")
-    if license_id is not None and license_id not in licenses:
+    if license_id is not None and not isinstance(license_id, str):
+        checker.problem(f"{where}.license", f"must be a licence id, not {_describe(license_id)}")
+        license_id = None
+    elif license_id is not None and license_id not in licenses:
         checker.problem(f"{where}.license", f"unknown licence {license_id!r}")
     evidence = item.get("evidence") or []
     if not isinstance(evidence, list):

@@ -75,6 +75,12 @@ def load_catalogue(directory, *, overwrite=False, actor=CATALOGUE_ACTOR):
             report.problems.extend(rejected.problems)
             continue
         slug = entry.model["slug"]
+        if path.stem != slug:
+            # export_catalog writes <slug>.yaml: a file named otherwise would be replaced by it.
+            report.problems.append(
+                Problem(name, "slug", f"{slug!r} does not match the file name; name it {slug}.yaml")
+            )
+            continue
         if slug in first_file_of:
             report.problems.append(
                 Problem(

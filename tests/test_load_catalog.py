@@ -190,14 +190,39 @@ def test_a_bad_new_file_loads_nothing(fixture_catalogue):
 
 def test_it_rejects_a_duplicate_slug(fixture_catalogue):
     original = fixture_catalogue / "models" / "example-base-7b.yaml"
-    copy = fixture_catalogue / "models" / "zz-copy.yaml"
+    copy = fixture_catalogue / "models" / "more" / "example-base-7b.yaml"
+    copy.parent.mkdir()
     copy.write_text(original.read_text().replace("Example Base 7B", "Impostor"))
     report = load_catalogue(fixture_catalogue)
     assert [str(p) for p in report.problems] == [
-        "data/models/zz-copy.yaml: slug: duplicate slug 'example-base-7b': already used by "
-        "data/models/example-base-7b.yaml"
+        "data/models/more/example-base-7b.yaml: slug: duplicate slug 'example-base-7b': already "
+        "used by data/models/example-base-7b.yaml"
     ]
     assert AIModel.objects.get(slug="example-base-7b").name == "Example Base 7B"
+
+
+def test_it_rejects_a_file_not_named_after_its_slug(fixture_catalogue):
+    original = fixture_catalogue / "models" / "example-base-7b.yaml"
+    original.rename(original.with_name("example-base.yaml"))
+    report = load_catalogue(fixture_catalogue)
+    assert (
+        "data/models/example-base.yaml: slug: 'example-base-7b' does not match the file name; "
+        "name it example-base-7b.yaml" in [str(p) for p in report.problems]
+    )
+    assert not AIModel.objects.filter(slug="example-base-7b").exists()
+
+
+def test_a_licence_that_is_not_text_is_a_problem_not_a_crash(fixture_catalogue):
+    path = fixture_catalogue / "models" / "example-base-7b.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["components"]["weights_final"]["license"] = ["Apache-2.0", "MIT"]
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    report = load_catalogue(fixture_catalogue)
+    assert (
+        "data/models/example-base-7b.yaml: components.weights_final.license: must be a licence "
+        "id, not a list"
+    ) in [str(p) for p in report.problems]
+    assert not AIModel.objects.filter(slug="example-base-7b").exists()
 
 
 def test_a_bad_licences_file_loads_none_of_its_licences(fixture_catalogue):
