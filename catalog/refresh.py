@@ -8,19 +8,24 @@ fetch time.
 """
 
 import datetime
+import logging
 import random
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from catalog import components, history
+from catalog.api.conditional import bump_after_commit
 from catalog.hubs import HubError, PermanentHubError, TransientHubError, github, huggingface
 from catalog.models import AIModel, Assessment, Discrepancy, HubRecord, License, Organization
+
+logger = logging.getLogger(__name__)
 
 ACTOR = "hub-refresh"
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".gguf", ".pt", ".pth", ".ckpt", ".msgpack", ".h5",
@@ -30,6 +35,9 @@ BACKOFF_BASE = datetime.timedelta(minutes=15)
 BACKOFF_MAX = datetime.timedelta(days=7)
 DISPATCHER_LOCK = "lock:refresh-dispatcher"
 DISPATCHER_LAST_RUN = "refresh:dispatcher-last-run"
+DISCOVERY_LOCK = "lock:hub-discovery"
+# Hub error codes meaning the repo is not there for us: deleted, private, or gated away.
+GONE_CODES = ("RepoNotFound", "GatedRepo")
 
 
 @dataclass
@@ -102,29 +110,56 @@ def refresh_model(model_id, *, now=None):
             if isinstance(error, TransientHubError):
                 outcome.transient.append(error)
     with transaction.atomic():
+        shown_facts_changed = False
         for record, answer, error in answers:
             record = HubRecord.objects.select_for_update().get(pk=record.pk)
+            status_before, changed_before = record.status, outcome.changed
             if error is not None:
-                _record_error(record, error, now)
+                _record_error(model, record, error, now=now, outcome=outcome)
                 outcome.errors.append((record.repo_id, str(error)))
             elif record.hub == HubRecord.Hub.HUGGINGFACE:
                 _apply_huggingface(model, record, *answer, now=now, outcome=outcome)
             else:
                 _apply_github(model, record, answer, now=now, outcome=outcome)
+            shown_facts_changed |= (
+                record.status != status_before or outcome.changed != changed_before
+            )
+        if shown_facts_changed:
+            # Pages and the API show hub facts: their ETags and caches must move on.
+            bump_after_commit()
     return outcome
 
 
-def _record_error(record, error, now):
+def retry_countdown(
+    retries, transient_errors, *, max_retries, base_seconds, uniform=random.uniform
+):
+    """Seconds before retrying a refresh that met `transient_errors`, or None not to retry.
+
+    Exponential in the number of `retries` already made, with up to 50% jitter so that models
+    failing together do not come back together, and never sooner than a hub asked.
+    """
+    if not transient_errors or retries >= max_retries:
+        return None
+    backoff = base_seconds * 2**retries * uniform(1.0, 1.5)
+    asked = [error.retry_after for error in transient_errors if error.retry_after]
+    return max([backoff, *asked])
+
+
+def _record_error(model, record, error, *, now, outcome):
     record.error_count += 1
     record.last_error = f"{type(error).__name__}: {error}"[:2000]
-    if isinstance(error, PermanentHubError) and error.code in ("RepoNotFound", "GatedRepo"):
+    if isinstance(error, PermanentHubError) and error.code in GONE_CODES:
         if record.status != HubRecord.Status.GONE:
+            message = f"{record.get_hub_display()} no longer serves {record.repo_id}: {error}"
             history.record_observation(
-                record.model, f"{record.model.slug}/{record.hub}/{record.repo_id}",
-                before={"status": record.status}, after={"status": HubRecord.Status.GONE},
-                reason=f"{record.get_hub_display()} no longer serves {record.repo_id}: {error}",
-                actor=ACTOR,
+                model, _record_key(model, record), before={"status": record.status},
+                after={"status": HubRecord.Status.GONE}, reason=message, actor=ACTOR,
             )  # fmt: skip
+            # A repo that answered before and is now missing (deleted, or private to us) no
+            # longer publishes weights; a gated one still does, behind a form.
+            answered_before = bool(record.sha)
+            if error.code == "RepoNotFound" and answered_before:
+                _weights_withdrawn(model, record, outcome, message)
         record.status = HubRecord.Status.GONE
     else:
         record.status = HubRecord.Status.ERROR
@@ -138,13 +173,20 @@ def _record_error(record, error, now):
     record.save()
 
 
+def _record_key(model, record):
+    return f"{model.slug}/{record.hub}/{record.repo_id}"
+
+
 def _fingerprint_hf(record):
+    # Gone or not, rather than the status: recovering from a transient error is not a change.
     return (record.canonical_id, record.sha, record.gated, record.private, record.license_tag,
-            record.license_name, tuple(record.checkpoint_branches), record.status)  # fmt: skip
+            record.license_name, tuple(record.checkpoint_branches),
+            record.status == HubRecord.Status.GONE)  # fmt: skip
 
 
 def _apply_huggingface(model, record, info, refs, *, now, outcome):
     before = _fingerprint_hf(record)
+    answered_before = bool(record.sha)
     record.canonical_id = info.repo_id
     record.sha = info.sha or ""
     record.gated = info.gated or ""
@@ -175,10 +217,10 @@ def _apply_huggingface(model, record, info, refs, *, now, outcome):
     record.changed_at = now
     record.save()
     outcome.changed += 1
-    key = f"{model.slug}/{record.hub}/{record.repo_id}"
-    if before[1]:  # a record fetched before: say what changed on the hub
+    if answered_before:  # say what changed on the hub
         history.record_observation(
-            model, key, before=_describe_hf(before), after=_describe_hf(_fingerprint_hf(record)),
+            model, _record_key(model, record), before=_describe_hf(before),
+            after=_describe_hf(_fingerprint_hf(record)),
             reason=f"Hugging Face Hub: {record.repo_id} changed", actor=ACTOR,
         )  # fmt: skip
     primary = model.hf_repos[0] if model.hf_repos else None
@@ -186,8 +228,8 @@ def _apply_huggingface(model, record, info, refs, *, now, outcome):
         return  # only the first repository speaks for the model's weights
     url = f"{settings.HF_ENDPOINT}/{record.canonical_id}"
     if record.private:
-        _reconcile(model, "weights_final", components.NONE, None, url, record, outcome,
-                   f"{record.canonical_id} is private or disabled on the Hugging Face Hub")  # fmt: skip
+        _weights_withdrawn(model, record, outcome,
+                           f"{record.canonical_id} is private or disabled on the Hugging Face Hub")  # fmt: skip
         return
     if not any(name.endswith(WEIGHT_SUFFIXES) for name in record.files):
         return
@@ -205,9 +247,19 @@ def _apply_huggingface(model, record, info, refs, *, now, outcome):
                    f"branches of {record.canonical_id}", licence_problem=licence_problem)  # fmt: skip
 
 
+def _weights_withdrawn(model, record, outcome, message):
+    """The model's primary Hub repo no longer offers its weights to the public."""
+    if record.hub != HubRecord.Hub.HUGGINGFACE or record.repo_id != next(
+        iter(model.hf_repos), None
+    ):
+        return
+    url = f"{settings.HF_ENDPOINT}/{record.canonical_id or record.repo_id}"
+    _reconcile(model, "weights_final", components.NONE, None, url, record, outcome, message)
+
+
 def _describe_hf(fingerprint):
     keys = ("canonical_id", "sha", "gated", "private", "license_tag", "license_name",
-            "checkpoint_branches", "status")  # fmt: skip
+            "checkpoint_branches", "gone")  # fmt: skip
     described = dict(zip(keys, fingerprint, strict=True))
     described["checkpoint_branches"] = len(described["checkpoint_branches"])
     return described
@@ -228,14 +280,19 @@ def _licence_for_hf(record):
     return licence, None
 
 
+def _fingerprint_github(record):
+    return {
+        "canonical_id": record.canonical_id,
+        "license": record.license_tag,
+        "archived": record.archived,
+        "private": record.private,
+        "gone": record.status == HubRecord.Status.GONE,
+    }
+
+
 def _apply_github(model, record, info, *, now, outcome):
-    before = (
-        record.canonical_id,
-        record.license_tag,
-        record.archived,
-        record.private,
-        record.status,
-    )
+    before = _fingerprint_github(record)
+    answered_before = record.raw is not None
     record.canonical_id = info.full_name
     record.license_tag = info.license_spdx_id or ""
     record.archived = info.archived
@@ -243,35 +300,44 @@ def _apply_github(model, record, info, *, now, outcome):
     record.status = HubRecord.Status.GONE if info.private else HubRecord.Status.OK
     record.error_count, record.last_error, record.next_attempt_at = 0, "", None
     record.fetched_at = now
-    after = (
-        record.canonical_id,
-        record.license_tag,
-        record.archived,
-        record.private,
-        record.status,
-    )
+    after = _fingerprint_github(record)
     if after == before:
         HubRecord.objects.filter(pk=record.pk).update(
-            fetched_at=now, error_count=0, last_error="", next_attempt_at=None
-        )
+            fetched_at=now, error_count=0, last_error="", next_attempt_at=None,
+            status=record.status,
+        )  # fmt: skip
         outcome.unchanged += 1
         return
     record.raw = dict(info.raw)
     record.changed_at = now
     record.save()
     outcome.changed += 1
+    if answered_before:
+        differences = [key for key in after if after[key] != before[key]]
+        history.record_observation(
+            model, _record_key(model, record),
+            before={key: before[key] for key in differences},
+            after={key: after[key] for key in differences},
+            reason=f"GitHub: {record.repo_id} changed ({', '.join(differences)})", actor=ACTOR,
+        )  # fmt: skip
     if not info.license_spdx_id:
         return  # GitHub could not tell: nothing to compare
     licence = License.objects.filter(identifier=info.license_spdx_id).first()
     problem = (
         None if licence else f"GitHub's licence {info.license_spdx_id!r} is not in the catalogue"
     )
-    prefix = f"https://github.com/{record.repo_id}".lower()
+    repo_url = f"https://github.com/{record.repo_id}".lower()
     for assessment in model.assessments.filter(component__in=CODE_COMPONENTS):
-        if any(url.lower().startswith(prefix) for url in assessment.evidence):
+        if any(_is_within(url, repo_url) for url in assessment.evidence):
             _reconcile(model, assessment.component, None, licence, f"https://github.com/{info.full_name}",
                        record, outcome, f"GitHub detects {info.license_spdx_id} in {info.full_name}",
                        licence_problem=problem)  # fmt: skip
+
+
+def _is_within(url, repo_url):
+    """Whether `url` points at the repository `repo_url` (lower case) or a page inside it."""
+    url = url.lower().removesuffix("/").removesuffix(".git")
+    return url == repo_url or url.startswith(f"{repo_url}/") or url.startswith(f"{repo_url}#")
 
 
 def _reconcile(model, component_id, availability, licence, url, record, outcome, message,
@@ -289,9 +355,9 @@ def _reconcile(model, component_id, availability, licence, url, record, outcome,
         observed["availability"] = availability
     if licence is not None:
         observed["license"] = licence
-    follows_hub = (assessment.source == Assessment.Source.HUB
-                   or assessment.availability == components.UNKNOWN)  # fmt: skip
-    if follows_hub:
+    # Only what came from the hub follows the hub. A curated `unknown` is a curator's answer too
+    # (often "not verified yet"): the hub's view goes to the queue rather than over it.
+    if assessment.source == Assessment.Source.HUB:
         changes = {k: v for k, v in observed.items() if getattr(assessment, k) != v}
         if changes:
             before = history.snapshot(assessment)
@@ -347,14 +413,21 @@ def _open_discrepancy(model, component_id, record, field_name, curated, hub, mes
 
 
 def due_models(now=None, limit=None):
-    """Ids of the models whose hub records are most overdue for a refresh, oldest first."""
+    """Ids of the models whose hub records are most overdue for a refresh, oldest first.
+
+    A record backing off after errors (or gone) is due when its next attempt comes; any other
+    once it is stale. Each model comes once, however many of its records are due.
+    """
     now = now or timezone.now()
     limit = limit or settings.REFRESH_BATCH_SIZE
     stale_before = now - datetime.timedelta(hours=settings.REFRESH_STALE_AFTER_HOURS)
+    backed_off_until_now = Q(next_attempt_at__lte=now)
+    stale = Q(next_attempt_at__isnull=True) & (
+        Q(fetched_at__isnull=True) | Q(fetched_at__lt=stale_before)
+    )
     due = (
         HubRecord.objects.filter(model__status=AIModel.Status.PUBLISHED)
-        .exclude(next_attempt_at__gt=now)
-        .exclude(fetched_at__gte=stale_before, status=HubRecord.Status.OK)
+        .filter(backed_off_until_now | stale)
         .order_by(F("fetched_at").asc(nulls_first=True), "pk")
         .values_list("model_id", flat=True)
     )
@@ -367,74 +440,114 @@ def due_models(now=None, limit=None):
     return chosen
 
 
+@contextmanager
+def single_run(lock_key, *, seconds):
+    """Yield True to the one holder of `lock_key` (for at most `seconds`), False to any other."""
+    token = f"{timezone.now().timestamp()}-{random.random()}"
+    held = cache.add(lock_key, token, timeout=seconds)
+    try:
+        yield held
+    finally:
+        if held and cache.get(lock_key) == token:
+            cache.delete(lock_key)
+
+
 def dispatch(enqueue, now=None):
     """Enqueue a refresh for each due model, at most one dispatcher at a time.
 
     Returns the ids enqueued, or None when another dispatcher holds the lock.
     """
-    token = f"{timezone.now().timestamp()}-{random.random()}"
-    if not cache.add(DISPATCHER_LOCK, token, timeout=240):
-        return None
-    try:
+    with single_run(DISPATCHER_LOCK, seconds=240) as held:
+        if not held:
+            return None
         ensure_hub_records(AIModel.objects.published())
         chosen = due_models(now)
         for model_id in chosen:
             enqueue(model_id)
         cache.set(DISPATCHER_LAST_RUN, (now or timezone.now()).isoformat(), None)
         return chosen
-    finally:
-        if cache.get(DISPATCHER_LOCK) == token:
-            cache.delete(DISPATCHER_LOCK)
 
 
 DISCOVERY_ACTOR = "hub-discovery"
+# Longer than the discovery task may run (catalog/tasks.py), so a second one cannot start while
+# the first still works; short enough that a killed run does not block the next scheduled one.
+DISCOVERY_LOCK_SECONDS = 540
+
+
+@dataclass
+class Discovery:
+    """What one discovery run did."""
+
+    created: list = field(default_factory=list)  # slugs of the new drafts
+    errors: list = field(default_factory=list)  # (author, message) for accounts not listed
 
 
 def discover(now=None, max_new=50):
     """Create draft entries for new model repos of the tracked Hub accounts.
 
     Drafts carry every component as unknown and are never public until a curator reviews and
-    publishes them. Returns the slugs created.
+    publishes them. A repo the catalogue already names (in any letter case, or under the name
+    the hub now gives it) is never drafted twice. An account that cannot be listed is reported
+    and skipped. Returns a Discovery, or None when another discovery holds the lock.
     """
-    from catalog.services import fill_missing_assessments
+    with single_run(DISCOVERY_LOCK, seconds=DISCOVERY_LOCK_SECONDS) as held:
+        if not held:
+            return None
+        return _discover(now or timezone.now(), max_new)
 
-    now = now or timezone.now()
+
+def _discover(now, max_new):
     known = set()
     for repos in AIModel.objects.values_list("hf_repos", flat=True):
-        known.update(repos)
-    known.update(HubRecord.objects.exclude(canonical_id="").values_list("canonical_id", flat=True))
-    created = []
+        known.update(repo.casefold() for repo in repos)
+    canonical_ids = HubRecord.objects.exclude(canonical_id="").values_list(
+        "canonical_id", flat=True
+    )
+    known.update(repo.casefold() for repo in canonical_ids)
+    discovery = Discovery()
     for org in Organization.objects.exclude(hf_authors=[]).order_by("slug"):
         for author in org.hf_authors:
-            listing = huggingface.list_author_models(
-                author, endpoint=settings.HF_ENDPOINT, allowed_hosts=settings.HUB_ALLOWED_HOSTS,
-                token=settings.HF_TOKEN, timeout=settings.HUB_TIMEOUT,
-            )  # fmt: skip
+            try:
+                listing = huggingface.list_author_models(
+                    author, endpoint=settings.HF_ENDPOINT, token=settings.HF_TOKEN,
+                    allowed_hosts=settings.HUB_ALLOWED_HOSTS, timeout=settings.HUB_TIMEOUT,
+                )  # fmt: skip
+            except HubError as error:
+                logger.warning("discovery could not list %s: %s", author, error)
+                discovery.errors.append((author, f"{type(error).__name__}: {error}"))
+                continue
             for repo_id, created_at in listing:
-                if repo_id in known or len(created) >= max_new:
+                if repo_id.casefold() in known or len(discovery.created) >= max_new:
                     continue
-                with transaction.atomic():
-                    model = AIModel.objects.create(
-                        slug=_free_slug(repo_id.partition("/")[2]),
-                        name=repo_id.partition("/")[2],
-                        organization=org,
-                        family=repo_id.partition("/")[2],
-                        release_date=(created_at or now).date(),
-                        modality=AIModel.Modality.TEXT,
-                        kind=AIModel.Kind.BASE,
-                        hf_repos=[repo_id],
-                        description=f"Discovered on the Hugging Face Hub as {repo_id}; "
-                        "not yet reviewed: modality, kind and every component are to be checked.",
-                        status=AIModel.Status.DRAFT,
-                    )
-                    reason = f"New repository {repo_id} of tracked account {author}"
-                    history.record(model, before=None, actor=DISCOVERY_ACTOR, reason=reason)
-                    fill_missing_assessments(
-                        model, actor=DISCOVERY_ACTOR, reason=reason, assessed_at=now.date()
-                    )
-                known.add(repo_id)
-                created.append(model.slug)
-    return created
+                discovery.created.append(_create_draft(org, author, repo_id, created_at, now))
+                known.add(repo_id.casefold())
+    return discovery
+
+
+def _create_draft(org, author, repo_id, created_at, now):
+    from catalog.services import fill_missing_assessments
+
+    name = repo_id.partition("/")[2]
+    with transaction.atomic():
+        model = AIModel.objects.create(
+            slug=_free_slug(name),
+            name=name,
+            organization=org,
+            family=name,
+            release_date=(created_at or now).date(),
+            modality=AIModel.Modality.TEXT,
+            kind=AIModel.Kind.BASE,
+            hf_repos=[repo_id],
+            description=f"Discovered on the Hugging Face Hub as {repo_id}; "
+            "not yet reviewed: modality, kind and every component are to be checked.",
+            status=AIModel.Status.DRAFT,
+        )
+        reason = f"New repository {repo_id} of tracked account {author}"
+        history.record(model, before=None, actor=DISCOVERY_ACTOR, reason=reason)
+        fill_missing_assessments(
+            model, actor=DISCOVERY_ACTOR, reason=reason, assessed_at=now.date()
+        )
+    return model.slug
 
 
 def _free_slug(name):

@@ -1,17 +1,27 @@
-"""Celery tasks: thin wrappers that take ids and call services. Each is safe to run twice."""
+"""Celery tasks: thin wrappers that take ids and call services. Each is safe to run twice.
+
+Enqueueing never fails a request: when the broker cannot take a message, the work is logged and
+left for the dispatcher (refreshes) or the next change of the same models (rescoring).
+"""
 
 import logging
-import random
 import threading
 
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
+from kombu.exceptions import OperationalError
 
 from catalog import refresh, services
 
 _pending = threading.local()
 logger = logging.getLogger(__name__)
+
+# Hard time limits, in seconds. The broker's visibility timeout (settings.py) must stay above
+# the longest, or a message still being worked on is delivered a second time.
+REFRESH_TIME_LIMIT = 180
+DISPATCH_TIME_LIMIT = 120
+DISCOVERY_TIME_LIMIT = 480
 
 
 @shared_task(acks_late=True)
@@ -36,19 +46,52 @@ def schedule_rescore(model_ids):
 
 def _enqueue_pending():
     ids, _pending.ids = getattr(_pending, "ids", None), None
-    if ids:
+    if not ids:
+        return
+    try:
         rescore_models.delay(sorted(ids))
+    except OperationalError as error:
+        # The change is committed; its scores catch up at the next rescore of these models
+        # (or `manage.py recompute_scores`).
+        logger.error(
+            "could not enqueue the rescore of %d models: %s", len(ids), error,
+            extra={"event": "enqueue-failed", "task": "rescore_models"},
+        )  # fmt: skip
 
 
-@shared_task(bind=True, acks_late=True, max_retries=None, soft_time_limit=120, time_limit=180)
+def enqueue_refresh(model_id):
+    """Refresh one model as soon as a worker can; returns whether the broker took the message.
+
+    When it did not, the model's records stay due and the dispatcher picks them up.
+    """
+    try:
+        refresh_model.delay(model_id)
+    except OperationalError as error:
+        logger.error(
+            "could not enqueue the refresh of model %s: %s", model_id, error,
+            extra={"event": "enqueue-failed", "task": "refresh_model"},
+        )  # fmt: skip
+        return False
+    return True
+
+
+@shared_task(
+    bind=True, acks_late=True, max_retries=None,
+    soft_time_limit=REFRESH_TIME_LIMIT - 60, time_limit=REFRESH_TIME_LIMIT,
+)  # fmt: skip
 def refresh_model(self, model_id):
     """Refresh one model from its hubs; transient failures retry with backoff and jitter,
     waiting at least as long as the hub asked."""
     outcome = refresh.refresh_model(model_id)
-    if outcome.transient and self.request.retries < settings.REFRESH_MAX_RETRIES:
-        waits = [e.retry_after for e in outcome.transient if e.retry_after]
-        backoff = 30 * 2**self.request.retries * random.uniform(1.0, 1.5)
-        raise self.retry(countdown=max([backoff, *waits]))
+    countdown = refresh.retry_countdown(
+        self.request.retries, outcome.transient,
+        max_retries=settings.REFRESH_MAX_RETRIES,
+        base_seconds=settings.REFRESH_RETRY_BASE_SECONDS,
+    )  # fmt: skip
+    # Run in-process (no broker), a retry would run again at once, inside the caller's request:
+    # the failure is recorded with its backoff, and the dispatcher retries it in time.
+    if countdown is not None and not self.request.is_eager:
+        raise self.retry(countdown=countdown)
     counts = {
         "unchanged": outcome.unchanged,
         "changed": outcome.changed,
@@ -63,10 +106,12 @@ def refresh_model(self, model_id):
     return counts
 
 
-@shared_task(acks_late=True, soft_time_limit=60, time_limit=120)
+@shared_task(
+    acks_late=True, soft_time_limit=DISPATCH_TIME_LIMIT - 60, time_limit=DISPATCH_TIME_LIMIT
+)
 def dispatch_refreshes():
     """Enqueue refreshes of the stalest entries; a lock keeps a second dispatcher out."""
-    chosen = refresh.dispatch(lambda model_id: refresh_model.delay(model_id))
+    chosen = refresh.dispatch(enqueue_refresh)
     if chosen is None:
         logger.info("refresh dispatch skipped: another dispatcher holds the lock")
         return None
@@ -78,7 +123,15 @@ def dispatch_refreshes():
     return len(chosen)
 
 
-@shared_task(acks_late=True, soft_time_limit=600, time_limit=660)
+@shared_task(
+    acks_late=True, soft_time_limit=DISCOVERY_TIME_LIMIT - 60, time_limit=DISCOVERY_TIME_LIMIT
+)
 def discover_models():
     """Draft entries for new repos of the tracked Hub accounts, for curators to review."""
-    return len(refresh.discover())
+    discovery = refresh.discover()
+    if discovery is None:
+        logger.info("discovery skipped: another discovery holds the lock")
+        return None
+    counts = {"created": len(discovery.created), "errors": len(discovery.errors)}
+    logger.info("discovery: %s", counts, extra={"event": "discovery", "counts": counts})
+    return counts

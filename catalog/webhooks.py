@@ -18,7 +18,11 @@ MAX_BODY = 64 * 1024
 @csrf_exempt
 @require_POST
 def huggingface(request):
-    """Verify the shared secret, then enqueue a refresh of every model tracking the repo."""
+    """Verify the shared secret, then enqueue a refresh of every model tracking the repo.
+
+    Answers 202 once the refreshes are asked for, whatever becomes of them: a failed one is
+    recorded on its hub record and retried by the dispatcher.
+    """
     secret = settings.HF_WEBHOOK_SECRET
     given = request.headers.get("X-Webhook-Secret", "")
     if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
@@ -33,7 +37,7 @@ def huggingface(request):
         return JsonResponse({"detail": "expected JSON with repo.type and repo.name"}, status=400)
     if kind != "model" or not isinstance(name, str):
         return JsonResponse({"queued": [], "detail": "only model repos are tracked"}, status=202)
-    from catalog.tasks import refresh_model
+    from catalog.tasks import enqueue_refresh
 
     model_ids = sorted(
         set(
@@ -43,5 +47,5 @@ def huggingface(request):
         )
     )
     for model_id in model_ids:
-        transaction.on_commit(lambda model_id=model_id: refresh_model.delay(model_id))
+        transaction.on_commit(lambda model_id=model_id: enqueue_refresh(model_id))
     return JsonResponse({"queued": len(model_ids)}, status=202)

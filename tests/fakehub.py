@@ -171,6 +171,7 @@ class RecordedRequest:
     path: str  # as sent, without the query string
     query: dict  # name -> list of values
     headers: dict  # lower-case names
+    at: float = field(default_factory=time.monotonic)  # when it arrived
 
 
 class FakeHub:

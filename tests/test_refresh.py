@@ -1,5 +1,7 @@
 """Refreshing from the hubs: the real adapters against the fake hub, applied to the database."""
 
+import datetime
+
 import pytest
 from django.core.management import call_command
 
@@ -84,11 +86,15 @@ def test_the_hub_never_overwrites_a_curated_assessment(hub, base_model):
     assert all(c.action == "observed" and "a curator decides" in c.reason for c in flagged)
 
 
-def test_an_unverified_component_follows_the_hub(hub, base_model):
-    assert assessment("training_state").availability == "unknown"
-    Assessment.objects.filter(model=base_model, component="weights_final").update(
-        availability="unknown"
+def follow_the_hub(*component_ids):
+    """Mark these assessments as taken from the hub, as a curator does with `source: hub`."""
+    Assessment.objects.filter(model__slug="example-base-7b", component__in=component_ids).update(
+        source="hub"
     )
+
+
+def test_a_hub_sourced_component_follows_the_hub(hub, base_model):
+    follow_the_hub("weights_final")
     serve(hub, gated="manual", branches=("main", "step10"))
     refresh.refresh_model(base_model.pk)
     weights = assessment("weights_final")
@@ -139,6 +145,20 @@ def test_a_licence_change_on_the_hub_is_detected_and_flagged(hub, base_model):
         subject="hub", subject_key__endswith="/huggingface/example-lab/Example-Base-7B"
     )
     assert changed.get().after["license_tag"] == "other"
+
+
+def test_a_curated_unknown_is_flagged_not_filled(hub, base_model):
+    Assessment.objects.filter(model=base_model, component="weights_final").update(
+        availability="unknown"
+    )
+    serve(hub)
+    outcome = refresh.refresh_model(base_model.pk)
+    weights = assessment("weights_final")
+    assert (weights.availability, weights.source, weights.license) == ("unknown", "curated", None)
+    discrepancy = Discrepancy.objects.get(component="weights_final", field="availability")
+    assert (discrepancy.curated_value, discrepancy.hub_value) == ("unknown", "full")
+    assert outcome.assessments_written == 0
+    assert not Change.objects.filter(subject="assessment", actor="hub-refresh").exists()
 
 
 def test_an_unknown_licence_tag_is_flagged_not_guessed(hub, base_model):
@@ -222,7 +242,7 @@ def test_the_dispatcher_takes_the_stalest_and_never_runs_twice(hub, base_model):
     cache.add(refresh.DISPATCHER_LOCK, "someone-else", timeout=60)
     assert refresh.dispatch(enqueued.append) is None
     cache.delete(refresh.DISPATCHER_LOCK)
-    # A fresh record is not due; one backing off after errors is not due either.
+    # A fresh record is not due (backing off after errors: see the test below).
     refresh.refresh_model(base_model.pk)
     assert base_model.pk not in refresh.due_models()
 
@@ -289,8 +309,9 @@ def test_discovery_drafts_new_repos_of_tracked_accounts(hub, base_model):
     serve(hub)
     for name in ["example-lab/Example-Next-1B", "example-lab/Example-Next-3B", "someone/Else"]:
         hub.add_model(model_payload(name, createdAt="2026-10-01T00:00:00.000Z"))
-    created = refresh.discover()
-    assert created == ["example-next-1b", "example-next-3b"]
+    discovery = refresh.discover()
+    assert discovery.created == ["example-next-1b", "example-next-3b"]
+    assert discovery.errors == []
     draft = AIModel.objects.get(slug="example-next-1b")
     assert draft.status == "draft"
     assert draft.hf_repos == ["example-lab/Example-Next-1B"]
@@ -300,4 +321,320 @@ def test_discovery_drafts_new_repos_of_tracked_accounts(hub, base_model):
     assert not AIModel.objects.published().filter(slug="example-next-1b").exists()
     # The listing was paged (two models a page) and a second run finds nothing new.
     assert len(hub.requests_to("/api/models")) >= 2
-    assert refresh.discover() == []
+    assert refresh.discover().created == []
+
+
+def test_discovery_lists_every_account_even_when_one_fails(hub, base_model):
+    from catalog.models import Organization
+
+    Organization.objects.filter(slug="example-lab").update(
+        hf_authors=["broken-account", "example-lab"]
+    )
+    hub.add_model(model_payload("example-lab/Example-Next-1B"))
+    hub.queue("/api/models", Reply.server_error(503))  # the first account's listing
+    discovery = refresh.discover()
+    assert discovery.created == ["example-next-1b"]
+    [(author, message)] = discovery.errors
+    assert author == "broken-account" and "503" in message
+    assert [r.query["author"] for r in hub.requests_to("/api/models")] == [
+        ["broken-account"], ["example-lab"],
+    ]  # fmt: skip
+
+
+def test_discovery_never_drafts_a_repo_the_catalogue_already_names(hub, base_model):
+    from catalog.models import Organization
+
+    Organization.objects.filter(slug="example-lab").update(hf_authors=["example-lab"])
+    # The catalogue writes the id in another letter case; the Hub's ids ignore case.
+    AIModel.objects.filter(slug="example-7b-chat").update(hf_repos=["EXAMPLE-LAB/example-chat"])
+    hub.add_model(model_payload("example-lab/Example-Chat"))
+    hub.add_model(model_payload("example-lab/Example-Base-7B"))
+    models = AIModel.objects.count()
+    assert refresh.discover().created == []
+    assert refresh.discover().created == []
+    assert AIModel.objects.count() == models
+
+
+def test_discovery_never_runs_twice_at_once(hub, base_model):
+    from django.core.cache import cache
+
+    from catalog.models import Organization
+
+    Organization.objects.filter(slug="example-lab").update(hf_authors=["example-lab"])
+    hub.add_model(model_payload("example-lab/Example-Next-1B"))
+    cache.add(refresh.DISCOVERY_LOCK, "another-run", timeout=60)
+    assert refresh.discover() is None
+    assert hub.requests == []
+    assert not AIModel.objects.filter(slug="example-next-1b").exists()
+    cache.delete(refresh.DISCOVERY_LOCK)
+    assert refresh.discover().created == ["example-next-1b"]
+    assert cache.get(refresh.DISCOVERY_LOCK) is None  # released after the run
+
+
+# A second refresh notices what changed on the Hub.
+
+
+def serve_again(hub, **fields):
+    """Serve the Hub repo anew, as `serve` does, with these fields changed."""
+    options = {"license": "apache-2.0", "branches": ("main",), "sha": "a" * 40, **fields}
+    serve(hub, **options)
+
+
+def hub_observations(hub_name="huggingface"):
+    return Change.objects.filter(
+        subject="hub", action="observed",
+        subject_key=f"example-base-7b/{hub_name}/"
+        + ("example-lab/Example-Base-7B" if hub_name == "huggingface" else "example-lab/example"),
+    ).order_by("at", "pk")  # fmt: skip
+
+
+def test_a_new_checkpoint_branch_is_detected_on_a_second_refresh(hub, base_model):
+    follow_the_hub("weights_intermediate")
+    serve(hub, branches=("main", "step1000"))
+    refresh.refresh_model(base_model.pk)
+    assert hub_observations().count() == 0  # the first answer is not a change
+    serve_again(hub, branches=("main", "step1000", "step2000"))  # same sha: only a new branch
+    outcome = refresh.refresh_model(base_model.pk)
+    assert outcome.changed == 1
+    record = HubRecord.objects.get(model=base_model, hub="huggingface")
+    assert record.checkpoint_branches == ["step1000", "step2000"]
+    change = hub_observations().get()
+    assert (change.before["checkpoint_branches"], change.after["checkpoint_branches"]) == (1, 2)
+    assert assessment("weights_intermediate").availability == "full"
+
+
+def test_a_gating_change_is_detected_on_a_second_refresh(hub, base_model):
+    follow_the_hub("weights_final")
+    serve(hub)
+    refresh.refresh_model(base_model.pk)
+    assert assessment("weights_final").availability == "full"
+    serve_again(hub, gated="manual", sha="b" * 40)
+    refresh.refresh_model(base_model.pk)
+    change = hub_observations().get()
+    assert (change.before["gated"], change.after["gated"]) == ("", "manual")
+    weights = assessment("weights_final")
+    assert weights.availability == "partial"
+    assert "gated (manual approval)" in weights.note
+    updated = Change.objects.filter(
+        subject="assessment", subject_key="example-base-7b/weights_final"
+    )
+    assert updated.latest("at").after["availability"] == "partial"
+
+
+def test_a_repo_made_private_is_detected_on_a_second_refresh(hub, base_model):
+    follow_the_hub("weights_final")
+    serve(hub)
+    refresh.refresh_model(base_model.pk)
+    serve_again(hub, private=True)
+    refresh.refresh_model(base_model.pk)
+    record = HubRecord.objects.get(model=base_model, hub="huggingface")
+    assert (record.status, record.private) == ("gone", True)
+    change = hub_observations().get()
+    assert (change.before["private"], change.after["private"]) == (False, True)
+    assert assessment("weights_final").availability == "none"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected_availability", "discrepancies"),
+    [("hub", "none", 0), ("curated", "full", 1)],
+)
+def test_a_deleted_repo_withdraws_the_weights(hub, base_model, source, expected_availability,
+                                              discrepancies):  # fmt: skip
+    Assessment.objects.filter(model=base_model, component="weights_final").update(
+        availability="full", source=source, license=License.objects.get(identifier="Apache-2.0")
+    )
+    serve(hub)
+    refresh.refresh_model(base_model.pk)
+    hub.models.clear()  # deleted, or made private to everyone without a token
+    outcome = refresh.refresh_model(base_model.pk)
+    assert HubRecord.objects.get(model=base_model, hub="huggingface").status == "gone"
+    assert assessment("weights_final").availability == expected_availability
+    withdrawn = Discrepancy.objects.filter(
+        component="weights_final", field="availability", hub_value="none"
+    )
+    assert withdrawn.count() == discrepancies
+    assert outcome.assessments_written == 1 - discrepancies
+
+
+def test_a_transient_error_then_the_same_answer_is_not_a_change(hub, base_model):
+    serve(hub)
+    refresh.refresh_model(base_model.pk)
+    first = HubRecord.objects.get(model=base_model, hub="huggingface")
+    hub.queue("/api/models/example-lab/Example-Base-7B", Reply.server_error(503))
+    refresh.refresh_model(base_model.pk)
+    assert HubRecord.objects.get(pk=first.pk).status == "error"
+    changes = Change.objects.count()
+    outcome = refresh.refresh_model(base_model.pk)
+    assert (outcome.unchanged, outcome.changed) == (2, 0)
+    assert Change.objects.count() == changes
+    recovered = HubRecord.objects.get(pk=first.pk)
+    assert (recovered.status, recovered.last_error, recovered.error_count) == ("ok", "", 0)
+    assert recovered.next_attempt_at is None
+    assert recovered.changed_at == first.changed_at
+    assert recovered.fetched_at > first.fetched_at
+
+
+def test_a_deleted_github_repo_is_recorded_as_gone(hub, base_model):
+    serve(hub)
+    refresh.refresh_model(base_model.pk)
+    hub.github_repos.clear()
+    outcome = refresh.refresh_model(base_model.pk)
+    record = HubRecord.objects.get(model=base_model, hub="github")
+    assert record.status == "gone"
+    assert "404" in record.last_error
+    assert record.next_attempt_at > record.fetched_at
+    assert outcome.transient == []
+    change = hub_observations("github").get()
+    assert (change.before, change.after) == ({"status": "ok"}, {"status": "gone"})
+    assert "GitHub no longer serves example-lab/example" in change.reason
+
+
+def test_a_github_licence_or_archive_change_is_in_the_changes_feed(hub, base_model):
+    serve(hub)
+    refresh.refresh_model(base_model.pk)
+    assert hub_observations("github").count() == 0
+    hub.add_github_repo({"full_name": "example-lab/example", "license": {"spdx_id": "MIT"},
+                         "archived": True, "private": False})  # fmt: skip
+    refresh.refresh_model(base_model.pk)
+    change = hub_observations("github").get()
+    assert change.before == {"license": "Apache-2.0", "archived": False}
+    assert change.after == {"license": "MIT", "archived": True}
+    assert change.actor == "hub-refresh"
+
+
+def test_github_disagreeing_with_a_curated_code_licence_opens_a_discrepancy(hub, base_model):
+    Assessment.objects.filter(model=base_model, component="code_training").update(
+        availability="full", license=License.objects.get(identifier="Apache-2.0"),
+        evidence=["https://github.com/example-lab/example/tree/main/train"],
+    )  # fmt: skip
+    # A page of another repository whose name merely starts the same is not evidence of this one.
+    Assessment.objects.filter(model=base_model, component="code_evaluation").update(
+        evidence=["https://github.com/example-lab/example-evals"]
+    )
+    serve(hub)
+    hub.add_github_repo({"full_name": "example-lab/example",
+                         "license": {"spdx_id": "LicenseRef-example-community"},
+                         "archived": False, "private": False})  # fmt: skip
+    refresh.refresh_model(base_model.pk)
+    discrepancy = Discrepancy.objects.get(component="code_training", field="license")
+    assert (discrepancy.curated_value, discrepancy.hub_value) == (
+        "Apache-2.0", "LicenseRef-example-community",
+    )  # fmt: skip
+    assert discrepancy.hub_record.hub == "github"
+    training = assessment("code_training")
+    assert (training.license.identifier, training.source) == ("Apache-2.0", "curated")
+    assert not Discrepancy.objects.filter(component="code_evaluation").exists()
+
+
+def test_all_writes_of_one_refresh_roll_back_together(hub, base_model, monkeypatch):
+    follow_the_hub("weights_final")
+    serve(hub)
+    apply_huggingface = refresh._apply_huggingface
+
+    def fail_after_writing(*args, **kwargs):
+        apply_huggingface(*args, **kwargs)  # the record, the assessment, the history
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(refresh, "_apply_huggingface", fail_after_writing)
+    with pytest.raises(RuntimeError):
+        refresh.refresh_model(base_model.pk)
+    # GitHub's record was written first and the Hub's after it: neither was kept.
+    records = HubRecord.objects.filter(model=base_model)
+    assert [(r.hub, r.status, r.raw) for r in records] == [
+        ("github", "pending", None), ("huggingface", "pending", None),
+    ]  # fmt: skip
+    assert assessment("weights_final").availability == "none"
+    assert not Change.objects.filter(actor="hub-refresh").exists()
+    assert not Discrepancy.objects.exists()
+
+
+def test_a_refresh_that_changes_hub_facts_moves_the_data_version(
+    hub, base_model, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from catalog.api import conditional
+
+    # Nothing here writes a change entry: no weights to compare, no licence on GitHub.
+    hub.add_model(model_payload("example-lab/Example-Base-7B"))
+    hub.add_github_repo({"full_name": "example-lab/example", "license": None,
+                         "archived": False, "private": False})  # fmt: skip
+    conditional.data_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = refresh.refresh_model(base_model.pk)
+    assert outcome.changed == 2 and not Change.objects.filter(actor="hub-refresh").exists()
+    assert cache.get(conditional.CACHE_KEY) is None
+    version = conditional.data_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        refresh.refresh_model(base_model.pk)  # unchanged
+    assert cache.get(conditional.CACHE_KEY) == version
+    hub.queue("/api/models/example-lab/Example-Base-7B", Reply.server_error(503))
+    with django_capture_on_commit_callbacks(execute=True):
+        refresh.refresh_model(base_model.pk)  # ok -> error is shown on the model's page
+    assert cache.get(conditional.CACHE_KEY) is None
+
+
+# The dispatcher.
+
+
+@pytest.fixture
+def two_tracked_models(base_model):
+    """example-7b-chat tracks a Hub repo too; both models have their records."""
+    AIModel.objects.filter(slug="example-7b-chat").update(
+        hf_repos=["example-lab/Example-7B-Chat"], github_repos=[]
+    )
+    refresh.ensure_hub_records()
+    return base_model, AIModel.objects.get(slug="example-7b-chat")
+
+
+def fetched(model, when, **fields):
+    HubRecord.objects.filter(model=model).update(fetched_at=when, status="ok", **fields)
+
+
+def test_the_dispatcher_takes_the_oldest_first_in_bounded_batches(two_tracked_models, settings):
+    from django.utils import timezone
+
+    base, chat = two_tracked_models
+    now = timezone.now()
+    fetched(base, now - datetime.timedelta(days=2))
+    fetched(chat, now - datetime.timedelta(days=3))
+    assert refresh.due_models(now) == [chat.pk, base.pk]
+    fetched(chat, now - datetime.timedelta(days=1, hours=1))
+    assert refresh.due_models(now) == [base.pk, chat.pk]
+    HubRecord.objects.filter(model=chat).update(fetched_at=None)  # never fetched: first of all
+    assert refresh.due_models(now) == [chat.pk, base.pk]
+    settings.REFRESH_BATCH_SIZE = 1
+    enqueued = []
+    assert refresh.dispatch(enqueued.append, now=now) == [chat.pk]
+    assert enqueued == [chat.pk]
+    fetched(base, now - datetime.timedelta(hours=1))  # fresh: not due at all
+    fetched(chat, now - datetime.timedelta(hours=2))
+    assert refresh.due_models(now) == []
+
+
+def test_the_dispatcher_backs_off_records_in_error_and_gone_ones(hub, two_tracked_models):
+    from django.utils import timezone
+
+    base, chat = two_tracked_models
+    serve(hub)
+    hub.queue("/api/models/example-lab/Example-Base-7B", Reply.server_error(503))
+    now = timezone.now()
+    refresh.refresh_model(base.pk, now=now)  # the Hub repo errs; GitHub is fine
+    record = HubRecord.objects.get(model=base, hub="huggingface")
+    assert record.status == "error"
+    backoff = record.next_attempt_at - now
+    assert refresh.BACKOFF_BASE <= backoff <= refresh.BACKOFF_BASE * 1.25
+    assert base.pk not in refresh.due_models(now + datetime.timedelta(minutes=1))
+    assert base.pk in refresh.due_models(record.next_attempt_at)
+    # Each further error doubles the wait.
+    hub.queue("/api/models/example-lab/Example-Base-7B", Reply.server_error(503))
+    refresh.refresh_model(base.pk, now=record.next_attempt_at)
+    again = HubRecord.objects.get(pk=record.pk)
+    assert again.error_count == 2
+    assert again.next_attempt_at - record.next_attempt_at >= refresh.BACKOFF_BASE * 2
+    # A repo gone private is not asked again at every run: it waits until stale like the rest.
+    hub.add_model(model_payload("example-lab/Example-7B-Chat", private=True))
+    refresh.refresh_model(chat.pk, now=now)
+    assert HubRecord.objects.get(model=chat).status == "gone"
+    assert chat.pk not in refresh.due_models(now + datetime.timedelta(hours=1))
+    assert chat.pk in refresh.due_models(now + datetime.timedelta(hours=25))

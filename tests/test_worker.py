@@ -51,6 +51,9 @@ class Workers:
             # ...and looked for every second, not every hundred.
             "CELERY_UNACKED_RESTORE_INTERVAL": "1",
             "CELERY_UNACKED_RESTORE_THROTTLE": "1",
+            # A transient failure is retried once, a second or so later.
+            "REFRESH_RETRY_BASE_SECONDS": "1",
+            "REFRESH_MAX_RETRIES": "1",
             "HF_ENDPOINT": hub.url,
             "GITHUB_API_URL": hub.url,
             "HUB_ALLOWED_HOSTS": hub.host,
@@ -146,3 +149,25 @@ def test_a_worker_killed_mid_refresh_is_replaced_and_the_task_completes_once(
     assert len(fake_hub.requests_to(f"/api/models/{REPO}")) == 2
     discrepancies = Discrepancy.objects.filter(model=model, component="weights_final")
     assert discrepancies.count() == len({d.field for d in discrepancies})
+
+
+def test_a_worker_retries_a_transient_failure_with_backoff_up_to_the_limit(
+    model, fake_hub, workers
+):
+    path = f"/api/models/{REPO}"
+    # Two failures, then the hub would answer; one retry is allowed, so it is never asked again.
+    fake_hub.queue(path, Reply.server_error(503), Reply.server_error(503))
+    workers.start()
+    workers.sender.send_task("catalog.tasks.refresh_model", args=[model.pk])
+    assert wait_for(lambda: len(fake_hub.requests_to(path)) == 2), workers.logs()
+    assert wait_for(
+        lambda: HubRecord.objects.filter(model=model, hub="huggingface", error_count=2).exists()
+    ), workers.logs()
+    first, second = fake_hub.requests_to(path)
+    # The retry waited its backoff: a second (the base) and up to half as much again of jitter,
+    # plus the worker's own work.
+    assert 1.0 <= second.at - first.at < 3.0
+    time.sleep(4)  # longer than a second retry's backoff (2 to 3 s) would have waited
+    assert len(fake_hub.requests_to(path)) == 2
+    record = HubRecord.objects.get(model=model, hub="huggingface")
+    assert record.status == "error" and "503" in record.last_error

@@ -72,6 +72,11 @@ def raise_for_status(response, *, now=None):
         raise TransientHubError(
             f"{url} answered {status}", status=status, retry_after=retry_after(headers, now=now)
         )
+    if status == 404:
+        # GitHub answers 404 for a private repository too, so as not to reveal that it exists.
+        raise PermanentHubError(
+            f"{url} answered 404: {_message(response)}", status=status, code="RepoNotFound"
+        )
     raise PermanentHubError(f"{url} answered {status}: {_message(response)}", status=status)
 
 

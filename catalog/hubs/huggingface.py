@@ -1,18 +1,25 @@
 """The Hugging Face Hub adapter: a model's metadata and branches, as plain observations.
 
-Calls go through huggingface_hub's own HTTP session, request headers and error classification
-(`hf_raise_for_status`), to the same URLs `HfApi.model_info` and `HfApi.list_repo_refs` use. They
-are made here rather than through those two methods because `ModelInfo` does not keep the JSON
-we store for provenance, `list_repo_refs` takes no timeout, and the session would follow a
-redirect to any host.
+Model info and refs are read with `HfApi(endpoint=...).model_info` and `.list_repo_refs`. Every
+request they make goes through huggingface_hub's shared session (`get_session`), which this
+module builds (`set_client_factory`) as huggingface_hub's own client plus two event hooks that
+act only inside `_guarded`: one checks each request and redirect against the host allow-list and
+sets the timeout, the other keeps the responses, so the JSON as received is stored for
+provenance. Outside `_guarded` the session behaves exactly as huggingface_hub's default.
 
 `parse_model_info` and `parse_refs` are pure functions over the JSON.
 """
 
 import json
 import re
-from urllib.parse import quote, unquote, urlencode, urlsplit
+import threading
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlencode, urlsplit
 
+import httpx2
+from huggingface_hub import HfApi
 from huggingface_hub.errors import (
     DisabledRepoError,
     GatedRepoError,
@@ -26,17 +33,19 @@ from huggingface_hub.utils import (
     build_hf_headers,
     get_session,
     hf_raise_for_status,
-    validate_repo_id,
+    set_client_factory,
 )
+from huggingface_hub.utils._http import default_client_factory
 
 from catalog.hubs import (
+    MAX_REDIRECTS,
     HfModelObservation,
     HfRefsObservation,
     MalformedPayload,
     PermanentHubError,
     RateLimited,
     TransientHubError,
-    http_get,
+    check_host_allowed,
     parse_timestamp,
     retry_after_from_headers,
     unique,
@@ -51,6 +60,8 @@ CHECKPOINT_BRANCH = re.compile(
     r"step(?P<step>\d+)(?:-tokens\d+[KMBT]?)?$"
 )
 REFS_URL_PATH = re.compile(r"^/api/models/(?P<repo_id>.+)/refs$")
+# What huggingface_hub raises when it cannot build its objects from a 200 answer.
+UNREADABLE_ANSWER = (ValueError, KeyError, TypeError, AttributeError)
 
 
 def fetch_model(repo_id, *, endpoint, allowed_hosts, token=None, revision=None, timeout=10):
@@ -59,22 +70,21 @@ def fetch_model(repo_id, *, endpoint, allowed_hosts, token=None, revision=None, 
     Follows a rename (307) to the canonical repo, whose id the observation carries. No token is
     sent unless one is given. Raises the errors of catalog.hubs.
     """
-    _check_repo_id(repo_id)
-    url = f"{endpoint.rstrip('/')}/api/models/{repo_id}"
-    if revision is not None:
-        url += f"/revision/{quote(revision, safe='')}"
-    payload, _ = _get_json(url, allowed_hosts=allowed_hosts, token=token, timeout=timeout)
-    return parse_model_info(payload)
+    api = _hf_api(endpoint, token)
+    with _guarded(allowed_hosts, timeout) as call:
+        call.run(api.model_info, repo_id, revision=revision, timeout=timeout)
+    return call.parsed(parse_model_info)
 
 
 def fetch_refs(repo_id, *, endpoint, allowed_hosts, token=None, timeout=10):
     """Read one model repo's branches and tags from the Hub and return an HfRefsObservation."""
-    _check_repo_id(repo_id)
-    url = f"{endpoint.rstrip('/')}/api/models/{repo_id}/refs"
-    payload, final_url = _get_json(url, allowed_hosts=allowed_hosts, token=token, timeout=timeout)
+    api = _hf_api(endpoint, token)
+    with _guarded(allowed_hosts, timeout) as call:
+        call.run(api.list_repo_refs, repo_id)
     # After a rename the final URL names the canonical repo; the refs payload itself does not.
-    match = REFS_URL_PATH.match(unquote(urlsplit(final_url).path))
-    return parse_refs(payload, repo_id=match["repo_id"] if match else repo_id)
+    match = REFS_URL_PATH.match(unquote(urlsplit(str(call.responses[-1].url)).path))
+    canonical_id = match["repo_id"] if match else repo_id
+    return call.parsed(lambda payload: parse_refs(payload, repo_id=canonical_id))
 
 
 def list_author_models(author, *, endpoint, allowed_hosts, token=None, timeout=10, max_pages=20):
@@ -83,92 +93,179 @@ def list_author_models(author, *, endpoint, allowed_hosts, token=None, timeout=1
     Returns a list of (repo_id, created_at) pairs, newest listing order kept. Stops after
     `max_pages` pages, so one call is bounded however large the account.
     """
+    # Not HfApi.list_models: its pager (http_backoff) sleeps in-process through 429s and 5xx,
+    # holding a worker for the Hub's whole reset window; the pages are read here instead, through
+    # the same guarded session, and a 429 is raised for the caller to retry later.
     url = f"{endpoint.rstrip('/')}/api/models?{urlencode({'author': author, 'limit': 100})}"
+    headers = build_hf_headers(token=token or False, user_agent=CLIENT_NAME)
     found = []
     for _ in range(max_pages):
-        headers = build_hf_headers(token=token or False, user_agent=CLIENT_NAME)
-        response = http_get(
-            get_session(), url, headers=headers, allowed_hosts=allowed_hosts, timeout=timeout
-        )
-        _raise_for_status(response)
-        try:
-            page = json.loads(response.content)
-        except ValueError as error:
-            raise MalformedPayload(f"{response.url} answered a listing that is not JSON") from error
+        with _guarded(allowed_hosts, timeout) as call:
+            call.run(_get_checked, url, headers)
+        page = call.json()
         if not isinstance(page, list):
-            raise MalformedPayload(f"{response.url} answered a listing that is not a list")
+            raise MalformedPayload(f"{url} answered a listing that is not a list")
         for entry in page:
             if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-                raise MalformedPayload(f"{response.url} listed an entry without an id")
+                raise MalformedPayload(f"{url} listed an entry without an id")
             created = parse_timestamp(entry.get("createdAt"), field_name="createdAt")
             found.append((entry["id"], created))
-        next_link = response.links.get("next", {}).get("url")
-        if not next_link:
+        url = call.responses[-1].links.get("next", {}).get("url")
+        if not url:
             break
-        url = next_link
     return found
 
 
-def _check_repo_id(repo_id):
-    try:
-        validate_repo_id(repo_id)
-    except HFValidationError as error:
-        raise PermanentHubError(
-            f"{repo_id!r} is not a Hub repo id", code="InvalidRepoId"
-        ) from error
+def _get_checked(url, headers):
+    hf_raise_for_status(get_session().get(url, headers=headers))
 
 
-def _get_json(url, *, allowed_hosts, token, timeout):
+def _hf_api(endpoint, token):
     # token=False: never fall back on a token saved on this machine or in HF_TOKEN.
-    headers = build_hf_headers(token=token or False, user_agent=CLIENT_NAME)
-    try:
-        response = http_get(
-            get_session(), url, headers=headers, allowed_hosts=allowed_hosts, timeout=timeout
-        )
-    except OfflineModeIsEnabled as error:
-        raise TransientHubError(f"{url}: huggingface_hub is in offline mode") from error
-    _raise_for_status(response)
-    try:
-        payload = json.loads(response.content)
-    except ValueError as error:
-        raise MalformedPayload(
-            f"{response.url} answered {len(response.content)} bytes that are not valid JSON"
-        ) from error
-    return payload, str(response.url)
+    return HfApi(endpoint=endpoint.rstrip("/"), token=token or False, user_agent=CLIENT_NAME)
 
 
-def _raise_for_status(response):
-    url, status = response.url, response.status_code
-    try:
-        hf_raise_for_status(response)
-    except GatedRepoError as error:
-        raise PermanentHubError(f"{url} is gated", status=status, code="GatedRepo") from error
-    except RepositoryNotFoundError as error:
-        raise PermanentHubError(
-            f"{url}: no such repo, or private", status=status, code="RepoNotFound"
-        ) from error
-    except RevisionNotFoundError as error:
-        raise PermanentHubError(
-            f"{url}: no such revision", status=status, code="RevisionNotFound"
-        ) from error
-    except DisabledRepoError as error:
-        raise PermanentHubError(f"{url} is disabled", status=status, code="Disabled") from error
-    except HfHubHTTPError as error:
-        retry_after = retry_after_from_headers(response.headers)
-        if status == 429:
-            raise RateLimited(
-                f"{url}: rate limited", status=status, retry_after=retry_after
+@dataclass
+class _HubCall:
+    """One adapter call: the hosts and timeout its requests must respect, the answers it got."""
+
+    allowed_hosts: tuple
+    timeout: float
+    responses: list = field(default_factory=list)
+    unreadable: Exception | None = None  # what huggingface_hub raised reading a received answer
+
+    def run(self, method, *args, **kwargs):
+        """Call a huggingface_hub function, turning whatever it raises into a catalog.hubs error."""
+        try:
+            method(*args, **kwargs)
+        except HFValidationError as error:
+            raise PermanentHubError(
+                f"{args[0]!r} is not a Hub repo id", code="InvalidRepoId"
             ) from error
-        if status == 408 or status >= 500:
+        except HfHubHTTPError as error:
+            raise _classify(error) from error
+        except OfflineModeIsEnabled as error:
+            raise TransientHubError(f"{self._url()}: huggingface_hub is in offline mode") from error
+        except httpx2.TimeoutException as error:
             raise TransientHubError(
-                f"{url} answered {status}", status=status, retry_after=retry_after
+                f"{self._url()} did not answer within {self.timeout}s"
             ) from error
-        # Over plain http a bare 401 (private or missing repo) lands here too.
-        raise PermanentHubError(
-            f"{url} answered {status}", status=status, code=response.headers.get("x-error-code")
-        ) from error
-    if not 200 <= status < 300:
-        raise PermanentHubError(f"{url} answered {status}", status=status)
+        except httpx2.TooManyRedirects as error:
+            raise PermanentHubError(
+                f"{self._url()}: more than {MAX_REDIRECTS} redirects", code="TooManyRedirects"
+            ) from error
+        except httpx2.DecodingError as error:
+            raise MalformedPayload(f"{self._url()} sent a body that cannot be decoded") from error
+        except httpx2.RequestError as error:
+            raise TransientHubError(f"{self._url()} could not be reached: {error}") from error
+        except UNREADABLE_ANSWER as error:
+            if not self.responses:
+                raise
+            self.unreadable = error
+
+    def parsed(self, parse):
+        """The final answer read by `parse`, or MalformedPayload when it or huggingface_hub cannot.
+
+        `parse` runs first so that its more precise complaint is the one reported.
+        """
+        observation = parse(self.json())
+        if self.unreadable is not None:
+            raise MalformedPayload(
+                f"{self._url()}: huggingface_hub cannot read the answer: {self.unreadable!r}"
+            ) from self.unreadable
+        return observation
+
+    def json(self):
+        """The final answer's body as JSON, as received."""
+        response = self.responses[-1]
+        try:
+            payload = json.loads(response.content)
+        except ValueError as error:
+            raise MalformedPayload(
+                f"{response.url} answered {len(response.content)} bytes that are not valid JSON"
+            ) from error
+        return payload
+
+    def _url(self):
+        return str(self.responses[-1].url) if self.responses else "the Hub"
+
+
+_current_call: ContextVar[_HubCall | None] = ContextVar("hub_call", default=None)
+_INSTALL_LOCK = threading.Lock()
+
+
+@contextmanager
+def _guarded(allowed_hosts, timeout):
+    """Requests made through huggingface_hub's session in this block obey `allowed_hosts` and
+    `timeout`, and their responses are kept on the yielded _HubCall."""
+    _install_guarded_session()
+    call = _HubCall(tuple(allowed_hosts), timeout)
+    token = _current_call.set(call)
+    try:
+        yield call
+    finally:
+        _current_call.reset(token)
+
+
+def _install_guarded_session():
+    """Make huggingface_hub's shared session the guarded one: on first use, and again should
+    anything else in the process have replaced the client factory since."""
+    if _check_request in get_session().event_hooks["request"]:
+        return
+    with _INSTALL_LOCK:
+        if _check_request not in get_session().event_hooks["request"]:
+            set_client_factory(_guarded_client)
+
+
+def _guarded_client():
+    client = default_client_factory()
+    hooks = client.event_hooks
+    client.event_hooks = {
+        "request": [_check_request, *hooks["request"]],
+        "response": [*hooks["response"], _keep_response],
+    }
+    client.max_redirects = MAX_REDIRECTS
+    return client
+
+
+def _check_request(request):
+    """Before every request and every redirect: the allow-list, then the timeout."""
+    call = _current_call.get()
+    if call is None:
+        return
+    check_host_allowed(str(request.url), call.allowed_hosts)
+    request.extensions["timeout"] = httpx2.Timeout(call.timeout).as_dict()
+
+
+def _keep_response(response):
+    call = _current_call.get()
+    if call is not None:
+        call.responses.append(response)
+
+
+def _classify(error):
+    """The catalog.hubs error for an HfHubHTTPError raised by `hf_raise_for_status`."""
+    response = error.response
+    url, status = response.url, response.status_code
+    if isinstance(error, GatedRepoError):
+        return PermanentHubError(f"{url} is gated", status=status, code="GatedRepo")
+    if isinstance(error, RepositoryNotFoundError):
+        return PermanentHubError(
+            f"{url}: no such repo, or private", status=status, code="RepoNotFound"
+        )
+    if isinstance(error, RevisionNotFoundError):
+        return PermanentHubError(f"{url}: no such revision", status=status, code="RevisionNotFound")
+    if isinstance(error, DisabledRepoError):
+        return PermanentHubError(f"{url} is disabled", status=status, code="Disabled")
+    retry_after = retry_after_from_headers(response.headers)
+    if status == 429:
+        return RateLimited(f"{url}: rate limited", status=status, retry_after=retry_after)
+    if status == 408 or status >= 500:
+        return TransientHubError(f"{url} answered {status}", status=status, retry_after=retry_after)
+    # Over plain http a bare 401 (private or missing repo) lands here too.
+    return PermanentHubError(
+        f"{url} answered {status}", status=status, code=response.headers.get("x-error-code")
+    )
 
 
 def parse_model_info(payload):

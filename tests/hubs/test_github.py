@@ -71,7 +71,7 @@ def test_a_missing_repository_is_permanent(hub):
     with pytest.raises(PermanentHubError, match="Not Found") as raised:
         fetch(hub, "org/missing")
 
-    assert raised.value.status == 404
+    assert (raised.value.status, raised.value.code) == (404, "RepoNotFound")
     assert not isinstance(raised.value, TransientHubError)
 
 

@@ -5,6 +5,8 @@ import socket
 import httpx2
 import pytest
 from huggingface_hub import HfApi
+from huggingface_hub.utils import get_session, set_client_factory
+from huggingface_hub.utils._http import default_client_factory
 
 from catalog.hubs import (
     HostNotAllowed,
@@ -13,7 +15,7 @@ from catalog.hubs import (
     RateLimited,
     TransientHubError,
 )
-from catalog.hubs.huggingface import fetch_model, fetch_refs
+from catalog.hubs.huggingface import fetch_model, fetch_refs, list_author_models
 from tests.fakehub import FIXTURES, FakeHub, Reply, load_payload, model_payload
 
 ROBERTA_SQUAD = "deepset/roberta-base-squad2"
@@ -307,6 +309,103 @@ def test_it_refuses_an_invalid_repo_id_before_any_request(hub, repo_id):
         fetch(hub, repo_id)
 
     assert hub.requests == []
+
+
+def test_it_reads_through_hfapi(hub, monkeypatch):
+    calls = []
+    for name in ("model_info", "list_repo_refs"):
+        method = getattr(HfApi, name)
+
+        def spy(api, *args, _method=method, _name=name, **kwargs):
+            calls.append((_name, api.endpoint, args))
+            return _method(api, *args, **kwargs)
+
+        monkeypatch.setattr(HfApi, name, spy)
+
+    fetch(hub)
+    fetch_refs(ROBERTA_SQUAD, endpoint=hub.url, allowed_hosts=[hub.host])
+
+    assert calls == [
+        ("model_info", hub.url, (ROBERTA_SQUAD,)),
+        ("list_repo_refs", hub.url, (ROBERTA_SQUAD,)),
+    ]
+
+
+def test_a_slow_refs_answer_times_out_though_list_repo_refs_takes_no_timeout(hub):
+    hub.queue(f"{ROBERTA_SQUAD_PATH}/refs", Reply.slow(0.3))
+
+    with pytest.raises(TransientHubError, match="did not answer within 0.05s"):
+        fetch_refs(ROBERTA_SQUAD, endpoint=hub.url, allowed_hosts=[hub.host], timeout=0.05)
+
+
+def test_a_refs_redirect_to_a_host_off_the_list_is_not_followed(hub):
+    other_host = f"http://localhost:{hub.url.rsplit(':', 1)[1]}"
+    hub.queue(
+        f"{ROBERTA_SQUAD_PATH}/refs",
+        Reply(307, {"Location": f"{other_host}{ROBERTA_SQUAD_PATH}/refs"}, b"Temporary Redirect"),
+    )
+
+    with pytest.raises(HostNotAllowed):
+        fetch_refs(ROBERTA_SQUAD, endpoint=hub.url, allowed_hosts=[hub.host])
+
+    assert len(hub.requests) == 1
+
+
+def test_endless_redirects_are_permanent(hub):
+    loop = Reply(307, {"Location": ROBERTA_SQUAD_PATH}, b"Temporary Redirect")
+    hub.queue(ROBERTA_SQUAD_PATH, *[loop] * 10)
+
+    with pytest.raises(PermanentHubError) as raised:
+        fetch(hub)
+
+    assert raised.value.code == "TooManyRedirects"
+    assert len(hub.requests) == 6  # the first request and five redirects
+
+
+def test_the_guard_comes_back_if_the_client_factory_is_replaced(hub):
+    set_client_factory(default_client_factory)  # as another library in the process might
+
+    with pytest.raises(HostNotAllowed):
+        fetch_model(ROBERTA_SQUAD, endpoint=hub.url, allowed_hosts=["huggingface.co"])
+
+    assert hub.requests == []
+    assert fetch(hub).repo_id == ROBERTA_SQUAD
+
+
+def test_outside_the_adapter_the_session_is_huggingface_hubs_default(hub):
+    # No allow-list applies to code that calls huggingface_hub itself, and no timeout is forced.
+    get_session().get(f"{hub.url}{ROBERTA_SQUAD_PATH}").raise_for_status()
+
+    assert [request.path for request in hub.requests] == [ROBERTA_SQUAD_PATH]
+
+
+def test_an_answer_huggingface_hub_cannot_read_is_a_malformed_payload(hub):
+    # Our parser reads `safetensors.total` alone; huggingface_hub requires `parameters` too.
+    hub.add_model(model_payload("example/odd", safetensors={"total": 7}))
+
+    with pytest.raises(MalformedPayload, match="huggingface_hub cannot read"):
+        fetch(hub, "example/odd")
+
+
+def test_it_lists_an_account_page_by_page(hub):
+    for number in range(5):
+        hub.add_model(model_payload(f"EleutherAI/pythia-{number}"))
+
+    listed = list_author_models("EleutherAI", endpoint=hub.url, allowed_hosts=[hub.host])
+
+    assert [repo_id for repo_id, _ in listed] == [f"EleutherAI/pythia-{n}" for n in range(5)]
+    assert len(hub.requests_to("/api/models")) == 3
+
+
+def test_a_rate_limited_listing_is_raised_not_slept_through(hub):
+    hub.add_model(model_payload("EleutherAI/pythia-0"))
+    hub.queue("/api/models", Reply.rate_limited(reset_in=55))
+
+    with pytest.raises(RateLimited) as raised:
+        list_author_models("EleutherAI", endpoint=hub.url, allowed_hosts=[hub.host])
+
+    assert raised.value.retry_after == 55
+    assert len(hub.requests_to("/api/models")) == 1
 
 
 def test_huggingface_hub_reads_the_fake_model_info_and_refs(hub):

@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from catalog import refresh
 
@@ -10,5 +10,13 @@ class Command(BaseCommand):
         parser.add_argument("--max", type=int, default=50, help="most drafts to create in one run")
 
     def handle(self, *args, max=50, **options):
-        created = refresh.discover(max_new=max)
-        self.stdout.write(f"Created {len(created)} draft models: {', '.join(created) or 'none'}.")
+        discovery = refresh.discover(max_new=max)
+        if discovery is None:
+            raise CommandError("another discovery is running; try again when it has finished")
+        for author, message in discovery.errors:
+            self.stderr.write(f"{author}: {message}")
+        created = discovery.created
+        self.stdout.write(
+            f"Created {len(created)} draft models: {', '.join(created) or 'none'}; "
+            f"{len(discovery.errors)} accounts could not be listed."
+        )

@@ -31,11 +31,20 @@ class Command(BaseCommand):
             for repo, message in outcome.errors:
                 totals.errors.append((repo, message))
                 self.stderr.write(f"{model.slug}: {repo}: {message}")
+        # The same counts, under the same names, as the refresh_model task logs for one model.
+        counts = {
+            "models": models.count(),
+            "unchanged": totals.unchanged,
+            "changed": totals.changed,
+            "errors": len(totals.errors),
+            "assessments_written": totals.assessments_written,
+            "discrepancies_opened": totals.discrepancies_opened,
+        }
         summary = (
-            f"Refreshed {models.count()} models: {totals.changed} records changed, "
+            f"Refreshed {counts['models']} models: {totals.changed} records changed, "
             f"{totals.unchanged} unchanged, {len(totals.errors)} errors, "
             f"{totals.assessments_written} assessments written, "
             f"{totals.discrepancies_opened} discrepancies opened."
         )
-        logger.info(summary, extra={"event": "refresh-run"})
+        logger.info(summary, extra={"event": "refresh-run", "counts": counts})
         self.stdout.write(summary)
