@@ -14,6 +14,7 @@ from catalog.models import (
     Assessment,
     Change,
     CurrentScores,
+    HubRecord,
     License,
     Organization,
     ScoreSnapshot,
@@ -252,6 +253,63 @@ def model_page_snapshots(model):
 
 def hub_records(model):
     return list(model.hub_records.order_by("hub", "repo_id"))
+
+
+# What the API shows of a hub record: not the hub's raw answer nor its file list, which can be long.
+HUB_FACTS = (
+    "model_id", "hub", "repo_id", "canonical_id", "status", "sha", "last_modified", "gated",
+    "license_tag", "checkpoint_branches", "fetched_at", "last_error",
+)  # fmt: skip
+
+
+def hub_records_by_model(model_ids):
+    """{model id: its hub records, by hub and repository}, in one query."""
+    found = {pk: [] for pk in model_ids}
+    records = HubRecord.objects.filter(model_id__in=list(found)).only(*HUB_FACTS)
+    for record in records.order_by("model_id", "hub", "repo_id"):
+        found[record.model_id].append(record)
+    return found
+
+
+def hub_facts_last_fetched():
+    """When any hub was last read, or None when none ever was."""
+    return HubRecord.objects.aggregate(at=Max("fetched_at"))["at"]
+
+
+def published_model_hub_reads(slug):
+    """For the published model `slug`: {"last_fetched": when a hub was last read for it, or None}.
+
+    None when there is no such published model. One query.
+    """
+    return (
+        AIModel.objects.published()
+        .filter(slug=slug)
+        .annotate(last_fetched=Max("hub_records__fetched_at"))
+        .values("last_fetched")
+        .first()
+    )
+
+
+def current_scores_by_model(model_ids):
+    """{model id: {framework id: its current snapshot}}, in one query."""
+    found = {pk: {} for pk in model_ids}
+    for snapshot in ScoreSnapshot.objects.filter(model_id__in=list(found), is_current=True):
+        found[snapshot.model_id][snapshot.framework] = snapshot
+    return found
+
+
+def published_derivative_slugs(model_ids):
+    """{model id: the slugs of the published models built on it, sorted}, in one query."""
+    found = {pk: [] for pk in model_ids}
+    rows = (
+        AIModel.objects.published()
+        .filter(base_model_id__in=list(found))
+        .order_by("slug")
+        .values_list("base_model_id", "slug")
+    )
+    for base_id, slug in rows:
+        found[base_id].append(slug)
+    return found
 
 
 def published_derivatives(model):

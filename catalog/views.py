@@ -22,7 +22,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import condition, require_http_methods, require_safe
 
 from catalog import badges, charts, citations, comparison, components, frameworks, selectors
-from catalog.api import conditional
+from catalog.api import conditional, criteria
 from catalog.api.filters import (
     LABELS,
     MOF_CLASSES,
@@ -530,18 +530,8 @@ def _label_rules():
 def _osaid_rules():
     return {
         "kind": "osaid",
-        "criteria": [
-            ("data_information", "Data information", "Data information is released in full.",
-             _names(["data_information"])),
-            ("code", "Code", "All the code to process data, train, evaluate and run the model is "
-             "released in full under OSI-approved licences (components that do not exist for a "
-             "release are not required).", _names(osaid.CODE)),
-            ("parameters", "Parameters", "Final weights are released in full under an "
-             "OSI-approved licence.", _names(["weights_final"])),
-            ("terms", "Terms", "No licence on any released part, nor inherited from a base model, "
-             "restricts use, users or fields of endeavour.", []),
-        ],
-    }  # fmt: skip
+        "criteria": [(c.id, c.name, c.description, _names(c.components)) for c in criteria.OSAID],
+    }
 
 
 def _mof_rules():
@@ -724,17 +714,12 @@ def download_csv(request):
 
 
 @require_safe
-@conditional_page
+@conditional.conditional_response(conditional.hub_facts_version)
 def download_json(request):
-    from catalog.api.views import build_dump
+    from catalog.api.views import cached_dump
 
     version = conditional.data_version()
-    # The same cache entry as the API's /api/v1/dump/: one dump per data version and host.
-    key = f"api:dump:{version.isoformat()}:{request.get_host()}"
-    data = cache.get(key)
-    if data is None:
-        data = build_dump(request)
-        cache.set(key, data, 3600)
+    _, data = cached_dump(request)  # the same cache entry as the API's /api/v1/dump/
     body = json.dumps({"citation": _dataset_citation(request, version), **data}, ensure_ascii=False)
     response = HttpResponse(body, content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{_download_name(version, "json")}"'

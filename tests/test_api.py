@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.throttling import AnonRateThrottle
 
-from catalog.models import AIModel, Assessment, ScoreSnapshot
+from catalog.models import AIModel, Assessment, License, ScoreSnapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +78,9 @@ def test_ordering_by_date_and_name(api):
         ({"mof_class": "unclassified"}, "gpt-4o", None),
         ({"license": "LicenseRef-llama-2"}, "llama-2-70b-chat", "llama-3-8b"),
         ({"restriction": "mau_cap"}, "qwen2.5-72b", "qwen2.5-7b"),
+        # An MIT fine-tune is still bound by its base model's Llama 2 licence.
+        ({"restriction": "mau_cap"}, "nous-hermes-llama2-13b", "olmo-7b"),
+        ({"restriction": ["mau_cap", "acceptable_use_policy"]}, "nous-hermes-llama2-13b", None),
         ({"restriction": "non_commercial"}, "command-r-plus", "gpt-oss-20b"),
         ({"modality": "code"}, "starcoder2-15b", "llama-2-7b"),
         ({"kind": "chat"}, "llama-2-70b-chat", "llama-2-70b"),
@@ -111,9 +114,20 @@ def test_updated_since(api):
         ({"license": "WTFPL"}, "license"),
         ({"restriction": "evil"}, "restriction"),
         ({"modality": "smell"}, "modality"),
+        ({"kind": "sentient"}, "kind"),
+        ({"kind": ["chat", "sentient"]}, "kind"),
         ({"size": "huge"}, "size"),
         ({"release_year": "twenty"}, "release_year"),
         ({"released_after": "2024-13-01"}, "released_after"),
+        ({"released_before": "2024-02-30"}, "released_before"),
+        ({"released_before": "last year"}, "released_before"),
+        ({"release_year": "²⁰²⁴"}, "release_year"),
+        ({"organization": "nobody"}, "organization"),
+        ({"organization": ["meta", "nobody"]}, "organization"),
+        ({"page": "abc"}, "page"),
+        ({"page": "0"}, "page"),
+        ({"page": "-1"}, "page"),
+        ({"page_size": "²"}, "page_size"),
         ({"updated_since": "yesterday"}, "updated_since"),
         ({"ordering": "popularity"}, "ordering"),
         ({"page_size": "0"}, "page_size"),
@@ -191,6 +205,16 @@ def test_unknown_slugs_are_404(api):
     assert api.get("/api/v1/models/no-such-model/history/").status_code == 404
     assert api.get("/api/v1/licenses/NOPE-1.0/").status_code == 404
     assert api.get("/api/v1/organizations/nobody/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/organizations/a%0Ab/", "/api/v1/models/a%0Ab/", "/api/v1/nothing%0A/"]
+)
+def test_a_path_with_a_newline_is_a_json_404(api, path):
+    response = api.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "detail" in response.json()
 
 
 def test_drafts_are_not_in_the_api(api):
@@ -307,3 +331,386 @@ def test_a_nul_character_is_a_400_not_a_500(api, parameter):
     assert response.status_code == 400
     assert list(response.json()) == [parameter]
     assert api.get("/api/v1/changes/", {"model": "a\x00b"}).status_code == 400
+
+
+# --- Ordering follows the verdicts ---------------------------------------------------------------
+
+LABEL_RANKS = {"Open source AI": 3, "Open weights": 2, "Restricted weights": 1, "Closed": 0}
+ORDER_KEYS = {
+    "label": lambda row: LABEL_RANKS[row["label"]],
+    "osaid": lambda row: 1 if row["osaid"] == "conforms" else 0,
+    "mof": lambda row: round(sum(row["mof_progress"].values()), 4),
+}
+
+
+@pytest.mark.parametrize("field", list(ORDER_KEYS))
+@pytest.mark.parametrize("descending", [True, False])
+def test_ordering_by_a_verdict_puts_the_models_in_its_order(api, field, descending):
+    ordering = f"-{field}" if descending else field
+    rows = api.get("/api/v1/models/", {"page_size": 200, "ordering": ordering}).json()["results"]
+    keys = [ORDER_KEYS[field](row) for row in rows]
+    assert len(set(keys)) > 1
+    assert keys == sorted(keys, reverse=descending)
+
+
+def test_ties_on_a_verdict_are_broken_the_same_way_every_time(api):
+    first = slugs(api.get("/api/v1/models/", {"page_size": 200, "ordering": "osaid"}))
+    second = slugs(api.get("/api/v1/models/", {"page_size": 200, "ordering": "osaid"}))
+    assert first == second
+
+
+# --- Restrictions as the scorer sees them --------------------------------------------------------
+
+
+@pytest.mark.parametrize("flag", ["mau_cap", "acceptable_use_policy", "non_commercial"])
+def test_the_restriction_filter_agrees_with_the_restriction_analysis(api, flag):
+    from catalog import selectors
+    from catalog.frameworks import restrictions as clauses
+
+    published = {m.pk: m.slug for m in AIModel.objects.published()}
+    evidence = selectors.evidence_by_model_id(list(published))
+    bound = {
+        published[pk]
+        for pk, model_evidence in evidence.items()
+        if flag in {r.flag for r in clauses.restrictions_of(model_evidence)}
+    }
+    assert bound
+    assert set(slugs(api.get("/api/v1/models/", {"page_size": 200, "restriction": flag}))) == bound
+
+
+def test_a_base_model_of_the_same_organisation_binds_nothing(api):
+    # DeepSeek-R1 (MIT) is built on DeepSeek's own V3: as licensor of both, DeepSeek may grant it
+    # other terms, so the V3 licence's use policy does not bind R1.
+    found = slugs(
+        api.get("/api/v1/models/", {"page_size": 200, "restriction": "acceptable_use_policy"})
+    )
+    assert "deepseek-v3" in found
+    assert "deepseek-r1" not in found
+
+
+def _cold_queries(api, path):
+    from django.core.cache import cache
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        found = slugs(api.get(path))
+    return found, len(queries)
+
+
+def test_the_restriction_filter_runs_the_same_queries_however_many_models(api):
+    from catalog.services import rescore
+
+    path = "/api/v1/models/?restriction=mau_cap&q=llama&page_size=200"
+    before, few = _cold_queries(api, path)
+    base = AIModel.objects.get(slug="nous-hermes-llama2-13b")
+    assessments = list(base.assessments.all())
+    clones = []
+    for number in range(20):
+        clone = AIModel.objects.get(pk=base.pk)
+        clone.pk, clone.slug, clone.name = None, f"llama-clone-{number}", f"Llama clone {number}"
+        clone.save()
+        for assessment in assessments:
+            assessment.pk, assessment.model = None, clone
+            assessment.save()
+        clones.append(clone.pk)
+    rescore(clones)
+    after, many = _cold_queries(api, path)
+    assert len(after) == len(before) + 20
+    assert many == few
+
+
+def test_the_restrictions_are_worked_out_once_for_each_data_version(
+    api, django_capture_on_commit_callbacks
+):
+    from catalog import history
+
+    api.get("/api/v1/models/?q=llama&restriction=mau_cap")
+    with CaptureQueriesContext(connection) as unfiltered:
+        assert slugs(api.get("/api/v1/models/?q=llama"))
+    with CaptureQueriesContext(connection) as filtered:
+        assert slugs(api.get("/api/v1/models/?q=llama&restriction=mau_cap"))
+    assert len(filtered) == len(unfiltered)
+    restricted = "/api/v1/models/?q=olmo&restriction=mau_cap"
+    assert slugs(api.get(restricted)) == []
+    # A recorded change to the evidence is a new data version, and the restrictions follow it.
+    weights = Assessment.objects.get(model__slug="olmo-7b", component="weights_final")
+    before = history.snapshot(weights)
+    weights.license = License.objects.get(identifier="LicenseRef-llama-2")
+    with django_capture_on_commit_callbacks(execute=True):
+        weights.save()
+        history.record(weights, before=before, actor="alice", reason="Relicensed")
+    assert "olmo-7b" in slugs(api.get(restricted))
+
+
+def test_an_unknown_organisation_is_named_like_an_unknown_licence(api):
+    response = api.get("/api/v1/models/", {"organization": "nobody"})
+    assert response.status_code == 400
+    assert response.json() == {"organization": ["unknown organisation 'nobody'"]}
+    # An organisation with nothing published is known: it simply matches nothing.
+    from catalog.models import Organization
+
+    Organization.objects.create(slug="quiet-lab", name="Quiet Lab", kind="academic")
+    assert slugs(api.get("/api/v1/models/", {"organization": "quiet-lab"})) == []
+
+
+def test_a_page_past_the_end_is_a_404_and_the_last_page_has_a_name(api):
+    assert api.get("/api/v1/licenses/", {"page": 99}).status_code == 404
+    last = api.get("/api/v1/models/", {"page": "last", "page_size": 50})
+    assert last.status_code == 200
+    assert last.json()["next"] is None
+
+
+# --- Constant queries on every list ---------------------------------------------------------------
+
+LISTS = [
+    "/api/v1/models/",
+    "/api/v1/models/?label=restricted-weights&ordering=-index",
+    "/api/v1/models/?organization=meta&license=LicenseRef-llama-2",
+    "/api/v1/models/?restriction=mau_cap&restriction=acceptable_use_policy",
+    "/api/v1/models/?q=llama&ordering=mof",
+    "/api/v1/models/olmo-7b/history/",
+    "/api/v1/licenses/",
+    "/api/v1/organizations/",
+    "/api/v1/changes/",
+    "/api/v1/changes/?model=olmo-7b",
+]
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_every_list_runs_the_same_queries_for_one_row_or_a_page_of_them(api, path):
+    joiner = "&" if "?" in path else "?"
+    api.get(path)  # warms the data version, computed once per change
+    with CaptureQueriesContext(connection) as one:
+        response = api.get(f"{path}{joiner}page_size=1")
+    assert len(response.json()["results"]) == 1
+    with CaptureQueriesContext(connection) as page:
+        response = api.get(f"{path}{joiner}page_size=200")
+    assert len(response.json()["results"]) > 1
+    assert len(one) == len(page), path
+
+
+def test_the_dump_runs_the_same_queries_however_many_models(api):
+    def dump_queries():
+        from django.core.cache import cache
+
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            body = api.get("/api/v1/dump/").json()
+        return len(body["models"]), len(queries)
+
+    count, many = dump_queries()
+    # Models that are nobody's base and have none keep the lineage's depth as it was.
+    standalone = AIModel.objects.filter(base_model__isnull=True, derivatives__isnull=True)
+    AIModel.objects.filter(pk__in=list(standalone.values_list("pk", flat=True)[:20])).update(
+        status=AIModel.Status.DRAFT
+    )
+    fewer, few = dump_queries()
+    assert fewer == count - 20
+    assert few == many
+
+
+# --- Conditional requests -------------------------------------------------------------------------
+
+DATA_ENDPOINTS = [
+    "/api/v1/models/",
+    "/api/v1/models/olmo-7b/",
+    "/api/v1/models/olmo-7b/?as_of=2030-01-01",
+    "/api/v1/models/olmo-7b/history/",
+    "/api/v1/licenses/",
+    "/api/v1/licenses/Apache-2.0/",
+    "/api/v1/organizations/",
+    "/api/v1/organizations/ai2/",
+    "/api/v1/changes/",
+    "/api/v1/components/",
+    "/api/v1/frameworks/",
+    "/api/v1/dump/",
+]
+
+
+@pytest.mark.parametrize("path", DATA_ENDPOINTS)
+def test_every_endpoint_answers_304_to_either_validator(api, path):
+    first = api.get(path)
+    assert first.status_code == 200
+    etag, modified = first["ETag"], first["Last-Modified"]
+    by_etag = api.get(path, HTTP_IF_NONE_MATCH=etag)
+    assert by_etag.status_code == 304
+    assert by_etag.content == b""
+    assert api.get(path, HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
+    assert api.get(path, HTTP_IF_NONE_MATCH='"something-else"').status_code == 200
+
+
+UNKNOWN_ITEMS = [
+    "/api/v1/models/no-such-model/",
+    "/api/v1/models/no-such-model/history/",
+    "/api/v1/licenses/NOPE-1.0/",
+    "/api/v1/organizations/nobody/",
+]
+
+
+@pytest.mark.parametrize("path", UNKNOWN_ITEMS)
+def test_an_unknown_item_is_a_404_whatever_validator_is_sent(api, path):
+    assert api.get(path, HTTP_IF_NONE_MATCH="*").status_code == 404
+    assert api.get(path, HTTP_IF_MODIFIED_SINCE="Fri, 01 Jan 2100 00:00:00 GMT").status_code == 404
+    response = api.get(path)
+    assert response.status_code == 404
+    assert "ETag" not in response
+
+
+def test_a_draft_is_unknown_to_conditional_requests_too(api):
+    AIModel.objects.filter(slug="olmo-7b").update(status=AIModel.Status.DRAFT)
+    assert api.get("/api/v1/models/olmo-7b/", HTTP_IF_NONE_MATCH="*").status_code == 404
+
+
+def test_an_existing_item_matches_any_etag(api):
+    assert api.get("/api/v1/models/olmo-7b/", HTTP_IF_NONE_MATCH="*").status_code == 304
+
+
+# --- Throttling -----------------------------------------------------------------------------------
+
+
+def test_a_changed_forwarded_for_header_does_not_reset_the_anonymous_count(api, monkeypatch):
+    monkeypatch.setattr(AnonRateThrottle, "rate", "3/minute", raising=False)
+    codes = [
+        api.get("/api/v1/components/", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code
+        for n in range(4)
+    ]
+    assert codes == [200, 200, 200, 429]
+
+
+# --- Hub facts ------------------------------------------------------------------------------------
+
+
+def _hub_record(slug, repo_id, **values):
+    from catalog.models import HubRecord
+
+    return HubRecord.objects.create(
+        model=AIModel.objects.get(slug=slug), hub="huggingface", repo_id=repo_id, **values
+    )
+
+
+def test_the_detail_says_what_each_hub_last_said(api):
+    fetched = datetime.datetime(2026, 12, 1, 6, 30, tzinfo=datetime.UTC)
+    _hub_record(
+        "olmo-7b", "allenai/OLMo-7B", canonical_id="allenai/OLMo-7B-hf", status="ok",
+        sha="a" * 40, last_modified=datetime.datetime(2024, 7, 16, tzinfo=datetime.UTC),
+        gated="", license_tag="apache-2.0", checkpoint_branches=["step1000", "step2000"],
+        fetched_at=fetched, raw={"model_info": {"big": "x" * 1000}}, files=["model.safetensors"],
+    )  # fmt: skip
+    _hub_record(
+        "olmo-7b", "allenai/OLMo-7B-old", status="error", gated="manual", error_count=2,
+        last_error="TransientHubError: 503", fetched_at=fetched,
+    )  # fmt: skip
+    body = api.get("/api/v1/models/olmo-7b/").json()
+    assert body["hub_records"] == [
+        {
+            "hub": "huggingface",
+            "repo_id": "allenai/OLMo-7B",
+            "canonical_id": "allenai/OLMo-7B-hf",
+            "status": "ok",
+            "sha": "a" * 40,
+            "last_modified": "2024-07-16T00:00:00Z",
+            "gated": "",
+            "license_tag": "apache-2.0",
+            "checkpoint_branch_count": 2,
+            "fetched_at": "2026-12-01T06:30:00Z",
+            "error": "",
+        },
+        {
+            "hub": "huggingface",
+            "repo_id": "allenai/OLMo-7B-old",
+            "canonical_id": "",
+            "status": "error",
+            "sha": "",
+            "last_modified": None,
+            "gated": "manual",
+            "license_tag": "",
+            "checkpoint_branch_count": 0,
+            "fetched_at": "2026-12-01T06:30:00Z",
+            "error": "TransientHubError: 503",
+        },
+    ]
+    assert api.get("/api/v1/models/llama-2-7b/").json()["hub_records"] == []
+
+
+def test_hub_facts_take_one_query_however_many_records(api):
+    _hub_record("olmo-7b", "allenai/OLMo-7B")
+    api.get("/api/v1/models/olmo-7b/")  # warms the data version, computed once per change
+    with CaptureQueriesContext(connection) as one:
+        api.get("/api/v1/models/olmo-7b/")
+    for number in range(5):
+        _hub_record("olmo-7b", f"allenai/OLMo-7B-{number}")
+    with CaptureQueriesContext(connection) as six:
+        body = api.get("/api/v1/models/olmo-7b/").json()
+    assert len(body["hub_records"]) == 6
+    assert len(one) == len(six)
+    hub_queries = [q["sql"] for q in six.captured_queries if "catalog_hubrecord" in q["sql"]]
+    assert all('"raw"' not in sql and '"files"' not in sql for sql in hub_queries)
+
+
+def test_a_hub_read_gives_the_detail_and_the_dump_new_validators(api):
+    record = _hub_record(
+        "olmo-7b", "allenai/OLMo-7B", fetched_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    )
+    detail, dump = api.get("/api/v1/models/olmo-7b/"), api.get("/api/v1/dump/")
+    # A refresh that finds nothing new records no change, but the facts' fetched_at moves on.
+    record.fetched_at = datetime.datetime.now(datetime.UTC)
+    record.save()
+    again = api.get("/api/v1/models/olmo-7b/", HTTP_IF_NONE_MATCH=detail["ETag"])
+    assert again.status_code == 200
+    assert again.json()["hub_records"][0]["fetched_at"] == record.fetched_at.isoformat().replace(
+        "+00:00", "Z"
+    )
+    dump_again = api.get("/api/v1/dump/", HTTP_IF_NONE_MATCH=dump["ETag"])
+    assert dump_again.status_code == 200
+    olmo = next(m for m in dump_again.json()["models"] if m["slug"] == "olmo-7b")
+    assert olmo["hub_records"][0]["fetched_at"] == again.json()["hub_records"][0]["fetched_at"]
+    # Other models' details are not disturbed by it.
+    other = api.get("/api/v1/models/llama-2-7b/")
+    assert (
+        api.get("/api/v1/models/llama-2-7b/", HTTP_IF_NONE_MATCH=other["ETag"]).status_code == 304
+    )
+
+
+# --- Frameworks with their criteria ---------------------------------------------------------------
+
+
+def test_each_framework_lists_its_criteria(api):
+    frameworks = {f["id"]: f for f in api.get("/api/v1/frameworks/").json()}
+    osaid = {c["id"]: c for c in frameworks["osaid"]["criteria"]}
+    assert list(osaid) == ["data_information", "code", "parameters", "terms"]
+    assert "code_training" in osaid["code"]["components"]
+    assert osaid["code"]["mof_class"] is None and osaid["code"]["group"] is None
+    mof = {c["id"]: c for c in frameworks["mof"]["criteria"]}
+    assert mof["class_III:weights_final"]["mof_class"] == "III"
+    assert mof["class_I:data_pretraining"]["mof_class"] == "I"
+    assert mof["class_II:code_libraries (optional)"]["optional"] is True
+    assert mof["class_II:code_training"]["optional"] is False
+    index = {c["id"]: c for c in frameworks["index"]["criteria"]}
+    assert index["data:data_pretraining"]["group"] == "data"
+    assert index["terms"]["group"] == "terms"
+    assert {c["group"] for c in index.values()} == {"model", "code", "data", "docs", "terms"}
+    assert len(index) == 21  # every component, and the licence terms
+    assert frameworks["mof"]["version"] == frameworks["mof"]["versions"][-1]["version"]
+    assert frameworks["mof"]["versions"][0] == {
+        "version": "1.0.0",
+        "date": "2026-11-23",
+        "change": "First rules, after MOF 1.0 and the Model Openness Tool.",
+    }
+
+
+def test_every_criterion_in_every_score_is_defined_by_its_framework(api):
+    defined = {
+        f["id"]: {c["id"]: c for c in f["criteria"]} for f in api.get("/api/v1/frameworks/").json()
+    }
+    seen = set()
+    for model in api.get("/api/v1/dump/").json()["models"]:
+        for framework_id, score in model["scores"].items():
+            for criterion in score["criteria"]:
+                definition = defined[framework_id].get(criterion["id"])
+                assert definition is not None, (model["slug"], framework_id, criterion["id"])
+                if criterion["components"] and definition["components"]:
+                    assert set(criterion["components"]) <= set(definition["components"])
+                seen.add((framework_id, criterion["id"]))
+    # And no framework defines a criterion that no result ever uses.
+    unused = {(f, c) for f, criteria in defined.items() for c in criteria} - seen
+    assert unused == set()

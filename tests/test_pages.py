@@ -158,6 +158,20 @@ def test_an_unknown_licence_filter_is_a_400(site):
     assert "unknown licence" in response.text
 
 
+def test_an_unknown_organisation_filter_is_a_400_as_in_the_api(site):
+    response = site.get("/", {"organization": "nobody"})
+    assert response.status_code == 400
+    assert "organization: unknown organisation &#x27;nobody&#x27;" in response.text
+    assert row_slugs(response) == []
+
+
+def test_the_restriction_filter_counts_what_a_base_model_imposes(site):
+    # Nous-Hermes is MIT on its own card, but built on Llama 2 and bound by its user cap.
+    found = row_slugs(site.get("/", {"restriction": "mau_cap", "q": "llama"}))
+    assert "nous-hermes-llama2-13b" in found
+    assert "llama-2-7b" in found
+
+
 def test_no_match_says_so_with_a_way_back(site):
     response = site.get("/", {"q": "zzzz-no-such-model"})
     assert response.status_code == 200

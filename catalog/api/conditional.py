@@ -2,6 +2,8 @@
 
 Every write to the evidence base goes through history.record or the scorer, and each bumps the
 version after commit; a cold cache falls back to the newest change and snapshot in the database.
+An item may say when it last changed beyond that (a model's hub facts are read without a recorded
+change), or that it does not exist: then it has no validators, so no 304 stands in for its 404.
 """
 
 import datetime
@@ -10,6 +12,8 @@ import hashlib
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import condition
 
 CACHE_KEY = "catalog:data-version"
 
@@ -40,6 +44,48 @@ def last_modified(request, *args, **kwargs):
 
 
 def etag(request, *args, **kwargs):
+    return etag_of(data_version(), request)
+
+
+def etag_of(version, request):
     # The representation depends on the data and on the exact query.
-    key = f"{data_version().isoformat()}|{request.get_full_path()}"
+    key = f"{version.isoformat()}|{request.get_full_path()}"
     return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def conditional_response(last_changed=None):
+    """A view decorator: ETag and Last-Modified, and a 304 when the client's copy is current.
+
+    `last_changed(**url_kwargs)` says when the item last changed (a datetime, at least the data
+    version) or None when there is no such item; it runs once a request. Without it, the data
+    version stands for every item.
+    """
+
+    def version(request, kwargs):
+        if last_changed is None:
+            return data_version()
+        if not hasattr(request, "_api_last_changed"):
+            request._api_last_changed = last_changed(**kwargs)
+        return request._api_last_changed
+
+    def etag_func(request, *args, **kwargs):
+        changed = version(request, kwargs)
+        return None if changed is None else etag_of(changed, request)
+
+    def last_modified_func(request, *args, **kwargs):
+        return version(request, kwargs)
+
+    return condition(etag_func=etag_func, last_modified_func=last_modified_func)
+
+
+def conditional_get(last_changed=None):
+    """conditional_response for the get method of a class-based view."""
+    return method_decorator(conditional_response(last_changed), name="get")
+
+
+def hub_facts_version():
+    """The data version, or a hub read since, if later: for answers that hold hub facts, which
+    a refresh updates without recording a change."""
+    from catalog import selectors
+
+    return max(filter(None, [data_version(), selectors.hub_facts_last_fetched()]))

@@ -5,15 +5,19 @@ raises BadParameter naming the parameter; nothing is silently ignored.
 """
 
 import datetime
+import re
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from catalog import selectors
+from catalog.api import conditional
 from catalog.frameworks import label, mof, osaid
+from catalog.frameworks import restrictions as clauses
 from catalog.frameworks.evidence import RESTRICTIONS
-from catalog.models import AIModel, Assessment, License
+from catalog.models import AIModel, License, Organization
 
 LABELS = {
     "open-source-ai": label.OPEN_SOURCE,
@@ -101,9 +105,19 @@ def parse_datetime_param(name, raw):
         raise BadParameter(name, f"{raw!r} is not an ISO 8601 date or time") from None
 
 
+def _known(name, values, model, field, what):
+    """`values` if each names a row of `model` by `field`; otherwise BadParameter. One query."""
+    found = set(model.objects.filter(**{f"{field}__in": values}).values_list(field, flat=True))
+    for value in values:
+        if value not in found:
+            raise BadParameter(name, f"unknown {what} {value!r}")
+    return values
+
+
 def filter_models(queryset, params):
     """Apply the list filters in `params` (a QueryDict) to an annotated AIModel queryset."""
     if orgs := text_values(params, "organization"):
+        _known("organization", orgs, Organization, "slug", "organisation")
         queryset = queryset.filter(organization__slug__in=orgs)
     if labels := _choice(params, "label", LABELS):
         queryset = queryset.filter(label_verdict__in=[LABELS[v] for v in labels])
@@ -112,15 +126,10 @@ def filter_models(queryset, params):
     if classes := _choice(params, "mof_class", MOF_CLASSES):
         queryset = queryset.filter(mof_verdict__in=[MOF_CLASSES[v] for v in classes])
     if licences := text_values(params, "license"):
-        known = set(
-            License.objects.filter(identifier__in=licences).values_list("identifier", flat=True)
-        )
-        for value in licences:
-            if value not in known:
-                raise BadParameter("license", f"unknown licence {value!r}")
+        _known("license", licences, License, "identifier", "licence")
         queryset = queryset.filter(weights_license__in=licences)
     if restrictions := _choice(params, "restriction", RESTRICTIONS):
-        queryset = queryset.filter(_has_restrictions(restrictions))
+        queryset = queryset.filter(pk__in=_bound_by(restrictions))
     if modalities := _choice(params, "modality", AIModel.Modality.values):
         queryset = queryset.filter(modality__in=modalities)
     if kinds := _choice(params, "kind", AIModel.Kind.values):
@@ -138,7 +147,7 @@ def filter_models(queryset, params):
         queryset = queryset.filter(condition)
     if years := text_values(params, "release_year"):
         for year in years:
-            if not year.isdigit() or len(year) != 4:
+            if not re.fullmatch(r"[0-9]{4}", year):
                 raise BadParameter("release_year", f"{year!r} is not a four-digit year")
         queryset = queryset.filter(release_date__year__in=[int(y) for y in years])
     if after := _date(params, "released_after"):
@@ -154,27 +163,27 @@ def filter_models(queryset, params):
     return queryset
 
 
-def _has_restrictions(flags):
-    """Models whose own released components carry a licence with every one of these clauses.
+def _bound_by(flags):
+    """Ids of the published models bound by every one of these clauses."""
+    wanted = set(flags)
+    return [pk for pk, bound in restriction_flags_by_model().items() if wanted <= set(bound)]
 
-    Restrictions inherited from a base model are in the frameworks' reasons; this filter reads
-    the model's own licences, which is what a reader filtering by licence terms expects.
+
+def restriction_flags_by_model():
+    """{model id: the clause flags binding it} for every published model, as the scorer sees them
+    (frameworks.restrictions): through the licences of what it releases, or from a base model.
+
+    Kept for a data version, since only a write to the evidence base changes it; computing it
+    takes a handful of queries however many models.
     """
-    condition = Q()
-    for flag in flags:
-        clause = (
-            Q(license__mau_cap__isnull=False)
-            if flag == "mau_cap"
-            else Q(**{f"license__{flag}": True})
-        )
-        condition &= Q(
-            Exists(
-                Assessment.objects.filter(
-                    clause, model=OuterRef("pk"), availability__in=["full", "partial"]
-                )
-            )
-        )
-    return condition
+    key = f"api:restriction-flags:{conditional.data_version().isoformat()}"
+    found = cache.get(key)
+    if found is None:
+        ids = list(AIModel.objects.published().values_list("pk", flat=True))
+        evidence = selectors.evidence_by_model_id(ids)
+        found = {pk: clauses.flags(clauses.restrictions_of(e)) for pk, e in evidence.items()}
+        cache.set(key, found, 3600)
+    return found
 
 
 def _search(queryset, text):

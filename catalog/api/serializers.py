@@ -1,12 +1,14 @@
 """Read-only representations of the evidence base: slugs as identifiers, ISO 8601 dates."""
 
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog import components
+from catalog.api.criteria import criteria_of
 from catalog.frameworks import BY_ID as FRAMEWORKS
 from catalog.frameworks.evidence import RESTRICTIONS
-from catalog.models import License
+from catalog.models import HubRecord, License
 
 
 def absolute(request, path):
@@ -162,6 +164,37 @@ class RestrictionSerializer(serializers.Serializer):
     inherited_from = serializers.CharField(allow_null=True)
 
 
+class HubRecordSerializer(serializers.Serializer):
+    hub = serializers.ChoiceField(choices=HubRecord.Hub.values)
+    repo_id = serializers.CharField(help_text="the repository as the catalogue names it")
+    canonical_id = serializers.CharField(
+        help_text="the repository as the hub names it now; empty until first read"
+    )
+    status = serializers.ChoiceField(
+        choices=HubRecord.Status.values,
+        help_text="pending: not read yet; ok; error: the last read failed; gone: deleted, "
+        "private or gated away",
+    )
+    sha = serializers.CharField(help_text="the revision the hub last reported; empty if none")
+    last_modified = serializers.DateTimeField(
+        allow_null=True, help_text="when the repository last changed, as the hub says"
+    )
+    gated = serializers.CharField(
+        help_text="auto or manual when downloads need approval; empty when they do not"
+    )
+    license_tag = serializers.CharField(help_text="the licence tag the hub shows; empty if none")
+    checkpoint_branch_count = serializers.SerializerMethodField(
+        help_text="how many branches hold intermediate checkpoints"
+    )
+    fetched_at = serializers.DateTimeField(allow_null=True, help_text="when the hub was last read")
+    error = serializers.CharField(
+        source="last_error", help_text="why the last read failed; empty when it succeeded"
+    )
+
+    def get_checkpoint_branch_count(self, record) -> int:
+        return len(record.checkpoint_branches)
+
+
 class ModelDetailSerializer(ModelListSerializer):
     description = serializers.CharField()
     homepage = serializers.CharField()
@@ -174,6 +207,7 @@ class ModelDetailSerializer(ModelListSerializer):
     restrictions = RestrictionSerializer(many=True)
     assessments = AssessmentSerializer(many=True)
     scores = serializers.DictField(child=ScoreSerializer())
+    hub_records = HubRecordSerializer(many=True, help_text="what each hub last said")
     as_of = serializers.DateField(allow_null=True)
 
 
@@ -200,15 +234,44 @@ class ComponentSerializer(serializers.Serializer):
     eosai = serializers.CharField()
 
 
+class CriterionDefinitionSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="as in the criteria of this framework's results")
+    name = serializers.CharField()
+    description = serializers.CharField()
+    components = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="the components it reads; empty: the licences of every released component",
+    )
+    mof_class = serializers.ChoiceField(
+        choices=["III", "II", "I"], allow_null=True, help_text="for the MOF: the class it is in"
+    )
+    group = serializers.CharField(
+        allow_null=True, help_text="for the Openness Index: the group it is averaged in"
+    )
+    optional = serializers.BooleanField(help_text="counted, but never holds a verdict back")
+
+
+class FrameworkVersionSerializer(serializers.Serializer):
+    version = serializers.CharField()
+    date = serializers.DateField()
+    change = serializers.CharField()
+
+
 class FrameworkSerializer(serializers.Serializer):
     id = serializers.CharField(source="ID")
     name = serializers.CharField(source="NAME")
     version = serializers.CharField(source="VERSION")
     rules = serializers.SerializerMethodField()
+    criteria = serializers.SerializerMethodField()
     versions = serializers.SerializerMethodField()
 
     def get_rules(self, framework) -> str:
         return " ".join((framework.__doc__ or "").split())
 
-    def get_versions(self, framework) -> list[dict]:
+    @extend_schema_field(CriterionDefinitionSerializer(many=True))
+    def get_criteria(self, framework):
+        return CriterionDefinitionSerializer(criteria_of(framework.ID), many=True).data
+
+    @extend_schema_field(FrameworkVersionSerializer(many=True))
+    def get_versions(self, framework):
         return [{"version": v, "date": d, "change": c} for v, d, c in framework.CHANGES]

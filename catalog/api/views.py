@@ -1,13 +1,16 @@
 """API v1: thin read-only views over the selectors. Every response carries ETag and Last-Modified."""
 
 import datetime
+import re
 
+from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import get_object_or_404
-from django.utils.decorators import method_decorator
-from django.views.decorators.http import condition
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.views import SpectacularRedocView
 from rest_framework import generics
 from rest_framework.decorators import api_view
 from rest_framework.exceptions import NotFound, ValidationError
@@ -17,6 +20,7 @@ from rest_framework.views import APIView
 
 from catalog import components, frameworks, selectors
 from catalog.api import conditional, serializers
+from catalog.api.conditional import conditional_get
 from catalog.api.filters import (
     FILTER_PARAMS,
     LABELS,
@@ -32,10 +36,10 @@ from catalog.api.filters import (
 from catalog.frameworks import restrictions as clauses
 from catalog.models import AIModel, Change, License, Organization
 
-conditional_get = method_decorator(
-    condition(etag_func=conditional.etag, last_modified_func=conditional.last_modified),
-    name="get",
-)
+
+def _whole_number(raw):
+    """`raw` as an int when it is written in ASCII digits (and not absurdly long), else None."""
+    return int(raw) if re.fullmatch(r"[0-9]{1,9}", raw) else None
 
 
 class Pagination(PageNumberPagination):
@@ -50,30 +54,61 @@ class Pagination(PageNumberPagination):
                 parameter["schema"].update(minimum=1, maximum=self.max_page_size)
             if parameter["name"] == self.page_query_param:
                 parameter["schema"]["minimum"] = 1
+                parameter["description"] = "page number; past the last page is a 404"
         return parameters
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+        size = _whole_number(raw)
+        if size is None or not 1 <= size <= self.max_page_size:
             raise ValidationError(
                 {"page_size": [f"{raw!r} is not a whole number from 1 to {self.max_page_size}"]}
             )
-        return int(raw)
+        return size
+
+    def get_page_number(self, request, paginator):
+        # A page that is not a number is the client's mistake (400); one past the end, a 404.
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and raw not in self.last_page_strings:
+            number = _whole_number(raw)
+            if number is None or number < 1:
+                raise ValidationError({"page": [f"{raw!r} is not a whole number from 1"]})
+        return super().get_page_number(request, paginator)
 
 
 def _bad(error):
     return ValidationError({error.parameter: [str(error).split(": ", 1)[1]]})
 
 
+# Real identifiers from the catalogue, for the reader of the docs and for schemathesis, which
+# sends them to reach the 200 answers of the detail endpoints.
+MODEL_EXAMPLES = {"OLMo 7B": "olmo-7b", "A fine-tune of Llama 3.3": "deepseek-r1-distill-llama-70b"}
+LICENCE_EXAMPLES = {"Apache 2.0": "Apache-2.0", "The Llama 2 licence": "LicenseRef-llama-2"}
+ORGANIZATION_EXAMPLES = {"Allen Institute for AI": "ai2"}
+
+
+def _examples(named, many=False):
+    return [OpenApiExample(name, value=[value] if many else value) for name, value in named.items()]
+
+
 MODEL_FILTERS = [
-    OpenApiParameter("organization", str, many=True, description="organisation slug"),
+    OpenApiParameter(
+        "organization", str, many=True, description="organisation slug",
+        examples=_examples(ORGANIZATION_EXAMPLES, many=True),
+    ),
     OpenApiParameter("label", str, enum=list(LABELS), many=True),
     OpenApiParameter("osaid", str, enum=list(OSAID_VERDICTS), many=True),
     OpenApiParameter("mof_class", str, enum=list(MOF_CLASSES), many=True),
-    OpenApiParameter("license", str, many=True, description="licence id of the final weights"),
-    OpenApiParameter("restriction", str, many=True, enum=list(clauses.RESTRICTIONS)),
+    OpenApiParameter(
+        "license", str, many=True, description="licence id of the final weights",
+        examples=_examples(LICENCE_EXAMPLES, many=True),
+    ),
+    OpenApiParameter(
+        "restriction", str, many=True, enum=list(clauses.RESTRICTIONS),
+        description="a clause binding the model, through its own licences or its base model's",
+    ),
     OpenApiParameter("modality", str, enum=AIModel.Modality.values, many=True),
     OpenApiParameter("kind", str, enum=AIModel.Kind.values, many=True),
     OpenApiParameter("size", str, enum=list(SIZE_BANDS), many=True),
@@ -94,8 +129,8 @@ MODEL_FILTERS = [
 assert {p.name for p in MODEL_FILTERS} == {*FILTER_PARAMS, "ordering"}
 
 
-@conditional_get
-@extend_schema(parameters=MODEL_FILTERS)
+@conditional_get()
+@extend_schema(summary="Models, ranked", parameters=MODEL_FILTERS)
 class ModelList(generics.ListAPIView):
     """Published models with their headline scores, filtered and ranked."""
 
@@ -121,55 +156,98 @@ class _Detail:
         return getattr(self._row, name)
 
 
-def model_detail_data(model, request, as_of=None):
-    evidence = selectors.evidence_for(model)
-    snapshots = (
-        selectors.snapshots_as_of(model, as_of) if as_of else selectors.current_scores(model)
-    )
-    for snapshot in snapshots.values():
-        snapshot.model = model
-    values = {
-        "lineage": [ancestor.slug for ancestor in evidence.lineage()],
-        "derivatives": list(
-            model.derivatives.filter(status=AIModel.Status.PUBLISHED)
-            .order_by("slug")
-            .values_list("slug", flat=True)
-        ),
-        "restrictions": clauses.restrictions_of(evidence),
-        "assessments": [a for _, a in selectors.assessments_in_order(model) if a is not None],
-        "scores": snapshots,
-        "as_of": as_of,
-    }
+def model_details(models, request, as_of=None):
+    """The detail representation of each of `models` (with their assessments prefetched, as
+    selectors.published_models gives them), in a fixed number of queries however many."""
+    models = list(models)
+    ids = [model.pk for model in models]
+    evidence = selectors.evidence_by_model_id(ids)
+    rows = {row.pk: row for row in selectors.directory().filter(pk__in=ids)}
+    derivatives = selectors.published_derivative_slugs(ids)
+    hub_records = selectors.hub_records_by_model(ids)
     if as_of:
-        for framework_id in frameworks.BY_ID:
-            snapshot = snapshots.get(framework_id)
-            values[f"{framework_id}_verdict"] = snapshot.verdict if snapshot else None
-            values[f"{framework_id}_score"] = snapshot.score if snapshot else None
-        mof_snapshot = snapshots.get("mof")
-        values["mof_progress"] = (
-            mof_snapshot.result["details"]["progress"] if mof_snapshot else None
-        )
-    row = selectors.directory().get(pk=model.pk)
-    return serializers.ModelDetailSerializer(
-        _Detail(row, **values), context={"request": request}
-    ).data
+        scores = {model.pk: selectors.snapshots_as_of(model, as_of) for model in models}
+    else:
+        scores = selectors.current_scores_by_model(ids)
+    details = []
+    for model in models:
+        snapshots = scores[model.pk]
+        for snapshot in snapshots.values():
+            snapshot.model = model
+        values = {
+            "lineage": [ancestor.slug for ancestor in evidence[model.pk].lineage()],
+            "derivatives": derivatives[model.pk],
+            "restrictions": clauses.restrictions_of(evidence[model.pk]),
+            "assessments": [a for _, a in selectors.assessments_in_order(model) if a is not None],
+            "scores": snapshots,
+            "hub_records": hub_records[model.pk],
+            "as_of": as_of,
+        }
+        if as_of:
+            values.update(_scores_as_of(snapshots))
+        details.append(_Detail(rows[model.pk], **values))
+    return serializers.ModelDetailSerializer(details, many=True, context={"request": request}).data
 
 
-SLUG = OpenApiParameter(
-    "slug", str, OpenApiParameter.PATH, pattern=r"^[a-z0-9][a-z0-9.\-]*$", description="model slug"
-)
+def _scores_as_of(snapshots):
+    """The headline fields as the snapshots of a past day give them."""
+    values = {}
+    for framework_id in frameworks.BY_ID:
+        snapshot = snapshots.get(framework_id)
+        values[f"{framework_id}_verdict"] = snapshot.verdict if snapshot else None
+        values[f"{framework_id}_score"] = snapshot.score if snapshot else None
+    mof_snapshot = snapshots.get("mof")
+    values["mof_progress"] = mof_snapshot.result["details"]["progress"] if mof_snapshot else None
+    return values
 
 
-@conditional_get
+def _model_last_changed(slug):
+    """The data version, or a hub read since (hub facts are in the detail); None: no such model."""
+    found = selectors.published_model_hub_reads(slug)
+    if found is None:
+        return None
+    return max(filter(None, [conditional.data_version(), found["last_fetched"]]))
+
+
+def _published_model_last_changed(slug):
+    exists = AIModel.objects.published().filter(slug=slug).exists()
+    return conditional.data_version() if exists else None
+
+
+def _licence_last_changed(identifier):
+    exists = License.objects.filter(identifier=identifier).exists()
+    return conditional.data_version() if exists else None
+
+
+def _organization_last_changed(slug):
+    exists = Organization.objects.filter(slug=slug).exists()
+    return conditional.data_version() if exists else None
+
+
+def _path_parameter(name, description, examples, pattern=None):
+    return OpenApiParameter(
+        name, str, OpenApiParameter.PATH, pattern=pattern, description=description,
+        examples=_examples(examples),
+    )  # fmt: skip
+
+
+SLUG = _path_parameter("slug", "model slug", MODEL_EXAMPLES, pattern=r"^[a-z0-9][a-z0-9.\-]*$")
+
+
+@conditional_get(_model_last_changed)
 @extend_schema(
+    summary="One model",
     parameters=[
         SLUG,
-        OpenApiParameter("as_of", OpenApiTypes.DATE, description="scores as they stood then"),
+        OpenApiParameter(
+            "as_of", OpenApiTypes.DATE, description="scores as they stood at the end of that day"
+        ),
     ],
     responses=serializers.ModelDetailSerializer,
 )
 class ModelDetail(APIView):
-    """Everything known about one model: assessments with evidence, licences, lineage, scores."""
+    """Everything known about one model: assessments with evidence, licences, lineage, scores
+    with their criteria and reasons, and what each hub last said."""
 
     def get(self, request, slug):
         model = selectors.model_for_page(slug)
@@ -180,11 +258,15 @@ class ModelDetail(APIView):
                 as_of = datetime.date.fromisoformat(raw)
             except ValueError:
                 raise ValidationError({"as_of": [f"{raw!r} is not a date (YYYY-MM-DD)"]}) from None
-        return Response(model_detail_data(model, request, as_of))
+        return Response(model_details([model], request, as_of)[0])
 
 
-@conditional_get
-@extend_schema(parameters=[SLUG], responses=serializers.SnapshotSerializer(many=True))
+@conditional_get(_published_model_last_changed)
+@extend_schema(
+    summary="A model's score history",
+    parameters=[SLUG],
+    responses=serializers.SnapshotSerializer(many=True),
+)
 class ModelHistory(generics.ListAPIView):
     """Every score snapshot of a model, newest first: each is citable by its permalink."""
 
@@ -196,7 +278,8 @@ class ModelHistory(generics.ListAPIView):
         return model.snapshots.select_related("model").order_by("-computed_at", "framework")
 
 
-@conditional_get
+@conditional_get()
+@extend_schema(summary="Licences")
 class LicenseList(generics.ListAPIView):
     """Every licence with its clause flags."""
 
@@ -205,34 +288,56 @@ class LicenseList(generics.ListAPIView):
     queryset = License.objects.order_by("identifier")
 
 
-@conditional_get
+@conditional_get(_licence_last_changed)
+@extend_schema(
+    summary="One licence",
+    parameters=[_path_parameter("identifier", "SPDX id or LicenseRef-…", LICENCE_EXAMPLES)],
+)
 class LicenseDetail(generics.RetrieveAPIView):
+    """One licence with its clause flags."""
+
     serializer_class = serializers.LicenseSerializer
     queryset = License.objects.all()
     lookup_field = "identifier"
     lookup_url_kwarg = "identifier"
 
 
-@conditional_get
+@conditional_get()
+@extend_schema(summary="Organisations")
 class OrganizationList(generics.ListAPIView):
+    """Every organisation in the catalogue."""
+
     serializer_class = serializers.OrganizationSerializer
     pagination_class = Pagination
     queryset = Organization.objects.order_by("slug")
 
 
-@conditional_get
+@conditional_get(_organization_last_changed)
+@extend_schema(
+    summary="One organisation",
+    parameters=[
+        _path_parameter(
+            "slug", "organisation slug", ORGANIZATION_EXAMPLES, pattern=r"^[-a-zA-Z0-9_]+$"
+        )
+    ],
+)
 class OrganizationDetail(generics.RetrieveAPIView):
+    """One organisation."""
+
     serializer_class = serializers.OrganizationSerializer
     queryset = Organization.objects.all()
     lookup_field = "slug"
 
 
-@conditional_get
+@conditional_get()
 @extend_schema(
+    summary="Changes",
     parameters=[
-        OpenApiParameter("model", str, description="model slug"),
+        OpenApiParameter(
+            "model", str, description="model slug", examples=_examples(MODEL_EXAMPLES)
+        ),
         OpenApiParameter("since", OpenApiTypes.DATETIME),
-    ]
+    ],
 )
 class ChangeList(generics.ListAPIView):
     """The audit trail, newest first: who changed what, when, why, with before and after."""
@@ -258,8 +363,8 @@ class ChangeList(generics.ListAPIView):
         return queryset
 
 
-@conditional_get
-@extend_schema(responses=serializers.ComponentSerializer(many=True))
+@conditional_get()
+@extend_schema(summary="Components", responses=serializers.ComponentSerializer(many=True))
 class ComponentList(APIView):
     """The component taxonomy every assessment uses."""
 
@@ -267,34 +372,39 @@ class ComponentList(APIView):
         return Response(serializers.ComponentSerializer(components.COMPONENTS, many=True).data)
 
 
-@conditional_get
-@extend_schema(responses=serializers.FrameworkSerializer(many=True))
+@conditional_get()
+@extend_schema(summary="Frameworks", responses=serializers.FrameworkSerializer(many=True))
 class FrameworkList(APIView):
-    """The frameworks, their rules, current versions and version history."""
+    """The frameworks: their rules, criteria, current versions and version history."""
 
     def get(self, request):
         return Response(serializers.FrameworkSerializer(frameworks.FRAMEWORKS, many=True).data)
 
 
-@conditional_get
-@extend_schema(responses=OpenApiTypes.OBJECT)
+@conditional_get(conditional.hub_facts_version)
+@extend_schema(summary="Everything at once", responses=OpenApiTypes.OBJECT)
 class Dump(APIView):
     """The whole dataset in one response: organisations, licences, and every published model
-    with its assessments and current scores. Cached until the data changes."""
+    with its assessments, current scores and hub facts. Cached until the data changes."""
 
     def get(self, request):
-        key = f"api:dump:{conditional.data_version().isoformat()}:{request.get_host()}"
-        data = cache.get(key)
-        if data is None:
-            data = build_dump(request)
-            cache.set(key, data, 3600)
-        return Response(data)
+        return Response(cached_dump(request)[1])
 
 
-def build_dump(request):
-    models = selectors.published_models()
+def cached_dump(request):
+    """(the moment the dump stands for, the dump): built once for each moment and host."""
+    version = conditional.hub_facts_version()
+    key = f"api:dump:{version.isoformat()}:{request.get_host()}"
+    data = cache.get(key)
+    if data is None:
+        data = build_dump(request, version)
+        cache.set(key, data, 3600)
+    return version, data
+
+
+def build_dump(request, version):
     return {
-        "generated_at": conditional.data_version().isoformat(),
+        "generated_at": version.isoformat(),
         "license": "CC-BY-4.0",
         "frameworks": frameworks.versions(),
         "organizations": serializers.OrganizationSerializer(
@@ -303,8 +413,24 @@ def build_dump(request):
         "licenses": serializers.LicenseSerializer(
             License.objects.order_by("identifier"), many=True
         ).data,
-        "models": [model_detail_data(model, request) for model in models],
+        "models": model_details(selectors.published_models(), request),
     }
+
+
+# Redoc's bundle adds one stylesheet (perfect-scrollbar's) as it loads, before Redoc.init hands it
+# the nonce: the empty <style> it inserts and then its rules are allowed by their hashes, which
+# change only with the sidecar's Redoc (the browser test says so). Redoc builds its search index
+# in a worker made from a blob: URL. No other page gets either.
+REDOC_STYLE_HASHES = [
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
+    "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='",
+]
+DOCS_CSP = {
+    **settings.SECURE_CSP,
+    "style-src": [*settings.SECURE_CSP["style-src"], *REDOC_STYLE_HASHES],
+    "worker-src": [CSP.SELF, "blob:"],
+}
+docs = csp_override(DOCS_CSP)(SpectacularRedocView.as_view(url_name="api:schema"))
 
 
 @extend_schema(exclude=True)

@@ -1,0 +1,117 @@
+"""Each framework's criteria as data: the ids its results use, what each asks, what it reads.
+
+Built from the frameworks' own constants (OSAID's code components, the MOF classes, the Index
+groups), so the list follows the rules when they change; the descriptions restate the rules of
+the modules' docstrings for one criterion each. Pure: no ORM, no HTTP.
+"""
+
+from dataclasses import dataclass
+
+from catalog import components
+from catalog.frameworks import index, label, mof, osaid
+
+
+@dataclass(frozen=True)
+class CriterionDefinition:
+    id: str
+    name: str
+    description: str
+    components: tuple = ()  # empty: the licences of every released component
+    mof_class: str | None = None
+    group: str | None = None
+    optional: bool = False
+
+
+OSAID = (
+    CriterionDefinition(
+        "data_information", "Data information", "Data information is released in full.",
+        ("data_information",),
+    ),
+    CriterionDefinition(
+        "code", "Code",
+        "All the code to process data, train, evaluate and run the model is released in full "
+        "under OSI-approved licences (components that do not exist for a release are not "
+        "required).",
+        osaid.CODE,
+    ),
+    CriterionDefinition(
+        "parameters", "Parameters",
+        "Final weights are released in full under an OSI-approved licence.", ("weights_final",),
+    ),
+    CriterionDefinition(
+        "terms", "Terms",
+        "No licence on any released part, nor inherited from a base model, restricts use, users "
+        "or fields of endeavour.",
+    ),
+)  # fmt: skip
+
+LABEL = (
+    CriterionDefinition(
+        "osaid", "Open Source AI Definition",
+        f"Conforms to the Open Source AI Definition 1.0: the label is {label.OPEN_SOURCE!r}.",
+    ),
+    CriterionDefinition(
+        "weights", "Final weights",
+        f"Otherwise, final weights downloadable without approval under an open licence with no "
+        f"use restriction, the base model's included, are {label.OPEN_WEIGHTS!r}; released but "
+        f"gated, in part, or under other terms, {label.RESTRICTED_WEIGHTS!r}; not released, "
+        f"{label.CLOSED!r}.",
+        ("weights_final",),
+    ),
+)  # fmt: skip
+
+
+def _mof():
+    stands_in = {"doc_technical_report": " A research paper included may stand in for it."}
+    found = []
+    for number, _title, required, optional in mof.CLASSES:
+        for component_id in (*required, *optional):
+            is_optional = component_id in optional
+            found.append(
+                CriterionDefinition(
+                    f"class_{number}:{component_id}" + (" (optional)" if is_optional else ""),
+                    components.get(component_id).name,
+                    "Included: released in full under an open licence."
+                    + stands_in.get(component_id, "")
+                    + (" Optional: never holds the class back." if is_optional else ""),
+                    (component_id,),
+                    mof_class=number,
+                    optional=is_optional,
+                )
+            )
+    return tuple(found)
+
+
+def _index():
+    found = [
+        CriterionDefinition(
+            f"{group}:{component_id}",
+            components.get(component_id).name,
+            "Scores 1 if open, 0.5 if partly open (in part, gated, or under a restricted or no "
+            "licence), 0 if closed or unknown; left out when not applicable.",
+            (component_id,),
+            group=group,
+        )
+        for group, group_components in index.GROUP_COMPONENTS
+        for component_id in group_components
+    ]
+    found.append(
+        CriterionDefinition(
+            "terms",
+            "Licence terms",
+            f"Scores 1, less {index.PENALTY_PER_CLAUSE} for each restrictive clause binding the "
+            "model (its base model's included); 0 when no weights are released or they carry no "
+            "licence.",
+            ("weights_final",),
+            group="terms",
+        )
+    )
+    return tuple(found)
+
+
+CRITERIA = {label.ID: LABEL, osaid.ID: OSAID, mof.ID: _mof(), index.ID: _index()}
+
+
+def criteria_of(framework_id):
+    """The criteria a framework's results are made of, in the order its results list them."""
+    return CRITERIA[framework_id]
