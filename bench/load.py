@@ -1,13 +1,17 @@
 """200 concurrent clients for 60 seconds on a mix of pages and API calls, against gunicorn on
-PostgreSQL (and Redis for the cache), with 1,000 models. Target: zero errors.
+PostgreSQL with Redis for the cache (database 12 of the Redis on 127.0.0.1:6379, emptied first, or
+BENCH_REDIS_URL), with 1,000 models. Target: zero errors.
 
     .venv/bin/python bench/load.py [--clients 200] [--seconds 60] [--models 1000]
 """
 
 import argparse
+import os
 
 from _load import Gunicorn, fetch, hammer
 from _setup import django_on_fresh_database
+
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
 
 MIX = [
     "/",
@@ -29,11 +33,16 @@ def main():
     parser.add_argument("--models", type=int, default=1000)
     args = parser.parse_args()
 
+    # As deployed: pages, data versions and throttle counts in Redis, shared by the workers (and
+    # by this process, whose writes below must invalidate what the server caches).
+    os.environ["REDIS_URL"] = REDIS_URL
     django_on_fresh_database()
+    from django.core.cache import cache
     from synthetic import build
 
     from catalog.services import rescore
 
+    cache.clear()  # nothing cached by an earlier run, on other data
     build(args.models)
     rescore(None)
     with Gunicorn(workers=3, threads=8) as server:

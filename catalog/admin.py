@@ -4,9 +4,13 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.models import Group, Permission, User
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import Q
 
 from catalog import components, history
 from catalog.catalogue import REPO_RE
@@ -324,3 +328,87 @@ class HubRecordAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+# --- Users and roles ---------------------------------------------------------------------------
+# Administrators manage users without being superusers. They can hand out only what they hold
+# themselves, and cannot touch a superuser's account: otherwise one could make themselves (or a
+# friend) a superuser, or set a superuser's password and sign in as them.
+
+
+def held_permissions(user):
+    """The ids of the permissions `user` holds, directly or through a group."""
+    return set(
+        Permission.objects.filter(Q(user=user) | Q(group__user=user)).values_list("pk", flat=True)
+    )
+
+
+def may_grant(editor, permission_ids):
+    """Whether `editor` may hand these permissions to someone: a superuser any, others their own."""
+    return editor.is_superuser or set(permission_ids) <= held_permissions(editor)
+
+
+class RoleUserChangeForm(UserChangeForm):
+    editor = None  # the signed-in user, set on the form class per request by RoleUserAdmin
+
+    def clean_groups(self):
+        groups = self.cleaned_data["groups"]
+        joined = set(groups) - set(self.instance.groups.all())
+        for group in joined:
+            if not may_grant(self.editor, group.permissions.values_list("pk", flat=True)):
+                raise ValidationError(
+                    f"You cannot add anyone to {group.name}: it grants permissions you do not hold."
+                )
+        return groups
+
+
+class RoleGroupForm(forms.ModelForm):
+    editor = None  # the signed-in user, set on the form class per request by RoleGroupAdmin
+
+    def clean_permissions(self):
+        permissions = self.cleaned_data["permissions"]
+        before = set(self.instance.permissions.all()) if self.instance.pk else set()
+        added = [p.pk for p in permissions if p not in before]
+        if not may_grant(self.editor, added):
+            raise ValidationError("You can grant only permissions you hold yourself.")
+        return permissions
+
+
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class RoleUserAdmin(UserAdmin):
+    form = RoleUserChangeForm
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.editor = request.user
+        return form
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "user_permissions"]
+        return readonly
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(GroupAdmin):
+    form = RoleGroupForm
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.editor = request.user
+        return form

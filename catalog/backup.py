@@ -2,6 +2,8 @@
 
 A backup is Django's own serialisation (JSON lines, gzip-compressed), ordered by primary key, with the
 database ids kept, so a restore into an empty database reproduces every row, permalink and score.
+Permissions and groups are the exception: they are named by natural key (codename, app label,
+model; group name), because each database numbers its permissions as its migrations made them.
 """
 
 import datetime
@@ -14,6 +16,8 @@ from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import F
+
+from catalog.roles import ROLE_GROUPS
 
 # Order matters on restore: rows are loaded before the rows that point at them.
 MODELS = [
@@ -31,6 +35,11 @@ MODELS = [
     "catalog.discrepancy",
     "catalog.correctionrequest",
 ]
+# Groups by name, their permissions and users' permissions by (codename, app label, model).
+NATURAL_KEYS = {
+    "auth.group": {"use_natural_foreign_keys": True, "use_natural_primary_keys": True},
+    "auth.user": {"use_natural_foreign_keys": True},
+}
 
 
 class ExactJSONEncoder(DjangoJSONEncoder):
@@ -43,9 +52,17 @@ class ExactJSONEncoder(DjangoJSONEncoder):
 
 
 def backup(path):
-    """Write every row of MODELS to `path` (gzip JSON lines). Returns the number of rows."""
+    """Write every row of MODELS to `path` (gzip JSON lines). Returns the number of rows.
+
+    Everything is read in one transaction, on PostgreSQL one snapshot, so that writes made while
+    the backup runs are either wholly in it or wholly out: never a score without its evidence.
+    """
     rows = 0
-    with gzip.open(Path(path), "wt", encoding="utf-8") as out:
+    # durable: an enclosing transaction would already have taken its snapshot.
+    with transaction.atomic(durable=True), gzip.open(Path(path), "wt", encoding="utf-8") as out:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         for label in MODELS:
             model = apps.get_model(label)
             queryset = model._default_manager.order_by("pk")
@@ -55,8 +72,9 @@ def backup(path):
                     F("base_model_id").asc(nulls_first=True), "pk"
                 )
             serializers.serialize(
-                "jsonl", queryset.iterator(chunk_size=2000), stream=out, cls=ExactJSONEncoder
-            )
+                "jsonl", queryset.iterator(chunk_size=2000), stream=out, cls=ExactJSONEncoder,
+                **NATURAL_KEYS.get(label, {}),
+            )  # fmt: skip
             rows += queryset.count()
     return rows
 
@@ -65,11 +83,24 @@ class NotEmpty(Exception):
     pass
 
 
-def restore(path):
-    """Load a backup into an empty database in one transaction. Returns the number of rows."""
+def check_empty():
+    """Raise NotEmpty unless the database holds nothing a restore would collide with or mix into.
+
+    The role groups are allowed: migrations make them in every database, and the backup's own
+    groups of the same names replace them.
+    """
     for label in MODELS:
-        if label.startswith("catalog.") and apps.get_model(label)._default_manager.exists():
+        rows = apps.get_model(label)._default_manager.all()
+        if label == "auth.group":
+            rows = rows.exclude(name__in=ROLE_GROUPS)
+        if rows.exists():
             raise NotEmpty(f"{label} already has rows: restore only into an empty database")
+
+
+def restore(path):
+    """Load a backup into an empty, migrated database in one transaction. Returns the number of
+    rows."""
+    check_empty()
     rows = 0
     with transaction.atomic(), gzip.open(Path(path), "rt", encoding="utf-8") as stream:
         for obj in serializers.deserialize("jsonl", stream):

@@ -96,20 +96,24 @@ def subject_of(obj):
     raise TypeError(f"no history for {type(obj).__name__}")
 
 
-def record(obj, *, before, actor, reason, user=None, deleted=False):
+def record(obj, *, before, actor, reason, user=None, deleted=False, reviewed=False):
     """File one change of `obj` (already saved, or about to be deleted) against `before`.
 
     Returns the Change, or None when nothing differs. `actor` names who made the change
     (a username, or a process such as `catalogue`); `reason` says why, and is required.
+    `reviewed` files a curator's decision to keep `obj` as it is (a dismissed discrepancy,
+    a rejected correction) even though nothing differs.
     """
     if not reason or not reason.strip():
         raise ValueError("a change needs a reason")
     after = None if deleted else snapshot(obj)
-    if before == after:
+    if before == after and not reviewed:
         return None
     subject, key, model = subject_of(obj)
     if deleted:
         action = Change.Action.DELETED
+    elif reviewed:
+        action = Change.Action.REVIEWED
     elif before is None:
         action = Change.Action.CREATED
     else:
@@ -125,7 +129,8 @@ def record(obj, *, before, actor, reason, user=None, deleted=False):
         before=before,
         after=after,
     )
-    _rescore_after_commit(obj, subject, model, deleted)
+    if not reviewed:
+        _rescore_after_commit(obj, subject, model, deleted)
     bump_after_commit()
     return change
 

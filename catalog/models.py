@@ -237,7 +237,8 @@ class Assessment(models.Model):
 class Change(models.Model):
     """One change to a model, assessment, licence or organisation: who, when, why, before, after.
 
-    Rows are only ever added. `before` is null for a creation and `after` for a deletion.
+    Rows are only ever added. `before` is null for a creation and `after` for a deletion; a review
+    (a curator kept the row as it was) has both, equal.
     """
 
     class Subject(models.TextChoices):
@@ -252,6 +253,7 @@ class Change(models.Model):
         UPDATED = "updated"
         DELETED = "deleted"
         OBSERVED = "observed", "Observed on a hub (a curator decides)"
+        REVIEWED = "reviewed", "Reviewed (unchanged)"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     subject = models.CharField(max_length=20, choices=Subject.choices)

@@ -487,9 +487,25 @@ def curate(model, component_id, *, changes, evidence_url, actor, user=None, reas
     history.record(assessment, before=before, actor=actor, user=user, reason=reason)
 
 
-def resolve_discrepancy(discrepancy, *, accept, actor, user=None, note=""):
+def keep_as_is(model, component_id, *, actor, user=None, reason):
+    """File a curator's decision to keep one assessment as it is, so that the history shows who
+    looked at it, when and why, though nothing changed."""
+    assessment = Assessment.objects.select_related("model", "license").get(
+        model=model, component=component_id
+    )
+    history.record(
+        assessment, before=history.snapshot(assessment), actor=actor, user=user, reason=reason,
+        reviewed=True,
+    )  # fmt: skip
+
+
+def resolve_discrepancy(discrepancy, *, accept, actor, user=None, note=None):
     """A curator's decision on a hub discrepancy: accepting applies the hub's value to the
-    assessment under the curator's name; dismissing keeps the curated value. Both are filed."""
+    assessment under the curator's name; dismissing keeps the curated value. Both are filed.
+
+    `note` says why; None keeps the note already written on the discrepancy (in the admin).
+    """
+    note = discrepancy.resolution_note if note is None else note
     with transaction.atomic():
         if accept:
             if discrepancy.field == "license":
@@ -506,6 +522,12 @@ def resolve_discrepancy(discrepancy, *, accept, actor, user=None, note=""):
                 actor=actor, user=user,
                 reason=f"Accepted from the hub: {discrepancy.message}. {note}".strip(),
             )  # fmt: skip
+        else:
+            keep_as_is(
+                discrepancy.model, discrepancy.component, actor=actor, user=user,
+                reason=f"Hub disagreement dismissed, the curated value stands: "
+                f"{discrepancy.message}. {note}".strip(),
+            )  # fmt: skip
         discrepancy.status = "accepted" if accept else "dismissed"
         discrepancy.resolved_at = timezone.now()
         discrepancy.resolved_by = actor
@@ -513,9 +535,14 @@ def resolve_discrepancy(discrepancy, *, accept, actor, user=None, note=""):
         discrepancy.save()
 
 
-def resolve_correction(correction, *, accept, actor, user=None, note=""):
+def resolve_correction(correction, *, accept, actor, user=None, note=None):
     """A curator's decision on a reader's correction. Accepting applies the proposed status and
-    licence (when the catalogue knows it) with the submitted evidence, under the curator's name."""
+    licence (when the catalogue knows it) with the submitted evidence, under the curator's name;
+    rejecting keeps the assessment. Both are filed.
+
+    `note` says why; None keeps the note already written on the request (in the admin).
+    """
+    note = correction.review_note if note is None else note
     with transaction.atomic():
         if accept:
             changes = {}
@@ -534,6 +561,15 @@ def resolve_correction(correction, *, accept, actor, user=None, note=""):
                 correction.model, correction.component, changes=changes,
                 evidence_url=correction.evidence_url, actor=actor, user=user,
                 reason=f"Correction from a reader accepted: {summary}. {note}".strip(),
+            )  # fmt: skip
+        else:
+            # The reader's own words and link stay in the queue: the public history names only
+            # what was proposed.
+            proposed = [correction.proposed_availability, correction.proposed_license]
+            proposal = " under ".join(value for value in proposed if value) or "new evidence"
+            keep_as_is(
+                correction.model, correction.component, actor=actor, user=user,
+                reason=f"Correction from a reader rejected (proposed {proposal}). {note}".strip(),
             )  # fmt: skip
         correction.status = "accepted" if accept else "rejected"
         correction.reviewed_at = timezone.now()

@@ -63,3 +63,26 @@ def health(request):
         status = "down"
     body = {"status": status, **checks, "last_dispatcher_run": last_run}
     return JsonResponse(body, status=503 if status == "down" else 200)
+
+
+# The container's own probe. It asks for http://127.0.0.1:8000/health/, a host that a deployment's
+# ALLOWED_HOSTS rightly leaves out, so Django would answer 400 before reaching the view.
+HEALTH_PATH = "/health/"
+LOOPBACK = {"127.0.0.1", "::1"}
+
+
+class LoopbackHealthMiddleware:
+    """Answers GET /health/ from loopback before anything checks the Host header. The answer
+    names no host, so it cannot be poisoned; every other request is checked as usual."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.path_info == HEALTH_PATH
+            and request.method in ("GET", "HEAD")
+            and request.META.get("REMOTE_ADDR") in LOOPBACK
+        ):
+            return health(request)
+        return self.get_response(request)

@@ -1,7 +1,9 @@
 """Admin logins: a few failures are allowed, then the address and the account are locked out.
 
 Counted in the cache (Redis in a deployment), per client address and per username, so that
-guessing passwords for one account from many addresses is stopped as well.
+guessing passwords for one account from many addresses is stopped as well. The client's address
+is found as the API's throttle finds it (NUM_PROXIES): behind a proxy REMOTE_ADDR is the proxy,
+and counting failures on it would let anyone lock every curator out.
 """
 
 import functools
@@ -10,10 +12,17 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
+from rest_framework.throttling import BaseThrottle
+
+
+def client_address(request):
+    """The client's address: REMOTE_ADDR, or with NUM_PROXIES set, the address that many hops
+    from the right of X-Forwarded-For (DRF's rule, so both throttles see the same client)."""
+    return BaseThrottle().get_ident(request) or ""
 
 
 def _keys(request):
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     username = request.POST.get("username", "").strip().lower()
     digest = hashlib.sha256
     return [

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "openness.observability.RequestIdMiddleware",
+    "openness.health.LoopbackHealthMiddleware",  # before anything that checks the Host header
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "catalog.middleware.PermissionsPolicyMiddleware",
@@ -168,9 +169,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
-# Above the longest task, so a slow task is not delivered twice while it still runs.
-# Unacknowledged messages are looked for every interval x throttle seconds (kombu's defaults,
-# 10 x 10); a message older than the visibility timeout found then is delivered again.
+# Must stay above the longest task's hard time limit (discover_models, 480 s, in catalog/tasks.py;
+# CELERY_TASK_TIME_LIMIT for tasks that set none), or a slow task is delivered twice while it
+# still runs; the default, twice CELERY_TASK_TIME_LIMIT, is 600 s. Unacknowledged messages are
+# looked for every interval x throttle seconds (kombu's defaults, 10 x 10); a message older than
+# the visibility timeout found then is delivered again.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT * 2),
     "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
@@ -193,10 +196,16 @@ HUB_TIMEOUT = env_int("HUB_TIMEOUT", 10)
 REFRESH_STALE_AFTER_HOURS = env_int("REFRESH_STALE_AFTER_HOURS", 24)
 REFRESH_BATCH_SIZE = env_int("REFRESH_BATCH_SIZE", 100)
 REFRESH_MAX_RETRIES = env_int("REFRESH_MAX_RETRIES", 5)
+# A refresh that met a transient error retries after this many seconds, doubling each time.
+REFRESH_RETRY_BASE_SECONDS = env_int("REFRESH_RETRY_BASE_SECONDS", 30)
 CELERY_BEAT_SCHEDULE = {
     "dispatch-refreshes": {"task": "catalog.tasks.dispatch_refreshes", "schedule": 300.0},
     "discover-models": {"task": "catalog.tasks.discover_models", "schedule": 6 * 3600.0},
 }
+# Beat wakes at least once a minute and touches this file each time: its health check.
+CELERY_BEAT_SCHEDULER = "openness.celery:HeartbeatScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 60
+BEAT_HEARTBEAT_FILE = env_str("BEAT_HEARTBEAT_FILE", str(BASE_DIR / "var" / "beat-heartbeat"))
 
 # How many reverse proxies stand in front of the site and append to X-Forwarded-For. The client's
 # address is read that many hops from the right of the header; with 0 the header is ignored and

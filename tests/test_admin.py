@@ -300,3 +300,247 @@ def test_a_successful_login_is_not_counted(client, django_user_model, settings):
     url = reverse("admin:login")
     client.post(url, {"username": "root", "password": "wrong"})
     assert client.post(url, {"username": "root", "password": "right-password"}).status_code == 302
+
+
+PROXY = "10.0.0.2"  # REMOTE_ADDR of every request that comes through the TLS proxy
+
+
+def fail_logins(client, times, **headers):
+    url = reverse("admin:login")
+    for attempt in range(times):
+        # A new username each time, so that only the address is counted.
+        response = client.post(url, {"username": f"guess{attempt}", "password": "x"}, **headers)
+        assert response.status_code == 200
+
+
+@pytest.fixture
+def behind_one_proxy(settings):
+    settings.LOGIN_MAX_FAILURES = 3
+    settings.NUM_PROXIES = 1
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+
+
+def test_behind_a_proxy_failures_lock_out_the_client_not_the_proxy(
+    client, django_user_model, behind_one_proxy
+):
+    django_user_model.objects.create_superuser("root", "r@example.org", "right-password")
+    fail_logins(client, 3, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.5")
+    url = reverse("admin:login")
+    attacker = client.post(
+        url, {"username": "another", "password": "x"},
+        REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.5",
+    )  # fmt: skip
+    assert attacker.status_code == 429
+    # Addresses the client writes itself are left of the one the proxy appends: no way out.
+    spoofed = client.post(
+        url, {"username": "yet-another", "password": "x"},
+        REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.99, 203.0.113.5",
+    )  # fmt: skip
+    assert spoofed.status_code == 429
+    curator = client.post(
+        url, {"username": "root", "password": "right-password"},
+        REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.7",
+    )  # fmt: skip
+    assert curator.status_code == 302
+
+
+def test_the_api_throttle_and_the_login_lockout_see_the_same_client(behind_one_proxy, rf):
+    from rest_framework.throttling import AnonRateThrottle
+
+    from openness.login_throttle import client_address
+
+    request = rf.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.99, 203.0.113.5")
+    assert client_address(request) == "203.0.113.5"
+    assert AnonRateThrottle().get_ident(request) == client_address(request)
+
+
+def test_without_proxies_x_forwarded_for_is_ignored(client, django_user_model, settings):
+    settings.LOGIN_MAX_FAILURES = 3
+    assert settings.NUM_PROXIES == 0
+    django_user_model.objects.create_superuser("root", "r@example.org", "right-password")
+    for attempt in range(3):
+        client.post(
+            reverse("admin:login"), {"username": f"guess{attempt}", "password": "x"},
+            REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR=f"198.51.100.{attempt}",
+        )  # fmt: skip
+    locked = client.post(
+        reverse("admin:login"), {"username": "root", "password": "right-password"},
+        REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="192.0.2.1",
+    )  # fmt: skip
+    assert locked.status_code == 429
+
+
+# --- Queue decisions are filed in the history --------------------------------------------------
+
+
+def test_dismissing_a_discrepancy_files_who_and_why_and_keeps_the_note(client, curator, loaded):
+    from catalog.models import Discrepancy
+
+    discrepancy = Discrepancy.objects.create(
+        model=loaded, component="weights_final", field="availability",
+        curated_value="none", hub_value="full", message="Weights published on the Hub",
+    )  # fmt: skip
+    url = reverse("admin:catalog_discrepancy_change", args=[discrepancy.pk])
+    note = "Those are the instruct model's weights, not this one's"
+    assert client.post(url, {"resolution_note": note}).status_code == 302
+    before = Change.objects.count()
+
+    run_action(client, "discrepancy", "dismiss", discrepancy.pk)
+
+    discrepancy.refresh_from_db()
+    assert (discrepancy.status, discrepancy.resolution_note) == ("dismissed", note)
+    assert Change.objects.count() == before + 1
+    change = Change.objects.get(action="reviewed")
+    assert (change.subject, change.subject_key) == ("assessment", "example-base-7b/weights_final")
+    assert (change.actor, change.user) == ("alice", curator)
+    assert "Weights published on the Hub" in change.reason and note in change.reason
+    assert change.before == change.after and change.after["availability"] == "none"
+
+
+def test_rejecting_a_correction_files_who_and_why_and_keeps_the_note(client, curator, loaded):
+    from catalog.models import CorrectionRequest
+
+    correction = CorrectionRequest.objects.create(
+        model=loaded, component="code_training", proposed_availability="full",
+        evidence_url="https://spam.example/buy-now", explanation="Buy now at spam.example!",
+        review_note="The repository holds inference code only",
+    )  # fmt: skip
+    run_action(client, "correctionrequest", "reject", correction.pk)
+
+    correction.refresh_from_db()
+    assert (correction.status, correction.reviewed_by) == ("rejected", "alice")
+    assert correction.review_note == "The repository holds inference code only"
+    change = Change.objects.get(action="reviewed")
+    assert change.subject_key == "example-base-7b/code_training"
+    assert (change.actor, change.user) == ("alice", curator)
+    assert change.reason == (
+        "Correction from a reader rejected (proposed full). "
+        "The repository holds inference code only"
+    )
+    # What the reader wrote stays in the queue, out of the public history.
+    assert "spam" not in change.reason
+    training = Assessment.objects.get(model=loaded, component="code_training")
+    assert training.availability == "none"
+
+
+def test_accepting_keeps_the_curators_note(client, curator, loaded):
+    from catalog.models import Discrepancy
+
+    discrepancy = Discrepancy.objects.create(
+        model=loaded, component="weights_final", field="availability", curated_value="none",
+        hub_value="full", message="Weights published", resolution_note="Checked the files",
+    )  # fmt: skip
+    run_action(client, "discrepancy", "accept_hub_value", discrepancy.pk)
+    discrepancy.refresh_from_db()
+    assert (discrepancy.status, discrepancy.resolution_note) == ("accepted", "Checked the files")
+    change = Change.objects.filter(subject_key="example-base-7b/weights_final").first()
+    assert change.reason == "Accepted from the hub: Weights published. Checked the files"
+
+
+# --- Administrators manage users, but cannot raise anyone above themselves ----------------------
+
+
+def user_form_data(client, user):
+    """The admin's change form for `user` as the browser would post it back unchanged."""
+    from django import forms
+
+    response = client.get(reverse("admin:auth_user_change", args=[user.pk]))
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = field.prepare_value(form[name].value())
+        if value is None or value is False:
+            continue  # an unticked box is not posted
+        if isinstance(field.widget, forms.MultiWidget):
+            for index, part in enumerate(field.widget.decompress(value)):
+                data[f"{name}_{index}"] = part
+        else:
+            data[name] = value
+    return data
+
+
+@pytest.fixture
+def administrator(client, loaded, django_user_model):
+    ada = staff_in("Administrators", django_user_model, "ada")
+    client.force_login(ada)
+    return ada
+
+
+def test_an_administrator_cannot_make_herself_a_superuser_or_grant_herself_more(
+    client, administrator
+):
+    from django.contrib.auth.models import Permission
+
+    delete_history = Permission.objects.get(codename="delete_change")
+    data = user_form_data(client, administrator)
+    data.update(is_superuser="on", user_permissions=[delete_history.pk])
+    response = client.post(reverse("admin:auth_user_change", args=[administrator.pk]), data)
+    assert response.status_code == 302
+
+    administrator = type(administrator).objects.get(pk=administrator.pk)
+    assert not administrator.is_superuser
+    assert not administrator.user_permissions.exists()
+    assert not administrator.has_perm("catalog.delete_change")
+
+
+def test_an_administrator_cannot_join_a_group_with_permissions_she_lacks(client, administrator):
+    from django.contrib.auth.models import Group, Permission
+
+    historians = Group.objects.create(name="Historians")
+    historians.permissions.add(Permission.objects.get(codename="delete_change"))
+    data = user_form_data(client, administrator)
+    data["groups"] = [*data["groups"], historians.pk]
+    response = client.post(reverse("admin:auth_user_change", args=[administrator.pk]), data)
+    assert response.status_code == 200
+    assert "it grants permissions you do not hold" in response.text
+    assert list(administrator.groups.values_list("name", flat=True)) == ["Administrators"]
+
+
+def test_an_administrator_grants_a_group_only_permissions_she_holds(client, administrator):
+    from django.contrib.auth.models import Group, Permission
+
+    curators = Group.objects.get(name="Curators")
+    url = reverse("admin:auth_group_change", args=[curators.pk])
+    held = list(curators.permissions.values_list("pk", flat=True))
+    delete_history = Permission.objects.get(codename="delete_change")
+    refused = client.post(url, {"name": "Curators", "permissions": [*held, delete_history.pk]})
+    assert refused.status_code == 200
+    assert "You can grant only permissions you hold yourself." in refused.text
+    assert not curators.permissions.filter(pk=delete_history.pk).exists()
+
+    delete_licences = Permission.objects.get(codename="delete_license")
+    granted = client.post(url, {"name": "Curators", "permissions": [*held, delete_licences.pk]})
+    assert granted.status_code == 302
+    assert curators.permissions.filter(pk=delete_licences.pk).exists()
+
+
+def test_an_administrator_cannot_change_a_superuser(client, administrator, django_user_model):
+    root = django_user_model.objects.create_superuser("root", "r@example.org", "pw")
+    change = reverse("admin:auth_user_change", args=[root.pk])
+    assert client.post(change, {"username": "root", "is_active": ""}).status_code == 403
+    password = reverse("admin:auth_user_password_change", args=[root.pk])
+    new_password = {"password1": "taken-over-now", "password2": "taken-over-now"}
+    assert client.post(password, new_password).status_code == 403
+    delete = reverse("admin:auth_user_delete", args=[root.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    root.refresh_from_db()
+    assert root.is_active and root.check_password("pw")
+
+
+def test_joining_a_role_makes_a_user_staff(client, administrator, django_user_model):
+    from django.contrib.auth.models import Group
+
+    dave = django_user_model.objects.create_user("dave", password="pw")
+    data = user_form_data(client, dave)
+    data["groups"] = [Group.objects.get(name="Curators").pk]
+    response = client.post(reverse("admin:auth_user_change", args=[dave.pk]), data)
+    assert response.status_code == 302
+    dave.refresh_from_db()
+    assert dave.is_staff
+    assert dave.has_perm("catalog.change_assessment")
+
+    erin = django_user_model.objects.create_user("erin", password="pw")
+    Group.objects.get(name="Administrators").user_set.add(erin)
+    erin.refresh_from_db()
+    assert erin.is_staff
