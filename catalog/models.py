@@ -50,7 +50,9 @@ class License(models.Model):
         "geographic",
         "non_commercial",
         "revocable",
+        "remote_restriction",
         "flow_down",
+        "covers_trained_models",
     )
     CLAUSE_FLAGS = ("attribution", *RESTRICTION_FLAGS)
 
@@ -79,8 +81,16 @@ class License(models.Model):
     litigation_termination = models.BooleanField(default=False)
     geographic = models.BooleanField(default=False)
     non_commercial = models.BooleanField(default=False)
-    revocable = models.BooleanField(default=False)
+    revocable = models.BooleanField(default=False, help_text="The licensor can revoke the grant")
+    remote_restriction = models.BooleanField(
+        default=False,
+        help_text="The licensor may restrict use remotely, e.g. by updating the model",
+    )
     flow_down = models.BooleanField(default=False)
+    covers_trained_models = models.BooleanField(
+        default=False,
+        help_text="Models distilled from it or trained on its outputs are bound by its terms",
+    )
     hf_license_tag = models.CharField(max_length=100, blank=True)
     note = models.TextField(blank=True)
     source = models.TextField()

@@ -70,7 +70,9 @@ RESTRICTION_NAMES = {
     "geographic": "Geographic limits",
     "non_commercial": "Non-commercial only",
     "revocable": "Revocable",
+    "remote_restriction": "Remote restriction",
     "flow_down": "Flow-down to derivatives",
+    "covers_trained_models": "Binds models trained on outputs",
 }
 SIZE_NAMES = {
     "under-3b": "Under 3B",

@@ -162,7 +162,7 @@ def test_cite_this_gives_the_permalink_apa_and_bibtex(scored):
     assert f'<a href="{permalink}">{permalink}</a>' in text
     day = snapshot.computed_at
     assert (
-        f"Openness Scorecard. ({day.year}, {day:%B} {day.day}). Example Chat 7B: Closed (Headline label 1.0.0) [Data set]. {permalink}"
+        f"Openness Scorecard. ({day.year}, {day:%B} {day.day}). Example Chat 7B: Closed (Headline label {snapshot.version}) [Data set]. {permalink}"
         in text
     )
     assert f"@misc{{opennessscorecard:example-7b-chat:{day:%Y%m%d}," in text
@@ -234,7 +234,7 @@ def test_a_snapshot_permalink_shows_the_verdict_reasons_and_citation(scored):
     response = scored.get(f"/models/example-7b-chat/scores/{snapshot.key}/")
     assert response.status_code == 200
     assert "<h1>Example Chat 7B: does not conform</h1>" in response.text
-    assert "Open Source AI Definition 1.0</strong> version 1.0.0" in response.text
+    assert f"Open Source AI Definition 1.0</strong> version {snapshot.version}" in response.text
     assert "This is the current score." in response.text
     assert snapshot.result["criteria"][0]["reason"].replace("'", "&#x27;") in response.text
     assert "@misc{" in response.text

@@ -97,6 +97,14 @@ def test_licence_clause_facts(catalogue):
     assert all(
         not lic.is_spdx for lic in License.objects.filter(identifier__startswith="LicenseRef-")
     )
+    # Every clause column of the reference table has a field: remote restriction and models
+    # trained on outputs included.
+    gemma = License.objects.get(identifier="LicenseRef-gemma")
+    assert gemma.remote_restriction and gemma.covers_trained_models and not gemma.revocable
+    assert License.objects.get(identifier="LicenseRef-llama-3.1").covers_trained_models
+    assert not License.objects.get(identifier="LicenseRef-llama-3").covers_trained_models
+    assert License.objects.get(identifier="LicenseRef-nvidia-open-model").revocable
+    assert not License.objects.get(identifier="LicenseRef-mistral-research").revocable
 
 
 def test_the_shipped_files_are_what_export_writes(catalogue, real_catalogue_dir, tmp_path):

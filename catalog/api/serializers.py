@@ -47,7 +47,9 @@ class ClausesSerializer(serializers.Serializer):
     geographic = serializers.BooleanField()
     non_commercial = serializers.BooleanField()
     revocable = serializers.BooleanField()
+    remote_restriction = serializers.BooleanField()
     flow_down = serializers.BooleanField()
+    covers_trained_models = serializers.BooleanField()
 
 
 class LicenseSerializer(LicenseSummarySerializer):

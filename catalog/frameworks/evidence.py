@@ -20,14 +20,16 @@ RESTRICTION_LABELS = {
     "litigation_termination": "Suing the licensor ends the licence",
     "geographic": "Some places or people are excluded",
     "non_commercial": "Commercial use is forbidden",
-    "revocable": "The licensor can revoke the licence or restrict use remotely",
+    "revocable": "The licensor can revoke the licence",
+    "remote_restriction": "The licensor may restrict use remotely, for instance by updating the model",
     "flow_down": "The use restrictions must be passed on to every derivative",
+    "covers_trained_models": "Models distilled from it or trained on its outputs are bound by its terms",
 }
 RESTRICTIONS = tuple(RESTRICTION_LABELS)
 # The clauses that restrict use, persons or fields of endeavour: what OSAID and the label forbid.
 USE_RESTRICTIONS = (
     "mau_cap", "acceptable_use_policy", "field_of_use", "no_improving_other_models",
-    "geographic", "non_commercial", "revocable",
+    "geographic", "non_commercial", "revocable", "remote_restriction",
 )  # fmt: skip
 
 
@@ -48,7 +50,9 @@ class LicenseTerms:
     geographic: bool = False
     non_commercial: bool = False
     revocable: bool = False
+    remote_restriction: bool = False
     flow_down: bool = False
+    covers_trained_models: bool = False
 
     @property
     def restrictions(self):

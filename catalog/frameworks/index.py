@@ -14,8 +14,16 @@ from catalog.frameworks.evidence import Criterion, Result, component_name, is_op
 
 ID = "index"
 NAME = "Openness Index"
-VERSION = "1.0.0"
-CHANGES = (("1.0.0", "2026-11-23", "First rules."),)
+VERSION = "1.1.0"
+CHANGES = (
+    ("1.0.0", "2026-11-23", "First rules."),
+    (
+        "1.1.0",
+        "2026-12-02",
+        "Two more licence clauses count against the licence-terms score: the licensor's right to "
+        "restrict use remotely, and terms that bind models distilled or trained on outputs.",
+    ),
+)
 
 PENALTY_PER_CLAUSE = 0.125
 GROUPS = (*components.GROUPS, "terms")

@@ -12,8 +12,15 @@ from catalog.frameworks.evidence import USE_RESTRICTIONS, Criterion, Result, lic
 
 ID = "label"
 NAME = "Headline label"
-VERSION = "1.0.0"
-CHANGES = (("1.0.0", "2026-11-23", "First rules."),)
+VERSION = "1.0.1"
+CHANGES = (
+    ("1.0.0", "2026-11-23", "First rules."),
+    (
+        "1.0.1",
+        "2026-12-02",
+        "The licensor's right to restrict use remotely is a clause of its own (before, it was read as revocability); both restrict use.",
+    ),
+)
 
 OPEN_SOURCE = "Open source AI"
 OPEN_WEIGHTS = "Open weights"

@@ -11,8 +11,15 @@ from catalog.frameworks.evidence import USE_RESTRICTIONS, Criterion, Result, com
 
 ID = "osaid"
 NAME = "Open Source AI Definition 1.0"
-VERSION = "1.0.0"
-CHANGES = (("1.0.0", "2026-11-23", "First rules, after OSAID 1.0 (October 2024)."),)
+VERSION = "1.0.1"
+CHANGES = (
+    ("1.0.0", "2026-11-23", "First rules, after OSAID 1.0 (October 2024)."),
+    (
+        "1.0.1",
+        "2026-12-02",
+        "The licensor's right to restrict use remotely is a clause of its own (before, it was read as revocability); both restrict use.",
+    ),
+)
 
 CODE = (
     "code_data_processing", "code_training", "code_evaluation", "code_inference",

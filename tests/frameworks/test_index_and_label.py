@@ -1,3 +1,5 @@
+import dataclasses
+
 import pytest
 
 from catalog import components
@@ -60,6 +62,13 @@ def test_each_restrictive_clause_costs_an_eighth():
     assert result.details["groups"]["terms"] == pytest.approx(1 - 3 / 8)
     result = index.evaluate(model(weights_final=item(license=LLAMA)))
     assert result.details["groups"]["terms"] == pytest.approx(1 - 7 / 8)
+
+
+@pytest.mark.parametrize("flag", ["remote_restriction", "covers_trained_models"])
+def test_the_newer_clauses_cost_an_eighth_too(flag):
+    terms = dataclasses.replace(MIT, identifier="LicenseRef-x", **{flag: True})
+    result = index.evaluate(model(weights_final=item(license=terms)))
+    assert result.details["groups"]["terms"] == pytest.approx(1 - 1 / 8)
 
 
 def test_no_weights_means_no_terms_score():

@@ -1,6 +1,9 @@
+import dataclasses
+
 import pytest
 
 from catalog.frameworks import osaid
+from catalog.frameworks.evidence import RESTRICTION_LABELS, RESTRICTIONS, USE_RESTRICTIONS
 from tests.frameworks.builders import CC_BY, LLAMA, MIT, NON_COMMERCIAL, RAIL, item, model
 
 
@@ -94,3 +97,17 @@ def test_a_base_from_the_same_organisation_can_be_relicensed():
     base = model("v3", organization="deepseek", weights_final=item(license=LLAMA))
     r1 = model("r1", base=base, organization="deepseek")
     assert osaid.evaluate(r1).verdict == osaid.CONFORMS
+
+
+@pytest.mark.parametrize("flag", RESTRICTIONS)
+def test_each_clause_that_restricts_use_fails_and_no_other_does(flag):
+    # An OSI-approved licence with one clause added: only the clause can fail the terms.
+    value = 1_000 if flag == "mau_cap" else True
+    terms = dataclasses.replace(MIT, identifier=f"LicenseRef-{flag}", **{flag: value})
+    result = osaid.evaluate(model(weights_final=item(license=terms)))
+    if flag in USE_RESTRICTIONS:
+        assert result.verdict == osaid.DOES_NOT_CONFORM
+        assert set(failing(result)) == {"terms"}
+        assert RESTRICTION_LABELS[flag].format(mau_cap=1_000) in failing(result)["terms"]
+    else:
+        assert result.verdict == osaid.CONFORMS
