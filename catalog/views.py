@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import condition, require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from catalog import badges, charts, citations, comparison, components, frameworks, selectors
 from catalog.api import conditional, criteria
@@ -41,9 +41,7 @@ from catalog.models import AIModel
 PAGE_SIZE = 50
 CORRECTIONS_PER_HOUR = 5
 
-conditional_page = condition(
-    etag_func=conditional.etag, last_modified_func=conditional.last_modified
-)
+conditional_page = conditional.conditional_response()
 
 SORTS = (
     ("-label", "Headline label, most open first"),
@@ -85,7 +83,7 @@ MOF_NAMES = {"III": "Class III", "II": "Class II", "I": "Class I", "unclassified
 
 def _cache_key(name, request):
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"pages:{name}:{conditional.data_version().isoformat()}:{path}"
+    return f"pages:{name}:{conditional.version_of(request).isoformat()}:{path}"
 
 
 # --- The directory -------------------------------------------------------------------------------

@@ -39,14 +39,6 @@ def bump_after_commit():
     transaction.on_commit(lambda: cache.delete(CACHE_KEY))
 
 
-def last_modified(request, *args, **kwargs):
-    return data_version()
-
-
-def etag(request, *args, **kwargs):
-    return etag_of(data_version(), request)
-
-
 def etag_of(version, request):
     # The representation depends on the data and on the exact query.
     key = f"{version.isoformat()}|{request.get_full_path()}"
@@ -62,11 +54,12 @@ def conditional_response(last_changed=None):
     """
 
     def version(request, kwargs):
-        if last_changed is None:
-            return data_version()
-        if not hasattr(request, "_api_last_changed"):
-            request._api_last_changed = last_changed(**kwargs)
-        return request._api_last_changed
+        # Once a request: the ETag, Last-Modified and a page cache key all ask for it.
+        if not hasattr(request, "_data_version"):
+            request._data_version = (
+                data_version() if last_changed is None else last_changed(**kwargs)
+            )
+        return request._data_version
 
     def etag_func(request, *args, **kwargs):
         changed = version(request, kwargs)
@@ -76,6 +69,11 @@ def conditional_response(last_changed=None):
         return version(request, kwargs)
 
     return condition(etag_func=etag_func, last_modified_func=last_modified_func)
+
+
+def version_of(request):
+    """The version conditional_response worked out for this request, or the data version."""
+    return getattr(request, "_data_version", None) or data_version()
 
 
 def conditional_get(last_changed=None):
