@@ -367,6 +367,9 @@ class CurrentScores(models.Model):
     weights_license = models.CharField(max_length=100, blank=True)
     weights_availability = models.CharField(max_length=20)
     unknown_count = models.PositiveSmallIntegerField()
+    # What each directory cell shows, one letter a component in taxonomy order (see
+    # selectors.encode_states), so that a page of the directory needs no assessments.
+    component_states = models.CharField(max_length=40, blank=True)
     computed_at = models.DateTimeField()
 
     class Meta:

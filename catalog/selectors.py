@@ -157,6 +157,7 @@ def directory():
         weights_availability=F("current__weights_availability"),
         mof_progress=F("current__mof_progress"),
         unknown_count=F("current__unknown_count"),
+        component_states=F("current__component_states"),
     )
 
 
@@ -190,24 +191,55 @@ def cell_state(component_id, availability, terms):
     return CLOSED
 
 
-def attach_component_states(models):
-    """Set `states` on each model: (component, state) in taxonomy order. Two queries in all."""
-    models = list(models)
-    if not models:
-        return models
-    terms = licence_terms()
-    found = {model.pk: {} for model in models}
-    rows = Assessment.objects.filter(model_id__in=list(found)).values_list(
-        "model_id", "component", "availability", "license_id"
+STATE_CODES = {
+    OPEN: "o", PARTLY_OPEN: "p", CLOSED: "c", components.UNKNOWN: "u", components.NOT_APPLICABLE: "n",
+}  # fmt: skip
+STATES_BY_CODE = {code: state for state, code in STATE_CODES.items()}
+
+
+def encode_states(evidence):
+    """The directory cells of one model's evidence as a string, one letter a component."""
+    return "".join(
+        STATE_CODES[cell_state(cid, evidence.get(cid).availability, evidence.get(cid).license)]
+        for cid in components.COMPONENT_IDS
     )
-    for model_id, component, availability, license_id in rows:
-        found[model_id][component] = cell_state(component, availability, terms.get(license_id))
+
+
+def attach_component_states(models):
+    """Set `states` on each model: (component, state) in taxonomy order.
+
+    Read from the `component_states` the scorer stored (directory() annotates it); only models
+    without them cost a query, two at most in all.
+    """
+    models = list(models)
+    missing = [
+        m
+        for m in models
+        if len(getattr(m, "component_states", None) or "") != len(components.COMPONENTS)
+    ]
+    found = {model.pk: {} for model in missing}
+    if missing:
+        terms = licence_terms()
+        rows = Assessment.objects.filter(model_id__in=list(found)).values_list(
+            "model_id", "component", "availability", "license_id"
+        )
+        for model_id, component, availability, license_id in rows:
+            found[model_id][component] = cell_state(component, availability, terms.get(license_id))
     for model in models:
-        states = found[model.pk]
-        model.states = [
-            (component, states.get(component.id, components.UNKNOWN))
-            for component in components.COMPONENTS
-        ]
+        if model.pk in found:
+            states = found[model.pk]
+            model.states = [
+                (component, states.get(component.id, components.UNKNOWN))
+                for component in components.COMPONENTS
+            ]
+        else:
+            model.states = list(
+                zip(
+                    components.COMPONENTS,
+                    map(STATES_BY_CODE.__getitem__, model.component_states),
+                    strict=True,
+                )
+            )
     return models
 
 

@@ -369,7 +369,9 @@ def _rescore_batch(batch, terms, versions, known, now):
             )
         }
         summarised = set(
-            CurrentScores.objects.filter(model_id__in=batch).values_list("model_id", flat=True)
+            CurrentScores.objects.filter(model_id__in=batch)
+            .exclude(component_states="")
+            .values_list("model_id", flat=True)
         )
         retired, fresh, summaries = [], [], []
         for model_id in batch:
@@ -430,6 +432,7 @@ def _current_scores(model_id, evidence, results, now):
         weights_license=weights.license.identifier if weights.license else "",
         weights_availability=weights.availability,
         unknown_count=results["index"].details["unknown_count"],
+        component_states=selectors.encode_states(evidence),
         computed_at=now,
     )
 

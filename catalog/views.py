@@ -111,7 +111,12 @@ def model_list(request):
 
 def _directory(request):
     params = request.GET
-    choices = selectors.directory_choices()
+    # The filters' choices change only with the data.
+    choices = cache.get_or_set(
+        f"pages:choices:{conditional.version_of(request).isoformat()}",
+        selectors.directory_choices,
+        3600,
+    )
     context = {"filters": _filter_state(params, choices), "sorts": SORTS}
     try:
         queryset = order_models(filter_models(selectors.directory(), params), params)

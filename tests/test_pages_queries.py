@@ -54,3 +54,24 @@ def test_list_pages_run_the_same_queries_however_many_models(client, catalogue_w
     assert many == few, path
     if path == "/":
         assert "clone-" in response.text
+
+
+def test_the_directory_reads_cell_states_the_scorer_stored_not_assessments(
+    client, catalogue_with_scores
+):
+    from catalog import selectors
+
+    models = selectors.attach_component_states(
+        AIModel.objects.filter(slug__in=["example-base-7b", "example-7b-chat"])
+    )  # no stored states on plain models: computed from the assessments
+    stored = {
+        m.slug: m.states
+        for m in selectors.attach_component_states(
+            selectors.directory().filter(slug__in=["example-base-7b", "example-7b-chat"])
+        )
+    }
+    assert {m.slug: m.states for m in models} == stored
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    assert not any("catalog_assessment" in q["sql"] for q in queries.captured_queries)
