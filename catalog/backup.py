@@ -17,6 +17,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import F
 
+from catalog.api.conditional import bump_after_commit
 from catalog.roles import ROLE_GROUPS
 
 # Order matters on restore: rows are loaded before the rows that point at them.
@@ -111,4 +112,6 @@ def restore(path):
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(sql)
+        # Pages and answers cached for whatever the database held before are not the backup's.
+        bump_after_commit()
     return rows

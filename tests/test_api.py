@@ -420,10 +420,11 @@ def test_the_restriction_filter_runs_the_same_queries_however_many_models(api):
 
 
 def test_the_restrictions_are_worked_out_once_for_each_data_version(
-    api, django_capture_on_commit_callbacks
+    api, django_capture_on_commit_callbacks, settings
 ):
     from catalog import history
 
+    settings.PAGE_CACHE_SECONDS = 0  # count the queries of an answer, not of a cached one
     api.get("/api/v1/models/?q=llama&restriction=mau_cap")
     with CaptureQueriesContext(connection) as unfiltered:
         assert slugs(api.get("/api/v1/models/?q=llama"))
@@ -632,7 +633,8 @@ def test_the_detail_says_what_each_hub_last_said(api):
     assert api.get("/api/v1/models/llama-2-7b/").json()["hub_records"] == []
 
 
-def test_hub_facts_take_one_query_however_many_records(api):
+def test_hub_facts_take_one_query_however_many_records(api, settings):
+    settings.PAGE_CACHE_SECONDS = 0  # count the queries of an answer, not of a cached one
     _hub_record("olmo-7b", "allenai/OLMo-7B")
     api.get("/api/v1/models/olmo-7b/")  # warms the data version, computed once per change
     with CaptureQueriesContext(connection) as one:
@@ -714,3 +716,21 @@ def test_every_criterion_in_every_score_is_defined_by_its_framework(api):
     # And no framework defines a criterion that no result ever uses.
     unused = {(f, c) for f, criteria in defined.items() for c in criteria} - seen
     assert unused == set()
+
+
+def test_an_answer_is_kept_until_the_data_changes(api, django_capture_on_commit_callbacks):
+    from catalog import history
+
+    first = api.get("/api/v1/models/olmo-7b/")
+    with CaptureQueriesContext(connection) as again:
+        second = api.get("/api/v1/models/olmo-7b/")
+    assert second.json() == first.json()
+    # Only the validators' own lookup: no assessments, scores or licences are read.
+    assert not any("catalog_assessment" in q["sql"] for q in again.captured_queries)
+    model = AIModel.objects.get(slug="olmo-7b")
+    before = history.snapshot(model)
+    model.description = "Changed."
+    with django_capture_on_commit_callbacks(execute=True):
+        model.save()
+        history.record(model, before=before, actor="alice", reason="Shorter description")
+    assert api.get("/api/v1/models/olmo-7b/").json()["description"] == "Changed."

@@ -10,6 +10,7 @@ import psycopg
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.core import serializers
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection
 from rest_framework.authtoken.models import Token
@@ -52,11 +53,13 @@ def using_database(name):
     original = connection.settings_dict["NAME"]
     connection.close()
     connection.settings_dict["NAME"] = name
+    cache.clear()  # what the cache holds belongs to the other database
     try:
         yield
     finally:
         connection.close()
         connection.settings_dict["NAME"] = original
+        cache.clear()
 
 
 def renumber_permissions():

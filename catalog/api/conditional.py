@@ -7,8 +7,10 @@ change), or that it does not exist: then it has no validators, so no 304 stands 
 """
 
 import datetime
+import functools
 import hashlib
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max
@@ -76,9 +78,39 @@ def version_of(request):
     return getattr(request, "_data_version", None) or data_version()
 
 
-def conditional_get(last_changed=None):
-    """conditional_response for the get method of a class-based view."""
-    return method_decorator(conditional_response(last_changed), name="get")
+def cached_answer(get):
+    """For a DRF view's get: the data of a 200 answer is kept until the version changes (for
+    PAGE_CACHE_SECONDS at most), per host and full path, so repeated reads skip the queries.
+    The view's checks (throttles, parameters) still run on every request."""
+
+    @functools.wraps(get)
+    def wrapper(request, *args, **kwargs):
+        from rest_framework.response import Response
+
+        if not settings.PAGE_CACHE_SECONDS:
+            return get(request, *args, **kwargs)
+        where = f"{version_of(request).isoformat()}|{request.get_host()}|{request.get_full_path()}"
+        key = f"api:answer:{hashlib.sha256(where.encode()).hexdigest()[:32]}"
+        if (data := cache.get(key)) is not None:
+            return Response(data)
+        response = get(request, *args, **kwargs)
+        if response.status_code == 200:
+            cache.set(key, response.data, settings.PAGE_CACHE_SECONDS)
+        return response
+
+    return wrapper
+
+
+def conditional_get(last_changed=None, cached=True):
+    """conditional_response for the get method of a class-based view, and, unless told not to,
+    cached_answer inside it (so that both read the one version worked out for the request)."""
+
+    def decorate(view):
+        if cached:
+            view = method_decorator(cached_answer, name="get")(view)
+        return method_decorator(conditional_response(last_changed), name="get")(view)
+
+    return decorate
 
 
 def hub_facts_version():

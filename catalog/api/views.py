@@ -381,7 +381,7 @@ class FrameworkList(APIView):
         return Response(serializers.FrameworkSerializer(frameworks.FRAMEWORKS, many=True).data)
 
 
-@conditional_get(conditional.hub_facts_version)
+@conditional_get(conditional.hub_facts_version, cached=False)  # cached_dump keeps it
 @extend_schema(summary="Everything at once", responses=OpenApiTypes.OBJECT)
 class Dump(APIView):
     """The whole dataset in one response: organisations, licences, and every published model
