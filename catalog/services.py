@@ -360,13 +360,19 @@ def _rescore_batch(batch, terms, versions, known, now):
     # second waits for the first's commit, then reads the newest evidence and the snapshots the
     # first wrote, so neither fails on the one-current-snapshot constraint nor leaves a stale one.
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Scores are derived: were the last commits lost in a crash, the next recompute would
+            # find them stale and write them again, so the commit need not wait for the disk.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
         list(AIModel.objects.select_for_update().filter(pk__in=batch).order_by("pk").values("pk"))
         evidence = selectors.evidence_by_model_id(batch, terms=terms, known=known)
+        # (model, framework) -> (snapshot id, version, inputs hash): plain rows, not instances.
         current = {
-            (s.model_id, s.framework): s
-            for s in ScoreSnapshot.objects.filter(model_id__in=batch, is_current=True).only(
-                "id", "model_id", "framework", "version", "inputs_hash"
-            )
+            (model_id, framework): (pk, version, digest)
+            for pk, model_id, framework, version, digest in ScoreSnapshot.objects.filter(
+                model_id__in=batch, is_current=True
+            ).values_list("id", "model_id", "framework", "version", "inputs_hash")
         }
         summarised = set(
             CurrentScores.objects.filter(model_id__in=batch)
@@ -382,9 +388,7 @@ def _rescore_batch(batch, terms, versions, known, now):
                 framework_id
                 for framework_id, version in versions.items()
                 if not (
-                    (old := current.get((model_id, framework_id)))
-                    and old.version == version
-                    and old.inputs_hash == digest
+                    (old := current.get((model_id, framework_id))) and old[1:] == (version, digest)
                 )
             ]
             if not stale and model_id in summarised:
@@ -393,7 +397,7 @@ def _rescore_batch(batch, terms, versions, known, now):
             for framework_id in stale:
                 result = results[framework_id]
                 if (old := current.get((model_id, framework_id))) is not None:
-                    retired.append(old.pk)
+                    retired.append(old[0])
                 key = f"{framework_id}-{result.version}-{now:%Y%m%d%H%M%S%f}"
                 fresh.append(
                     (model_id, framework_id, result.version, now, digest, key, True,

@@ -54,8 +54,14 @@ class LicenseTerms:
     flow_down: bool = False
     covers_trained_models: bool = False
 
-    @property
+    def __hash__(self):
+        # Terms are lru_cache keys (inside ComponentEvidence) thousands of times a recompute;
+        # hashing all eighteen fields each time was a tenth of it. Equality still compares all.
+        return hash(self.identifier)
+
+    @functools.cached_property
     def restrictions(self):
+        # Asked of the same few licences for every model of a full recompute: worked out once.
         return tuple(
             flag
             for flag in RESTRICTIONS

@@ -69,6 +69,16 @@ def licence_fits(component_id, terms):
     return terms.open_data
 
 
+@functools.lru_cache(maxsize=4096)
+def _wrong_kind_warning(component_id, item):
+    if included(item) and not licence_fits(component_id, item.license):
+        return (
+            f"{component_name(component_id)} is under {item.license.identifier}, an open "
+            "licence but not of the kind the MOF expects for it; it counts."
+        )
+    return None
+
+
 def _included(evidence, component_id):
     """Whether the component counts, and the reason a reader sees."""
     if (
@@ -114,12 +124,8 @@ def evaluate(evidence):
                 )
             )
         for component_id in (*required, *optional):
-            item = evidence.get(component_id)
-            if included(item) and not licence_fits(component_id, item.license):
-                warnings.append(
-                    f"{component_name(component_id)} is under {item.license.identifier}, an open "
-                    "licence but not of the kind the MOF expects for it; it counts."
-                )
+            if warning := _wrong_kind_warning(component_id, evidence.get(component_id)):
+                warnings.append(warning)
         required_so_far += len(counted)
         included_so_far += included_here
         share = included_so_far / required_so_far if required_so_far else 1.0
