@@ -26,6 +26,14 @@ RESTRICTION_LABELS = {
     "covers_trained_models": "Models distilled from it or trained on its outputs are bound by its terms",
 }
 RESTRICTIONS = tuple(RESTRICTION_LABELS)
+# How a reason names an availability: "Research paper is not released."
+AVAILABILITY_WORDS = {
+    components.FULL: "released in full",
+    components.PARTIAL: "released only in part",
+    components.NONE: "not released",
+    components.UNKNOWN: "not known",
+    components.NOT_APPLICABLE: "not applicable",
+}
 # The clauses that restrict use, persons or fields of endeavour: what OSAID and the label forbid.
 USE_RESTRICTIONS = (
     "mau_cap", "acceptable_use_policy", "field_of_use", "no_improving_other_models",

@@ -15,6 +15,7 @@ import functools
 
 from catalog import components
 from catalog.frameworks.evidence import (
+    AVAILABILITY_WORDS,
     CODE_COMPONENTS,
     DOC_COMPONENTS,
     Criterion,
@@ -100,7 +101,7 @@ def _included_item(component_id, item):
         return False, f"{name} is released under {licence}, which is not an open licence."
     if item.availability == components.PARTIAL:
         return False, f"{name} is released only in part or behind a gate."
-    return False, f"{name} is {item.availability.replace('_', ' ')}."
+    return False, f"{name} is {AVAILABILITY_WORDS[item.availability]}."
 
 
 def evaluate(evidence):
@@ -117,10 +118,11 @@ def evaluate(evidence):
                 Criterion(f"class_{number}:{component_id}", passed, reason, (component_id,))
             )
         for component_id in optional:
+            # Shown as met or not, as it is; an optional component never holds a class back.
             passed, reason = _included(evidence, component_id)
             criteria.append(
                 Criterion(
-                    f"class_{number}:{component_id} (optional)", True, reason, (component_id,)
+                    f"class_{number}:{component_id} (optional)", passed, reason, (component_id,)
                 )
             )
         for component_id in (*required, *optional):

@@ -7,7 +7,13 @@ OSI-approved terms, with (4) no licence restricting use, persons or fields of en
 
 from catalog import components
 from catalog.frameworks import restrictions as clauses
-from catalog.frameworks.evidence import USE_RESTRICTIONS, Criterion, Result, component_name
+from catalog.frameworks.evidence import (
+    AVAILABILITY_WORDS,
+    USE_RESTRICTIONS,
+    Criterion,
+    Result,
+    component_name,
+)
 
 ID = "osaid"
 NAME = "Open Source AI Definition 1.0"
@@ -84,7 +90,7 @@ def _data_criterion(evidence):
             "Data information is published: what the training data is, where it came from and how it was processed.",
             ("data_information",),
         )
-    return Criterion("data_information", False, f"Data information is {'incomplete' if item.availability == components.PARTIAL else item.availability.replace('_', ' ')}: the training data is not described well enough to rebuild a substantially equivalent system.", ("data_information",))  # fmt: skip
+    return Criterion("data_information", False, f"Data information is {'incomplete' if item.availability == components.PARTIAL else AVAILABILITY_WORDS[item.availability]}: the training data is not described well enough to rebuild a substantially equivalent system.", ("data_information",))  # fmt: skip
 
 
 def _terms_criterion(restrictions):

@@ -100,3 +100,12 @@ def test_optional_components_do_not_block_a_class():
 def test_components_that_do_not_exist_are_not_required():
     result = mof.evaluate(model(data_evaluation=item("not_applicable", None)))
     assert result.verdict == "Class I"
+
+
+def test_reasons_say_what_is_missing_in_words_and_optional_parts_show_as_they_are():
+    result = mof.evaluate(model(doc_research_paper=item("none", None), doc_sample_outputs=None))
+    criteria = {c.id: c for c in result.criteria}
+    assert criteria["class_I:doc_research_paper"].reason == "Research paper is not released."
+    optional = criteria["class_III:doc_sample_outputs (optional)"]
+    assert (optional.passed, optional.reason) == (False, "Sample outputs is not known.")
+    assert result.verdict == "Class II"  # the paper is required for Class I; samples never are
