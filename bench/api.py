@@ -28,12 +28,13 @@ def main():
     args = parser.parse_args()
 
     django_on_fresh_database()
-    from synthetic import build
+    from synthetic import analyze, build
 
     from catalog.services import rescore
 
     build(args.models)
     rescore(None)
+    analyze()
     print(
         f"{args.models} models; gunicorn 2 workers; {args.concurrency} clients for {args.seconds:.0f} s each"
     )

@@ -69,12 +69,13 @@ def main():
     parser.add_argument("--skip-postgres", action="store_true")
     args = parser.parse_args()
     django_on_fresh_database()
-    from synthetic import build
+    from synthetic import analyze, build
 
     from catalog.services import rescore
 
     build(1000)
     rescore(None)
+    analyze()
     third = args.seconds / 3
 
     redis_port = free_port()

@@ -40,12 +40,13 @@ def main():
     sizing = {"workers": args.workers, "threads": args.threads}
 
     django_on_fresh_database()
-    from synthetic import build
+    from synthetic import analyze, build
 
     from catalog.services import rescore
 
     build(args.models)
     rescore(None)
+    analyze()
     print(
         f"{args.models} models; gunicorn {args.workers} workers x {args.threads} threads; "
         f"{args.concurrency} clients for "

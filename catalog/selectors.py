@@ -1,8 +1,12 @@
 """The read queries behind pages and the API."""
 
 import datetime
+import hashlib
 from dataclasses import fields as dataclass_fields
+from functools import cached_property
 
+from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, Window
 from django.db.models.functions import Lag
 from django.shortcuts import get_object_or_404
@@ -141,11 +145,12 @@ def ranked(queryset, framework_id, descending=True):
     """Order `queryset` (annotated by with_scores) by one framework's score, deterministically."""
     if framework_id not in frameworks.BY_ID:
         raise ValueError(f"unknown framework {framework_id!r}")
+    # Plain DESC and ASC, as the CurrentScores indexes are built: scores are never null in a
+    # queryset of scored models (directory()), and a NULLS LAST here would keep PostgreSQL from
+    # reading the index in order and make it sort every model for a page of fifty.
     primary = F(f"{framework_id}_score")
-    primary = primary.desc(nulls_last=True) if descending else primary.asc(nulls_last=True)
-    tie_breaks = [
-        F(field).desc(nulls_last=True) for field in TIE_BREAKS if field != f"{framework_id}_score"
-    ]
+    primary = primary.desc() if descending else primary.asc()
+    tie_breaks = [F(field).desc() for field in TIE_BREAKS if field != f"{framework_id}_score"]
     return queryset.order_by(primary, *tie_breaks, F("release_date").desc(), "slug")
 
 
@@ -159,6 +164,27 @@ def directory():
         unknown_count=F("current__unknown_count"),
         component_states=F("current__component_states"),
     )
+
+
+def ranking():
+    """The published models a ranked list shows: those with scores (a model is scored as soon as
+    its evidence commits). Joining the scores, rather than left-joining them, lets PostgreSQL
+    read a page of the ranking from an index instead of sorting every model."""
+    return directory().filter(current__isnull=False)
+
+
+class RankingPaginator(Paginator):
+    """Pages of a ranking whose total is kept per data version and query: counting 100,000
+    scored models costs tens of milliseconds, where the page itself, read from an index, costs
+    a few."""
+
+    @cached_property
+    def count(self):
+        from catalog.api.conditional import data_version
+
+        query = hashlib.sha256(str(self.object_list.query).encode()).hexdigest()[:32]
+        key = f"ranking-count:{data_version().isoformat()}:{query}"
+        return cache.get_or_set(key, self.object_list.count, 3600)
 
 
 def snapshots_as_of(model, day):

@@ -119,11 +119,11 @@ def _directory(request):
     )
     context = {"filters": _filter_state(params, choices), "sorts": SORTS}
     try:
-        queryset = order_models(filter_models(selectors.directory(), params), params)
+        queryset = order_models(filter_models(selectors.ranking(), params), params)
     except BadParameter as error:
         context.update(error=error, page=None, models=[])
         return render(request, "catalog/model_list.html", context, status=400)
-    page = Paginator(queryset, PAGE_SIZE).get_page(params.get("page"))
+    page = selectors.RankingPaginator(queryset, PAGE_SIZE).get_page(params.get("page"))
     ordering = (params.getlist("ordering") or ["-label"])[-1]
     context.update(
         page=page,

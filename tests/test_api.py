@@ -426,6 +426,7 @@ def test_the_restrictions_are_worked_out_once_for_each_data_version(
 
     settings.PAGE_CACHE_SECONDS = 0  # count the queries of an answer, not of a cached one
     api.get("/api/v1/models/?q=llama&restriction=mau_cap")
+    api.get("/api/v1/models/?q=llama")  # both totals counted once, as the restrictions were
     with CaptureQueriesContext(connection) as unfiltered:
         assert slugs(api.get("/api/v1/models/?q=llama"))
     with CaptureQueriesContext(connection) as filtered:

@@ -75,3 +75,29 @@ def test_the_directory_reads_cell_states_the_scorer_stored_not_assessments(
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/").status_code == 200
     assert not any("catalog_assessment" in q["sql"] for q in queries.captured_queries)
+
+
+def test_a_rankings_total_is_counted_once_for_each_data_version(
+    client, catalogue_with_scores, settings, django_capture_on_commit_callbacks
+):
+    from catalog import history
+
+    settings.PAGE_CACHE_SECONDS = 0  # whole answers are not kept: only the totals
+
+    def counts(path):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        return sum("COUNT(*)" in q["sql"] for q in queries.captured_queries)
+
+    cache.clear()
+    assert counts("/api/v1/models/?label=closed") == 1
+    assert counts("/api/v1/models/?label=closed") == 0
+    assert counts("/?label=closed") == 0  # the same ranking, the same total
+    assert counts("/api/v1/models/?label=open-weights") == 1  # another query, another total
+    model = AIModel.objects.get(slug="example-7b-chat")
+    before = history.snapshot(model)
+    model.name = "Renamed"
+    with django_capture_on_commit_callbacks(execute=True):
+        model.save()
+        history.record(model, before=before, actor="alice", reason="A new name")
+    assert counts("/api/v1/models/?label=closed") == 1

@@ -43,6 +43,7 @@ def _whole_number(raw):
 
 
 class Pagination(PageNumberPagination):
+    django_paginator_class = selectors.RankingPaginator
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
@@ -139,7 +140,7 @@ class ModelList(generics.ListAPIView):
 
     def get_queryset(self):
         try:
-            queryset = filter_models(selectors.directory(), self.request.query_params)
+            queryset = filter_models(selectors.ranking(), self.request.query_params)
             return order_models(queryset, self.request.query_params)
         except BadParameter as error:
             raise _bad(error) from None
