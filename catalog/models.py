@@ -339,6 +339,8 @@ class ScoreSnapshot(models.Model):
             models.Index(
                 fields=["model", "framework", "-computed_at"], name="snapshot_history_idx"
             ),
+            # The newest snapshot of all: half of the data version behind ETags and caches.
+            models.Index(fields=["computed_at"], name="snapshot_computed_at_idx"),
         ]
 
     def __str__(self):
