@@ -6,52 +6,16 @@ the admin's scripts (licence autocomplete, action checkboxes) must have run. Sam
 as test_pages_in_chromium.py; without Chromium these tests fail, they are never skipped.
 """
 
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from catalog import components
 from catalog.models import AIModel, CorrectionRequest, Discrepancy
+from tests.browser.conftest import RECORD_CSP_VIOLATIONS, SHOTS
 
 pytestmark = pytest.mark.django_db
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "var" / "screenshots"
 CURATOR, PASSWORD = "carol-browser", "a-long-curator-password"
-
-# Runs in every document before its own scripts: the browser fires this event for each thing the
-# policy blocks, inline scripts and style attributes included.
-WATCH_CSP = """
-window.cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-    window.cspViolations.push(
-        `${event.violatedDirective} blocked ${event.blockedURI || "inline"} ` +
-        `at ${event.sourceFile}:${event.lineNumber}`
-    );
-});
-"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), (
-        f"The browser tests need Debian's Chromium at {CHROMIUM}: apt-get install chromium"
-    )
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            yield chromium
-            chromium.close()
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +46,7 @@ def curator_page(browser, live_site, model_with_queues):
     """A tab signed in as the curator, recording console errors, page errors and CSP reports."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_site)
     context.set_default_timeout(10_000)
-    context.add_init_script(WATCH_CSP)
+    context.add_init_script(RECORD_CSP_VIOLATIONS)
     tab = context.new_page()
     tab.errors = []
     tab.on("console", lambda message: message.type == "error" and tab.errors.append(message.text))

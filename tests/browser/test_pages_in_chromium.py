@@ -12,22 +12,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import axe_playwright_python
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from catalog.models import AIModel, CorrectionRequest, ScoreSnapshot
+from tests.browser.conftest import RECORD_CSP_VIOLATIONS, SHOTS
 
 pytestmark = pytest.mark.django_db
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "var" / "screenshots"
 AXE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
 WIDTHS = (1280, 375)
 
@@ -52,27 +43,13 @@ PAGE_TYPES = {
 }
 
 
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), (
-        f"The browser tests need Debian's Chromium at {CHROMIUM}: apt-get install chromium"
-    )
-    # Playwright's synchronous API keeps an event loop on this thread; the test's own database
-    # checks are plain synchronous code, so Django's guard against async contexts is lifted.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            yield chromium
-            chromium.close()
-
-
 @pytest.fixture
 def page(browser, live_site):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_site)
     requested = []
     context.on("request", lambda request: requested.append(request.url))
     context.set_default_timeout(10_000)
+    context.add_init_script(RECORD_CSP_VIOLATIONS)
     tab = context.new_page()
     tab.requested = requested
     yield tab
@@ -115,6 +92,8 @@ def test_each_page_type_is_accessible_and_photographed_at_two_widths(page, live_
         response = page.goto(path)
         assert response.status == 200, path
         assert page.locator("h1").count() == 1
+        # Every page works under the Content-Security-Policy: nothing it holds is blocked.
+        assert page.evaluate("window.cspViolations") == [], (name, width)
         page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
         assert serious_violations(page) == [], (name, width)
         # Nothing wider than the screen but the tables that scroll in their own region.
