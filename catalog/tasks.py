@@ -32,6 +32,8 @@ def rescore_models(model_ids):
 
 @shared_task(acks_late=True)
 def rescore_all():
+    """Recompute every score; writes only what changed. On beat's schedule, it catches up on any
+    rescore whose message the broker could not take."""
     return services.rescore(None)
 
 

@@ -201,6 +201,7 @@ REFRESH_RETRY_BASE_SECONDS = env_int("REFRESH_RETRY_BASE_SECONDS", 30)
 CELERY_BEAT_SCHEDULE = {
     "dispatch-refreshes": {"task": "catalog.tasks.dispatch_refreshes", "schedule": 300.0},
     "discover-models": {"task": "catalog.tasks.discover_models", "schedule": 6 * 3600.0},
+    "rescore-all": {"task": "catalog.tasks.rescore_all", "schedule": 3600.0},
 }
 # Beat wakes at least once a minute and touches this file each time: its health check.
 CELERY_BEAT_SCHEDULER = "openness.celery:HeartbeatScheduler"

@@ -182,6 +182,31 @@ def test_a_rescore_after_commit_does_not_fail_the_request_when_the_broker_is_dow
 
 
 @pytest.mark.django_db
+def test_a_rescore_lost_while_the_broker_was_down_is_caught_up_on_schedule(
+    base_model, django_capture_on_commit_callbacks, dead_broker, settings
+):
+    from catalog import history
+    from catalog.models import Assessment, License, ScoreSnapshot
+
+    def label():
+        return ScoreSnapshot.objects.get(
+            model=base_model, framework="label", is_current=True
+        ).verdict
+
+    weights = Assessment.objects.get(model=base_model, component="weights_final")
+    assert label() == "Closed"
+    before = history.snapshot(weights)
+    weights.availability, weights.license = "full", License.objects.get(identifier="Apache-2.0")
+    with django_capture_on_commit_callbacks(execute=True):
+        weights.save()
+        history.record(weights, before=before, actor="alice", reason="Weights published")
+    assert label() == "Closed"  # the rescore's message never reached a worker
+    assert settings.CELERY_BEAT_SCHEDULE["rescore-all"]["task"] == "catalog.tasks.rescore_all"
+    tasks.rescore_all.apply()  # as beat would send it once the broker is back
+    assert label() == "Open weights"
+
+
+@pytest.mark.django_db
 def test_the_dispatcher_task_refreshes_in_process(hub, base_model):
     assert tasks.dispatch_refreshes.delay().get() == 1
     assert hub_record(base_model).status == "ok"
