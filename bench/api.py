@@ -28,13 +28,9 @@ def main():
     args = parser.parse_args()
 
     django_on_fresh_database()
-    from synthetic import analyze, build
+    from synthetic import build_scored
 
-    from catalog.services import rescore
-
-    build(args.models)
-    rescore(None)
-    analyze()
+    build_scored(args.models)
     print(
         f"{args.models} models; gunicorn 2 workers; {args.concurrency} clients for {args.seconds:.0f} s each"
     )

@@ -69,13 +69,9 @@ def main():
     parser.add_argument("--skip-postgres", action="store_true")
     args = parser.parse_args()
     django_on_fresh_database()
-    from synthetic import analyze, build
+    from synthetic import build_scored
 
-    from catalog.services import rescore
-
-    build(1000)
-    rescore(None)
-    analyze()
+    build_scored(1000)
     third = args.seconds / 3
 
     redis_port = free_port()

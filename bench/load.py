@@ -38,14 +38,10 @@ def main():
     os.environ["REDIS_URL"] = REDIS_URL
     django_on_fresh_database()
     from django.core.cache import cache
-    from synthetic import analyze, build
-
-    from catalog.services import rescore
+    from synthetic import build_scored
 
     cache.clear()  # nothing cached by an earlier run, on other data
-    build(args.models)
-    rescore(None)
-    analyze()
+    build_scored(args.models)
     with Gunicorn(workers=3, threads=8) as server:
         for path in MIX:
             status, _, _ = fetch(server.port, path)

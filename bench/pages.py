@@ -40,13 +40,9 @@ def main():
     sizing = {"workers": args.workers, "threads": args.threads}
 
     django_on_fresh_database()
-    from synthetic import analyze, build
+    from synthetic import build_scored
 
-    from catalog.services import rescore
-
-    build(args.models)
-    rescore(None)
-    analyze()
+    build_scored(args.models)
     print(
         f"{args.models} models; gunicorn {args.workers} workers x {args.threads} threads; "
         f"{args.concurrency} clients for "

@@ -38,13 +38,9 @@ def children(pid):
 
 def measure(count, seconds):
     django_on_fresh_database()
-    from synthetic import analyze, build
+    from synthetic import build_scored
 
-    from catalog.services import rescore
-
-    build(count)
-    rescore(None)
-    analyze()
+    build_scored(count)
     figures = {}
     # The page cache off, so every home page is rendered from the database: the figure compared
     # is the query's, not the cache's.
