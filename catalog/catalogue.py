@@ -25,6 +25,18 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9.-]*[a-z0-9]$")
 LICENSE_ID_RE = re.compile(r"^(LicenseRef-[A-Za-z0-9.\-]+|[A-Za-z0-9][A-Za-z0-9.\-+]*)$")
 REPO_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*/[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
+PIN_REPO_RE = re.compile(
+    r"^(github:[A-Za-z0-9][A-Za-z0-9_.\-]*/[A-Za-z0-9][A-Za-z0-9_.\-]*"
+    r"|huggingface:(datasets/|spaces/)?[A-Za-z0-9][A-Za-z0-9_.\-]*/[A-Za-z0-9][A-Za-z0-9_.\-]*)$"
+)
+COMMIT_RE = re.compile(r"^[0-9a-f]{7,40}$")
+PIN_FIELDS = ("repo", "commit", "path", "finding")
+CORRECTION_FIELDS = ("date", "subject", "before", "after", "reason")
+CORRECTION_SUBJECTS = (
+    *components.COMPONENT_IDS,
+    *(f"release_licenses.{kind}" for kind in components.LICENCE_KINDS),
+    "parameters", "base_model", "modality",
+)  # fmt: skip
 _url_validator = URLValidator(schemes=["http", "https"])
 
 CLAUSE_BOOLEANS = License.CLAUSE_FLAGS
@@ -234,7 +246,9 @@ def _author_list(checker, item, where):
 
 
 LICENSE_REQUIRED = ("id", "name", "url", "osi_approved", "category", "commercial_use", "source")
-LICENSE_OPTIONAL = ("version", "open_data", "open_content", "clauses", "hf_license_tag", "note")
+LICENSE_OPTIONAL = (
+    "version", "open_data", "open_content", "clauses", "clause_scopes", "hf_license_tag", "note",
+)  # fmt: skip
 
 
 def parse_licenses(text, file):
@@ -290,6 +304,7 @@ def parse_licenses(text, file):
         }
         for flag in CLAUSE_BOOLEANS:
             entry[flag] = checker.boolean(clauses, flag, f"{where}.clauses.{flag}", default=False)
+        entry["clause_scopes"] = _clause_scopes(checker, item, entry, f"{where}.clause_scopes")
         entries.append(entry)
     checker.reject_if_problems()
     return entries
@@ -299,9 +314,14 @@ MODEL_REQUIRED = (
     "slug", "name", "organization", "family", "release_date", "modality", "kind",
     "assessed_by", "assessed_at", "components",
 )  # fmt: skip
-MODEL_OPTIONAL = ("parameters", "base_model", "hub_repos", "homepage", "description", "status")
+MODEL_OPTIONAL = (
+    "parameters", "base_model", "hub_repos", "homepage", "description", "status",
+    "release_licenses", "corrections",
+)  # fmt: skip
 ASSESSMENT_REQUIRED = ("availability",)
-ASSESSMENT_OPTIONAL = ("license", "evidence", "note", "assessed_by", "assessed_at", "source")
+ASSESSMENT_OPTIONAL = (
+    "license", "evidence", "access", "pins", "note", "assessed_by", "assessed_at", "source",
+)  # fmt: skip
 
 
 def parse_model(text, file, *, organizations, licenses):
@@ -344,6 +364,8 @@ def parse_model(text, file, *, organizations, licenses):
         "status": checker.choice(
             data, "status", "status", AIModel.Status.values, default=AIModel.Status.PUBLISHED
         ),
+        "release_licenses": _release_licenses(checker, data, licenses),
+        "corrections": _corrections(checker, data),
     }
     if model["base_model"] and model["base_model"] == model["slug"]:
         checker.problem("base_model", "a model cannot be its own base")
@@ -408,10 +430,22 @@ def _parse_assessment(checker, item, where, licenses, default_by, default_at):
         checker.problem(
             f"{where}.evidence", f"availability {availability!r} needs at least one evidence URL"
         )
+    access = checker.choice(item, "access", f"{where}.access", components.ACCESSES, default="")
+    if access == components.ACCESS_APPROVAL and availability == components.FULL:
+        checker.problem(
+            f"{where}.access",
+            "a download someone must approve is partial availability, not full",
+        )
+    if access and availability not in (components.FULL, components.PARTIAL, None):
+        checker.problem(
+            f"{where}.access", f"a gate needs a released download, not {availability!r}"
+        )
     return {
         "availability": availability,
         "license": license_id,
         "evidence": urls,
+        "access": access or "",
+        "pins": _pins(checker, item.get("pins"), f"{where}.pins"),
         "note": checker.text(item, "note", f"{where}.note"),
         "assessed_at": checker.date(item, "assessed_at", f"{where}.assessed_at") or default_at,
         "assessed_by": checker.text(item, "assessed_by", f"{where}.assessed_by") or default_by,
@@ -423,6 +457,134 @@ def _parse_assessment(checker, item, where, licenses, default_by, default_at):
             default=Assessment.Source.CURATED,
         ),
     }
+
+
+def _pins(checker, value, where):
+    """The files read at a commit behind a claim: a list of {repo, commit, path, finding}."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        checker.problem(where, f"must be a list of pins, not {_describe(value)}")
+        return []
+    pins = []
+    for index, item in enumerate(value):
+        at = f"{where}[{index}]"
+        if checker.mapping(item, at) is None:
+            continue
+        checker.fields(item, at, PIN_FIELDS, ())
+        repo = checker.text(item, "repo", f"{at}.repo", required=True)
+        if repo and not PIN_REPO_RE.match(repo):
+            checker.problem(
+                f"{at}.repo",
+                f"{repo!r} is not github:owner/name or huggingface:[datasets/]org/name",
+            )
+        commit = checker.text(item, "commit", f"{at}.commit", required=True)
+        if commit and not COMMIT_RE.match(commit):
+            checker.problem(f"{at}.commit", f"{commit!r} is not a commit id (7 to 40 hex digits)")
+        pins.append(
+            {
+                "repo": repo,
+                "commit": commit,
+                "path": checker.text(item, "path", f"{at}.path", required=True),
+                "finding": checker.text(item, "finding", f"{at}.finding", required=True),
+            }
+        )
+    return pins
+
+
+def _release_licenses(checker, data, licenses):
+    given = data.get("release_licenses")
+    if given is None:
+        return {}
+    if checker.mapping(given, "release_licenses") is None:
+        return {}
+    checker.fields(given, "release_licenses", (), components.LICENCE_KINDS)
+    found = {}
+    for kind in components.LICENCE_KINDS:
+        if kind not in given:
+            continue
+        where = f"release_licenses.{kind}"
+        item = checker.mapping(given[kind], where)
+        if item is None:
+            continue
+        checker.fields(item, where, ("license", "evidence"), ("pins", "note"))
+        license_id = item.get("license")
+        if not isinstance(license_id, str) or license_id not in licenses:
+            checker.problem(f"{where}.license", f"unknown licence {license_id!r}")
+        evidence = item.get("evidence") or []
+        if not isinstance(evidence, list) or not evidence:
+            checker.problem(f"{where}.evidence", "needs a list of one or more evidence URLs")
+            evidence = []
+        urls = [
+            url
+            for index, url in enumerate(evidence)
+            if checker.url(url, f"{where}.evidence[{index}]")
+        ]
+        found[kind] = {
+            "license": license_id,
+            "evidence": urls,
+            "pins": _pins(checker, item.get("pins"), f"{where}.pins"),
+            "note": checker.text(item, "note", f"{where}.note"),
+        }
+    return found
+
+
+def _corrections(checker, data):
+    given = data.get("corrections")
+    if given is None:
+        return []
+    if not isinstance(given, list):
+        checker.problem("corrections", f"must be a list, not {_describe(given)}")
+        return []
+    found = []
+    for index, item in enumerate(given):
+        where = f"corrections[{index}]"
+        if checker.mapping(item, where) is None:
+            continue
+        checker.fields(item, where, CORRECTION_FIELDS, ())
+        subject = checker.choice(item, "subject", f"{where}.subject", CORRECTION_SUBJECTS)
+        found.append(
+            {
+                "date": checker.date(item, "date", f"{where}.date"),
+                "subject": subject,
+                "before": checker.text(item, "before", f"{where}.before", required=True),
+                "after": checker.text(item, "after", f"{where}.after", required=True),
+                "reason": checker.text(item, "reason", f"{where}.reason", required=True),
+            }
+        )
+    return found
+
+
+def _clause_scopes(checker, item, entry, where):
+    """Clauses that bind only releases of some modalities (the Llama 3.2 EU exclusion)."""
+    given = item.get("clause_scopes")
+    if given is None:
+        return {}
+    if checker.mapping(given, where) is None:
+        return {}
+    scopes = {}
+    for flag, scope in given.items():
+        at = f"{where}.{flag}"
+        if flag not in CLAUSE_BOOLEANS:
+            checker.problem(at, f"{flag!r} is not a clause flag")
+            continue
+        if not entry.get(flag):
+            checker.problem(at, f"the licence does not carry {flag!r}, so it has no scope")
+        if checker.mapping(scope, at) is None:
+            continue
+        checker.fields(scope, at, ("modalities",), ("note",))
+        modalities = scope.get("modalities")
+        if not isinstance(modalities, list) or not modalities:
+            checker.problem(f"{at}.modalities", "needs a list of one or more modalities")
+            continue
+        for modality in modalities:
+            if modality not in AIModel.Modality.values:
+                checker.problem(f"{at}.modalities", f"{modality!r} is not a modality")
+        scopes[flag] = {
+            "modalities": list(modalities),
+            "note": checker.text(scope, "note", f"{at}.note"),
+        }
+    return scopes
 
 
 # Rendering: the inverse of parsing, field order as catalog/data/README.md documents it.
@@ -457,6 +619,8 @@ def render_licenses(snapshots):
         clauses.update({flag: True for flag in CLAUSE_BOOLEANS if lic[flag]})
         if clauses:
             entry["clauses"] = clauses
+        if lic["clause_scopes"]:
+            entry["clause_scopes"] = lic["clause_scopes"]
         for key in ("hf_license_tag", "note"):
             if lic[key]:
                 entry[key] = lic[key]
@@ -492,6 +656,17 @@ def render_model(model, assessments):
             entry[key] = model[key]
     if model["status"] != AIModel.Status.PUBLISHED:
         entry["status"] = model["status"]
+    if model["release_licenses"]:
+        entry["release_licenses"] = {
+            kind: _without_empty(model["release_licenses"][kind])
+            for kind in components.LICENCE_KINDS
+            if kind in model["release_licenses"]
+        }
+    if model["corrections"]:
+        entry["corrections"] = [
+            {**item, "date": datetime.date.fromisoformat(item["date"])}
+            for item in model["corrections"]
+        ]
 
     # The most common verifier and date become the file's defaults; others are overrides.
     default_by = _most_common(a["assessed_by"] for a in assessments.values())
@@ -508,6 +683,10 @@ def render_model(model, assessments):
             item["license"] = assessment["license"]
         if assessment["evidence"]:
             item["evidence"] = assessment["evidence"]
+        if assessment["access"]:
+            item["access"] = assessment["access"]
+        if assessment["pins"]:
+            item["pins"] = assessment["pins"]
         if assessment["note"]:
             item["note"] = assessment["note"]
         if assessment["assessed_by"] != default_by:
@@ -519,6 +698,10 @@ def render_model(model, assessments):
         rendered[component_id] = item
     entry["components"] = rendered
     return _dump(entry)
+
+
+def _without_empty(item):
+    return {key: value for key, value in item.items() if value not in ("", [], None)}
 
 
 def _most_common(values):

@@ -115,3 +115,51 @@ AVAILABILITY_CHOICES = (
     (NOT_APPLICABLE, "Not applicable: the release has no such component"),
 )
 AVAILABILITIES = tuple(value for value, _ in AVAILABILITY_CHOICES)
+
+# Release licences: the licence a release applies to each kind of component. A component with no
+# licence of its own falls under the release licence of its kind.
+LICENCE_KINDS = ("code", "data", "documents", "weights")
+LICENCE_KIND_NAMES = {
+    "code": "code",
+    "data": "data",
+    "documents": "documents",
+    "weights": "weights",
+}
+_LICENCE_KIND_OF_GROUP = {CODE: "code", DATA: "data", DOCS: "documents"}
+
+
+def licence_kind(component_id):
+    """The release-licence kind a component falls under: the architecture is code."""
+    if component_id == "architecture":
+        return "code"
+    component = BY_ID[component_id]
+    return _LICENCE_KIND_OF_GROUP.get(component.group, "weights")
+
+
+# Components a fine-tune takes from its base model: bound by the base's licence.
+INHERITED_FROM_BASE = ("architecture", "weights_final", "weights_intermediate", "training_state")
+
+# How a released download may be gated. A click-through that grants access at once (the Hub's
+# `gated: auto`) is full availability, marked; a gate someone must approve (`manual`) is partial.
+ACCESS_OPEN = ""
+ACCESS_CLICK_THROUGH = "click-through"
+ACCESS_APPROVAL = "approval"
+ACCESS_CHOICES = (
+    (ACCESS_OPEN, "Open: no gate"),
+    (ACCESS_CLICK_THROUGH, "Click-through: a form that grants access at once (full availability)"),
+    (ACCESS_APPROVAL, "Approval: someone must approve each request (partial availability)"),
+)
+ACCESSES = tuple(value for value, _ in ACCESS_CHOICES)
+
+
+def gated_availability(gated):
+    """The availability and access of a released download behind a Hub gate.
+
+    `gated` is the Hub's value: '' or False (no gate), 'auto' (a click-through that grants
+    access at once: full availability) or 'manual' (someone approves each request: partial).
+    """
+    if gated == "manual":
+        return PARTIAL, ACCESS_APPROVAL
+    if gated:
+        return FULL, ACCESS_CLICK_THROUGH
+    return FULL, ACCESS_OPEN

@@ -36,6 +36,7 @@ def snapshot_license(lic):
         "source": lic.source,
     }
     data.update({flag: getattr(lic, flag) for flag in License.CLAUSE_FLAGS})
+    data["clause_scopes"] = dict(lic.clause_scopes)
     return data
 
 
@@ -55,6 +56,19 @@ def snapshot_model(model):
         "homepage": model.homepage,
         "description": model.description,
         "status": model.status,
+        "release_licenses": dict(model.release_licenses),
+        "corrections": [
+            {
+                "date": c.date.isoformat(),
+                "subject": c.subject,
+                "before": c.before,
+                "after": c.after,
+                "reason": c.reason,
+            }
+            for c in sorted(model.corrections_made.all(), key=lambda c: c.position)
+        ]
+        if model.pk
+        else [],
     }
 
 
@@ -63,6 +77,8 @@ def snapshot_assessment(assessment):
         "availability": assessment.availability,
         "license": assessment.license.identifier if assessment.license_id else None,
         "evidence": list(assessment.evidence),
+        "access": assessment.access,
+        "pins": list(assessment.pins),
         "note": assessment.note,
         "assessed_at": assessment.assessed_at.isoformat(),
         "assessed_by": assessment.assessed_by,

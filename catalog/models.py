@@ -91,6 +91,12 @@ class License(models.Model):
         default=False,
         help_text="Models distilled from it or trained on its outputs are bound by its terms",
     )
+    clause_scopes = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Clauses that bind only some releases: {"geographic": {"modalities": '
+        '["vision-language", "multimodal"], "note": "..."}}',
+    )
     hf_license_tag = models.CharField(max_length=100, blank=True)
     note = models.TextField(blank=True)
     source = models.TextField()
@@ -178,6 +184,12 @@ class AIModel(models.Model):
     github_repos = models.JSONField(default=list, blank=True, help_text="GitHub owner/repo")
     homepage = models.URLField(blank=True, max_length=500)
     description = models.TextField(blank=True)
+    release_licenses = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The licence the release applies per kind (code, data, documents, weights): "
+        '{"code": {"license": "Apache-2.0", "evidence": [...], "pins": [...], "note": ""}}',
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PUBLISHED)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -217,6 +229,15 @@ class Assessment(models.Model):
     )
     evidence = models.JSONField(
         default=list, blank=True, help_text="URLs of primary sources; required unless unknown"
+    )
+    access = models.CharField(
+        max_length=20, choices=components.ACCESS_CHOICES, default="", blank=True
+    )
+    pins = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The files read at a commit behind a licence or absence claim: "
+        '[{"repo": "github:owner/name", "commit": "64bc595", "path": "LICENSE", "finding": "..."}]',
     )
     note = models.TextField(blank=True)
     assessed_at = models.DateField()
@@ -298,6 +319,31 @@ class Change(models.Model):
         return sorted(
             key for key in before.keys() | after.keys() if before.get(key) != after.get(key)
         )
+
+
+class Correction(models.Model):
+    """A published correction of a verdict-relevant fact: the public corrections log.
+
+    Written by the catalogue loader from a model file's `corrections` and by curators' saves
+    that change a verdict-relevant fact; the full audit trail stays in Change.
+    """
+
+    model = models.ForeignKey(AIModel, on_delete=models.CASCADE, related_name="corrections_made")
+    date = models.DateField()
+    subject = models.CharField(
+        max_length=60, help_text="component id, release_licenses.<kind>, parameters or base_model"
+    )
+    before = models.TextField()
+    after = models.TextField()
+    reason = models.TextField()
+    position = models.PositiveIntegerField(default=0, help_text="order within the model's log")
+
+    class Meta:
+        ordering = ["-date", "model", "position"]
+        indexes = [models.Index(fields=["-date", "-id"], name="correction_log_idx")]
+
+    def __str__(self):
+        return f"{self.date} {self.model.slug} {self.subject}"
 
 
 class ScoreSnapshot(models.Model):

@@ -234,17 +234,21 @@ def _apply_huggingface(model, record, info, refs, *, now, outcome):
     if not any(name.endswith(WEIGHT_SUFFIXES) for name in record.files):
         return
     licence, licence_problem = _licence_for_hf(record)
-    availability = components.PARTIAL if record.gated else components.FULL
-    gate = f", gated ({record.gated} approval)" if record.gated else ""
+    availability, access = components.gated_availability(record.gated)
+    gate = {
+        components.ACCESS_CLICK_THROUGH: ", behind a click-through that grants access at once",
+        components.ACCESS_APPROVAL: ", behind a gate where each request must be approved",
+    }.get(access, "")
     _reconcile(model, "weights_final", availability, licence, url, record, outcome,
                f"Weights published on the Hugging Face Hub as {record.canonical_id}{gate}",
-               licence_problem=licence_problem)  # fmt: skip
+               licence_problem=licence_problem, access=access)  # fmt: skip
     if record.checkpoint_branches:
         first = record.checkpoint_branches[0]
         _reconcile(model, "weights_intermediate", availability, licence, f"{url}/tree/{first}",
                    record, outcome,
                    f"{len(record.checkpoint_branches)} intermediate checkpoints published as "
-                   f"branches of {record.canonical_id}", licence_problem=licence_problem)  # fmt: skip
+                   f"branches of {record.canonical_id}", licence_problem=licence_problem,
+                   access=access)  # fmt: skip
 
 
 def _weights_withdrawn(model, record, outcome, message):
@@ -254,7 +258,8 @@ def _weights_withdrawn(model, record, outcome, message):
     ):
         return
     url = f"{settings.HF_ENDPOINT}/{record.canonical_id or record.repo_id}"
-    _reconcile(model, "weights_final", components.NONE, None, url, record, outcome, message)
+    _reconcile(model, "weights_final", components.NONE, None, url, record, outcome, message,
+               access=components.ACCESS_OPEN)  # fmt: skip
 
 
 def _describe_hf(fingerprint):
@@ -341,7 +346,7 @@ def _is_within(url, repo_url):
 
 
 def _reconcile(model, component_id, availability, licence, url, record, outcome, message,
-               licence_problem=None):  # fmt: skip
+               licence_problem=None, access=None):  # fmt: skip
     """Bring one assessment in line with an observation, or open a discrepancy for a curator.
 
     `availability` None means the hub says nothing about it; `licence` None with a
@@ -355,6 +360,8 @@ def _reconcile(model, component_id, availability, licence, url, record, outcome,
         observed["availability"] = availability
     if licence is not None:
         observed["license"] = licence
+    if access is not None:
+        observed["access"] = access
     # Only what came from the hub follows the hub. A curated `unknown` is a curator's answer too
     # (often "not verified yet"): the hub's view goes to the queue rather than over it.
     if assessment.source == Assessment.Source.HUB:

@@ -12,6 +12,7 @@ from django.db.models.functions import Lag
 from django.shortcuts import get_object_or_404
 
 from catalog import components, frameworks
+from catalog.frameworks import effective
 from catalog.frameworks.evidence import ComponentEvidence, LicenseTerms, ModelEvidence, is_open
 from catalog.models import (
     AIModel,
@@ -50,22 +51,28 @@ def assessments_in_order(model):
 
 def licence_terms():
     """Every licence as the frameworks see it, keyed by database id."""
-    fields = [f.name for f in dataclass_fields(LicenseTerms)]
+    fields = [f.name for f in dataclass_fields(LicenseTerms) if f.name != "scopes"]
     terms = {}
-    for row in License.objects.values("id", *fields):
+    for row in License.objects.values("id", "clause_scopes", *fields):
         pk = row.pop("id")
-        terms[pk] = LicenseTerms(**row)
+        scopes = tuple(
+            (flag, tuple(scope["modalities"]))
+            for flag, scope in sorted(row.pop("clause_scopes").items())
+        )
+        terms[pk] = LicenseTerms(**row, scopes=scopes)
     return terms
 
 
 def evidence_by_model_id(model_ids, *, terms=None, known=None):
     """ModelEvidence for each of `model_ids` (and, through `base`, their ancestors).
 
-    Reads plain values, not model instances, so it stays fast over thousands of models.
-    `known` caches the evidence of ancestors across calls in a batch job; only ancestors are
-    kept in it, so it grows with the number of base models, not with the batch.
+    Components carry their effective licences (catalog.frameworks.effective). Reads plain
+    values, not model instances, so it stays fast over thousands of models. `known` caches the
+    evidence of ancestors across calls in a batch job; only ancestors are kept in it, so it grows
+    with the number of base models, not with the batch.
     """
     terms = terms if terms is not None else licence_terms()
+    by_identifier = {t.identifier: t for t in terms.values()}
     known = known if known is not None else {}
     wanted = [pk for pk in model_ids if pk not in known]
     rows = {}
@@ -73,8 +80,14 @@ def evidence_by_model_id(model_ids, *, terms=None, known=None):
         batch = {
             row["id"]: row
             for row in AIModel.objects.filter(pk__in=wanted).values(
-                "id", "slug", "name", "base_model_id", "organization__slug"
-            )
+                "id",
+                "slug",
+                "name",
+                "base_model_id",
+                "organization__slug",
+                "modality",
+                "release_licenses",
+            )  # fmt: skip
         }
         rows.update(batch)
         wanted = [
@@ -84,29 +97,53 @@ def evidence_by_model_id(model_ids, *, terms=None, known=None):
             and row["base_model_id"] not in rows
             and row["base_model_id"] not in known
         ]
-    items = {pk: {} for pk in rows}
-    # Only a few distinct (availability, licence) pairs exist: share one object for each.
+    assessments = {pk: [] for pk in rows}
+    for row in Assessment.objects.filter(model_id__in=list(rows)).values_list(
+        "model_id", "component", "availability", "license_id", "access"
+    ):
+        assessments[row[0]].append(row[1:])
+    # Only a few distinct items exist: share one object for each.
     shared = {}
-    assessments = Assessment.objects.filter(model_id__in=list(rows)).values_list(
-        "model_id", "component", "availability", "license_id"
-    )
-    for model_id, component, availability, license_id in assessments:
-        item = shared.get((availability, license_id))
-        if item is None:
-            item = shared[(availability, license_id)] = ComponentEvidence(
-                availability, terms.get(license_id)
+
+    def item(component_id, availability, own, release, base, access):
+        key = (component_id, availability, own, release, base.slug if base else None, access)
+        if key not in shared:
+            shared[key] = effective.component_evidence(
+                component_id, availability, own, release, base, access
             )
-        items[model_id][component] = item
+        return shared[key]
 
     built = {}
 
-    def build(pk, as_base=False):
+    def build(pk, as_base=False, seen=()):
         evidence = known.get(pk) or built.get(pk)
         if evidence is None:
             row = rows[pk]
-            base = build(row["base_model_id"], as_base=True) if row["base_model_id"] else None
+            base_id = row["base_model_id"]
+            # A lineage cycle is refused where lineage is written; never loop on one anyway.
+            base = build(base_id, True, (*seen, pk)) if base_id and base_id not in seen else None
+            binding = (
+                base
+                if base and effective.binds(base.organization, row["organization__slug"])
+                else None
+            )
+            release = {
+                kind: by_identifier.get(value.get("license"))
+                for kind, value in (row["release_licenses"] or {}).items()
+            }
+            items = {
+                component: item(
+                    component,
+                    availability,
+                    terms.get(license_id),
+                    release.get(components.licence_kind(component)),
+                    binding,
+                    access,
+                )  # fmt: skip
+                for component, availability, license_id, access in assessments[pk]
+            }
             evidence = built[pk] = ModelEvidence(
-                row["slug"], row["name"], items[pk], base, row["organization__slug"]
+                row["slug"], row["name"], items, base, row["organization__slug"], row["modality"]
             )
         if as_base:
             known[pk] = evidence

@@ -18,6 +18,7 @@ from catalog.models import (
     AIModel,
     Assessment,
     Change,
+    Correction,
     CurrentScores,
     License,
     Organization,
@@ -216,6 +217,7 @@ def _apply_model_entry(entry, report, overwrite, actor):
     model = model or AIModel(slug=data["slug"])
     _set_model_fields(model, data, entry.file)
     model.save()
+    _set_corrections(model, data["corrections"])
     history.record(model, before=before, actor=actor, reason=reason)
 
     licenses = {lic.identifier: lic for lic in License.objects.all()}
@@ -250,12 +252,39 @@ def _set_model_fields(model, data, file):
     model.homepage = data["homepage"]
     model.description = data["description"]
     model.status = data["status"]
+    model.release_licenses = data["release_licenses"]
+
+
+def _set_corrections(model, corrections):
+    """Make the model's published corrections exactly those of its file, in order."""
+    current = [
+        (c.date.isoformat(), c.subject, c.before, c.after, c.reason)
+        for c in model.corrections_made.order_by("position")
+    ]
+    wanted = [(c["date"], c["subject"], c["before"], c["after"], c["reason"]) for c in corrections]
+    if current == wanted:
+        return
+    model.corrections_made.all().delete()
+    Correction.objects.bulk_create(
+        Correction(
+            model=model,
+            date=datetime.date.fromisoformat(date),
+            subject=subject,
+            before=before,
+            after=after,
+            reason=reason,
+            position=position,
+        )  # fmt: skip
+        for position, (date, subject, before, after, reason) in enumerate(wanted)
+    )
 
 
 def _set_assessment_fields(assessment, data, licenses):
     assessment.availability = data["availability"]
     assessment.license = licenses[data["license"]] if data["license"] else None
     assessment.evidence = data["evidence"]
+    assessment.access = data["access"]
+    assessment.pins = data["pins"]
     assessment.note = data["note"]
     assessment.assessed_at = datetime.date.fromisoformat(data["assessed_at"])
     assessment.assessed_by = data["assessed_by"]
@@ -281,7 +310,7 @@ def export_catalogue(directory):
     )
     written = set()
     models = AIModel.objects.select_related("organization", "base_model").prefetch_related(
-        "assessments__license"
+        "assessments__license", "corrections_made"
     )
     for model in models.order_by("slug"):
         assessments = {a.component: history.snapshot(a) for a in model.assessments.all()}
@@ -324,12 +353,12 @@ def _inputs(evidence):
     # Plain strings in a fixed order: much cheaper than dataclasses.asdict over 20 components.
     items = "".join(_item_key(cid, item) for cid, item in sorted(evidence.components.items()))
     base = _inputs(evidence.base) if evidence.base is not None else None
-    return (evidence.slug, evidence.organization, items, base)
+    return (evidence.slug, evidence.organization, evidence.modality, items, base)
 
 
 @functools.lru_cache(maxsize=4096)
 def _item_key(component_id, item):
-    return repr((component_id, item.availability, item.license))
+    return repr((component_id, item))
 
 
 def rescore(model_ids=None, *, batch_size=2000, now=None):

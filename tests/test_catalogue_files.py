@@ -56,11 +56,66 @@ def test_it_parses_a_good_file_into_snapshots():
         "availability": "full",
         "license": "Apache-2.0",
         "evidence": ["https://example.org/x"],
+        "access": "",
+        "pins": [],
         "note": "",
         "assessed_at": "2026-01-01",
         "assessed_by": "tester",
         "source": "curated",
     }
+
+
+def test_it_reads_release_licences_pins_access_and_corrections():
+    data = yaml.safe_load(model_text())
+    data["release_licenses"] = {
+        "code": {
+            "license": "Apache-2.0",
+            "evidence": ["https://github.com/example/train"],
+            "pins": [
+                {"repo": "github:example/train", "commit": "64bc595", "path": "LICENSE",
+                 "finding": "Apache License 2.0"},
+            ],
+        }
+    }  # fmt: skip
+    data["corrections"] = [
+        {"date": "2026-12-03", "subject": "code_training", "before": "full, no licence stated",
+         "after": "full, Apache-2.0", "reason": "The LICENSE file was read at 64bc595."},
+    ]  # fmt: skip
+    data["components"]["weights_final"]["access"] = "click-through"
+    entry = parse_model(yaml.safe_dump(data), "models/demo.yaml", organizations=ORGS,
+                        licenses=LICENSES)  # fmt: skip
+    assert entry.model["release_licenses"]["code"]["pins"][0]["commit"] == "64bc595"
+    assert entry.model["release_licenses"]["code"]["note"] == ""
+    assert entry.model["corrections"][0]["subject"] == "code_training"
+    assert entry.assessments["weights_final"]["access"] == "click-through"
+
+
+def test_it_rejects_a_pin_without_a_commit_id():
+    pins = [
+        {"repo": "github:example/train", "commit": "main", "path": "/", "finding": "no LICENSE"}
+    ]
+    assert problems_of(with_component("code_training", availability="none",
+                                      evidence=["https://github.com/example/train"], pins=pins)) == [
+        "models/demo.yaml: components.code_training.pins[0].commit: 'main' is not a commit id "
+        "(7 to 40 hex digits)"
+    ]  # fmt: skip
+
+
+def test_it_rejects_an_approval_gate_on_a_full_download():
+    assert problems_of(with_component("weights_final", availability="full", license="Apache-2.0",
+                                      evidence=["https://example.org/x"], access="approval")) == [
+        "models/demo.yaml: components.weights_final.access: a download someone must approve is "
+        "partial availability, not full"
+    ]  # fmt: skip
+
+
+def test_it_rejects_a_release_licence_without_evidence():
+    data = yaml.safe_load(model_text())
+    data["release_licenses"] = {"data": {"license": "Apache-2.0"}}
+    assert problems_of(yaml.safe_dump(data)) == [
+        "models/demo.yaml: release_licenses.data.evidence: is required",
+        "models/demo.yaml: release_licenses.data.evidence: needs a list of one or more evidence URLs",
+    ]
 
 
 def test_it_rejects_an_unknown_component():

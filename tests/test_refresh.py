@@ -101,11 +101,21 @@ def test_a_hub_sourced_component_follows_the_hub(hub, base_model):
     assert (weights.availability, weights.source) == ("partial", "hub")
     assert weights.license.identifier == "Apache-2.0"
     assert weights.evidence[0].endswith("/example-lab/Example-Base-7B")
-    assert "gated (manual approval)" in weights.note
+    assert "each request must be approved" in weights.note
+    assert weights.access == "approval"
     assert weights.assessed_by == "hub-refresh (Hugging Face Hub)"
     change = Change.objects.filter(subject_key="example-base-7b/weights_final").first()
     assert (change.action, change.actor) == ("updated", "hub-refresh")
     assert change.after["source"] == "hub"
+
+
+def test_a_click_through_gate_is_full_availability_marked_as_such(hub, base_model):
+    follow_the_hub("weights_final")
+    serve(hub, gated="auto")
+    refresh.refresh_model(base_model.pk)
+    weights = assessment("weights_final")
+    assert (weights.availability, weights.access) == ("full", "click-through")
+    assert "click-through that grants access at once" in weights.note
 
 
 def test_an_unchanged_sha_writes_nothing_but_the_fetch_time(hub, base_model):
@@ -414,7 +424,7 @@ def test_a_gating_change_is_detected_on_a_second_refresh(hub, base_model):
     assert (change.before["gated"], change.after["gated"]) == ("", "manual")
     weights = assessment("weights_final")
     assert weights.availability == "partial"
-    assert "gated (manual approval)" in weights.note
+    assert "each request must be approved" in weights.note
     updated = Change.objects.filter(
         subject="assessment", subject_key="example-base-7b/weights_final"
     )

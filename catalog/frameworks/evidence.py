@@ -61,6 +61,8 @@ class LicenseTerms:
     remote_restriction: bool = False
     flow_down: bool = False
     covers_trained_models: bool = False
+    # Clauses that bind only releases of some modalities: ((flag, (modality, ...)), ...).
+    scopes: tuple = ()
 
     def __hash__(self):
         # Terms are lru_cache keys (inside ComponentEvidence) thousands of times a recompute;
@@ -76,20 +78,53 @@ class LicenseTerms:
             if (self.mau_cap is not None if flag == "mau_cap" else getattr(self, flag))
         )
 
+    def restrictions_for(self, modality):
+        """The restrictive clauses that bind a release of this modality (see `scopes`)."""
+        if not self.scopes:
+            return self.restrictions
+        return _scoped_restrictions(self, modality)
+
     def describe(self, flag):
         return RESTRICTION_LABELS[flag].format(mau_cap=self.mau_cap or 0)
+
+    @property
+    def is_free(self):
+        """Open, with no clause that restricts use: terms a derivative may relicense under."""
+        return licence_is_open(self) and not any(
+            flag in USE_RESTRICTIONS for flag in self.restrictions
+        )
+
+
+@functools.lru_cache(maxsize=1024)
+def _scoped_restrictions(terms, modality):
+    scoped = dict(terms.scopes)
+    return tuple(
+        flag for flag in terms.restrictions if flag not in scoped or modality in scoped[flag]
+    )
+
+
+# Where a component's effective licence comes from.
+OWN = "own"  # its own stated licence
+RELEASE = "release"  # the release licence of its kind (it states none of its own)
+BASE = "base"  # its base model's licence, which binds a fine-tune whatever its card states
 
 
 @dataclass(frozen=True)
 class ComponentEvidence:
-    """What the frameworks read of one assessment: its availability and its licence's terms.
+    """What the frameworks read of one assessment: its availability and its effective licence.
 
-    Evidence links are what a reader checks a verdict against, but no rule reads them, so they
-    are not inputs: editing a link writes no new score snapshot.
+    `license` is the effective licence (see catalog.frameworks.effective); `stated` is the
+    component's own licence as stated, `origin` where the effective one comes from. Evidence
+    links are what a reader checks a verdict against, but no rule reads them, so they are not
+    inputs: editing a link writes no new score snapshot.
     """
 
     availability: str
     license: LicenseTerms | None = None
+    stated: LicenseTerms | None = None
+    origin: str = ""
+    inherited_from: str = ""
+    access: str = ""
 
 
 @dataclass(frozen=True)
@@ -99,6 +134,7 @@ class ModelEvidence:
     components: dict  # component id -> ComponentEvidence
     base: "ModelEvidence | None" = None
     organization: str = ""
+    modality: str = ""
 
     def get(self, component_id):
         return self.components.get(component_id) or ComponentEvidence(components.UNKNOWN)
@@ -174,6 +210,18 @@ def licence_is_open(terms):
 def is_open(component_id, item):
     """A component is open when released in full under an open licence of the right kind."""
     return item.availability == components.FULL and licence_is_open_for(component_id, item.license)
+
+
+def licence_phrase(item):
+    """How a reason names a component's effective licence and where it comes from."""
+    if item.license is None:
+        return "no stated licence"
+    if item.origin == RELEASE:
+        return f"{item.license.identifier} (the release's licence)"
+    if item.origin == BASE:
+        stated = f"; its card states {item.stated.identifier}" if item.stated else ""
+        return f"{item.license.identifier} (inherited from {item.inherited_from}{stated})"
+    return item.license.identifier
 
 
 def component_name(component_id):

@@ -14,7 +14,7 @@ from catalog.frameworks.evidence import Criterion, Result, component_name, is_op
 
 ID = "index"
 NAME = "Openness Index"
-VERSION = "1.1.0"
+VERSION = "1.2.0"
 CHANGES = (
     ("1.0.0", "2026-11-23", "First rules."),
     (
@@ -22,6 +22,14 @@ CHANGES = (
         "2026-12-02",
         "Two more licence clauses count against the licence-terms score: the licensor's right to "
         "restrict use remotely, and terms that bind models distilled or trained on outputs.",
+    ),
+    (
+        "1.2.0",
+        "2026-12-03",
+        "Reads effective licences: a component with no licence of its own falls under the "
+        "release licence of its kind, a fine-tune's model components under its base model's "
+        "licence whatever its card states, and a clause scoped to some modalities binds only "
+        "those releases; a click-through gate is full availability.",
     ),
 )
 

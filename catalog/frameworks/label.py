@@ -8,17 +8,31 @@ weights: downloadable, but gated or under a licence that restricts use. Closed: 
 from catalog import components
 from catalog.frameworks import osaid
 from catalog.frameworks import restrictions as clauses
-from catalog.frameworks.evidence import USE_RESTRICTIONS, Criterion, Result, licence_is_open_for
+from catalog.frameworks.evidence import (
+    USE_RESTRICTIONS,
+    Criterion,
+    Result,
+    licence_is_open_for,
+    licence_phrase,
+)
 
 ID = "label"
 NAME = "Headline label"
-VERSION = "1.0.1"
+VERSION = "1.1.0"
 CHANGES = (
     ("1.0.0", "2026-11-23", "First rules."),
     (
         "1.0.1",
         "2026-12-02",
         "The licensor's right to restrict use remotely is a clause of its own (before, it was read as revocability); both restrict use.",
+    ),
+    (
+        "1.1.0",
+        "2026-12-03",
+        "Reads effective licences: a component with no licence of its own falls under the "
+        "release licence of its kind, a fine-tune's model components under its base model's "
+        "licence whatever its card states, and a clause scoped to some modalities binds only "
+        "those releases; a click-through gate is full availability.",
     ),
 )
 
@@ -56,8 +70,7 @@ def evaluate(evidence, osaid_result=None, restrictions=None):
     if weights.availability == components.PARTIAL:
         problems.append("the weights are gated or released only in part")
     if not licence_is_open_for("weights_final", weights.license):
-        licence = weights.license.identifier if weights.license else "no stated licence"
-        problems.append(f"the weights are under {licence}, not an open licence")
+        problems.append(f"the weights are under {licence_phrase(weights)}, not an open licence")
     for r in binding:
         origin = f" (inherited from {r.inherited_from})" if r.inherited_from else ""
         text = f"{r.description.lower()}{origin}"
@@ -74,7 +87,7 @@ def evaluate(evidence, osaid_result=None, restrictions=None):
         Criterion(
             "weights",
             True,
-            f"Final weights are downloadable under {weights.license.identifier} with no use restriction.",
+            f"Final weights are downloadable under {licence_phrase(weights)} with no use restriction.",
             ("weights_final",),
         )
     )

@@ -22,11 +22,12 @@ from catalog.frameworks.evidence import (
     Result,
     component_name,
     licence_is_open,
+    licence_phrase,
 )
 
 ID = "mof"
 NAME = "Model Openness Framework 1.0"
-VERSION = "1.1.0"
+VERSION = "1.2.0"
 CHANGES = (
     ("1.0.0", "2026-11-23", "First rules, after MOF 1.0 and the Model Openness Tool."),
     (
@@ -35,6 +36,13 @@ CHANGES = (
         "As the Model Openness Tool computes them: a class's progress counts the classes above "
         "it too; an open licence of the wrong kind for a component counts, with a warning; "
         "documents are expected under open content licences.",
+    ),
+    (
+        "1.2.0",
+        "2026-12-03",
+        "Components without a licence of their own count under the release licence of their "
+        "kind, as the Model Openness Tool reads a release; a fine-tune's architecture and weights "
+        "count under its base model's licence when that binds them.",
     ),
 )
 
@@ -95,10 +103,12 @@ def _included(evidence, component_id):
 def _included_item(component_id, item):
     name = component_name(component_id)
     if included(item):
-        return True, f"{name} included under {item.license.identifier}."
+        return True, f"{name} included under {licence_phrase(item)}."
     if item.availability == components.FULL:
-        licence = item.license.identifier if item.license else "no stated licence"
-        return False, f"{name} is released under {licence}, which is not an open licence."
+        return (
+            False,
+            f"{name} is released under {licence_phrase(item)}, which is not an open licence.",
+        )
     if item.availability == components.PARTIAL:
         return False, f"{name} is released only in part or behind a gate."
     return False, f"{name} is {AVAILABILITY_WORDS[item.availability]}."

@@ -13,17 +13,26 @@ from catalog.frameworks.evidence import (
     Criterion,
     Result,
     component_name,
+    licence_phrase,
 )
 
 ID = "osaid"
 NAME = "Open Source AI Definition 1.0"
-VERSION = "1.0.1"
+VERSION = "1.1.0"
 CHANGES = (
     ("1.0.0", "2026-11-23", "First rules, after OSAID 1.0 (October 2024)."),
     (
         "1.0.1",
         "2026-12-02",
         "The licensor's right to restrict use remotely is a clause of its own (before, it was read as revocability); both restrict use.",
+    ),
+    (
+        "1.1.0",
+        "2026-12-03",
+        "Reads effective licences: a component with no licence of its own falls under the "
+        "release licence of its kind, a fine-tune's model components under its base model's "
+        "licence whatever its card states, and a clause scoped to some modalities binds only "
+        "those releases; a click-through gate is full availability.",
     ),
 )
 
@@ -44,8 +53,7 @@ def _code_criterion(evidence):
         if item.availability != components.FULL:
             missing.append(f"{component_name(component_id).lower()} ({item.availability})")
         elif item.license is None or not item.license.osi_approved:
-            licence = item.license.identifier if item.license else "no licence stated"
-            closed.append(f"{component_name(component_id).lower()} ({licence})")
+            closed.append(f"{component_name(component_id).lower()} ({licence_phrase(item)})")
     if not missing and not closed:
         return Criterion(
             "code",
@@ -71,14 +79,15 @@ def _weights_criterion(evidence):
         }.get(item.availability, item.availability)
         return Criterion("parameters", False, f"Final weights {why}.", ("weights_final",))
     if item.license is None or not item.license.osi_approved:
-        licence = item.license.name if item.license else "no stated licence"
+        if item.license is None:
+            return Criterion("parameters", False, "Final weights carry no stated licence, so no rights are granted.", ("weights_final",))  # fmt: skip
         return Criterion(
             "parameters",
             False,
-            f"Final weights are under {licence}, which is not OSI-approved.",
+            f"Final weights are under {licence_phrase(item)}, which is not OSI-approved.",
             ("weights_final",),
         )
-    return Criterion("parameters", True, f"Final weights are released under {item.license.identifier}, an OSI-approved licence.", ("weights_final",))  # fmt: skip
+    return Criterion("parameters", True, f"Final weights are released under {licence_phrase(item)}, an OSI-approved licence.", ("weights_final",))  # fmt: skip
 
 
 def _data_criterion(evidence):

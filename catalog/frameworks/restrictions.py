@@ -1,15 +1,17 @@
 """Licence clause analysis: which restrictions bind a model, and where each comes from.
 
-A model is bound by the licences of every component it releases, and by its base model's
-restrictions whatever its own card says: a fine-tune cannot shed the terms it was built under.
-The one exception is a base released by the same organisation, which as licensor of both can
-grant its derivative other terms (DeepSeek-R1 under MIT, built on its own DeepSeek-V3).
+A model is bound by the licences of every component it releases (their own, or the release's
+licence of their kind), and by its base model's restrictions whatever its own card says: a
+fine-tune cannot shed the terms it was built under. The one exception is a base released by the
+same organisation, which as licensor of both can grant its derivative other terms (DeepSeek-R1
+under MIT, built on its own DeepSeek-V3). A clause scoped to some modalities (the Llama 3.2 EU
+exclusion binds its multimodal models) binds only releases of those modalities.
 """
 
 from dataclasses import dataclass
 
 from catalog import components
-from catalog.frameworks.evidence import RESTRICTIONS
+from catalog.frameworks.evidence import BASE, RESTRICTIONS
 
 
 @dataclass(frozen=True)
@@ -38,13 +40,14 @@ def own_restrictions(evidence):
     by_licence = {}
     for component_id in components.COMPONENT_IDS:
         item = evidence.get(component_id)
-        if item.license is not None and item.availability in RELEASED:
-            by_licence.setdefault(item.license.identifier, (item.license, []))[1].append(
-                component_id
-            )
+        # A licence inherited from the base is counted with the base's, below; what the
+        # component's own card states binds it too.
+        licence = item.stated if item.origin == BASE else item.license
+        if licence is not None and item.availability in RELEASED:
+            by_licence.setdefault(licence.identifier, (licence, []))[1].append(component_id)
     found = []
     for terms, component_ids in by_licence.values():
-        for flag in terms.restrictions:
+        for flag in terms.restrictions_for(evidence.modality):
             found.append(
                 Restriction(flag, terms.describe(flag), terms.identifier, tuple(component_ids))
             )
@@ -54,8 +57,8 @@ def own_restrictions(evidence):
 def weights_restrictions(evidence, inherited_from):
     """Restrictions of a model's weights licence, as they bind its derivatives."""
     item = evidence.get("weights_final")
-    if item.license is None or item.availability not in RELEASED:
-        return []
+    if item.license is None or item.availability not in RELEASED or item.origin == BASE:
+        return []  # an inherited licence is counted where it comes from
     return [
         Restriction(
             flag,
@@ -64,7 +67,7 @@ def weights_restrictions(evidence, inherited_from):
             ("weights_final",),
             inherited_from=inherited_from,
         )  # fmt: skip
-        for flag in item.license.restrictions
+        for flag in item.license.restrictions_for(evidence.modality)
     ]
 
 

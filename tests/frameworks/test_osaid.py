@@ -58,10 +58,10 @@ def test_intermediate_checkpoints_are_optional():
         (item("partial"), "Final weights released only in part or behind an approval gate."),
         (item("none", None), "Final weights not released."),
         (item("unknown", None), "Final weights not verified."),
-        (item(license=CC_BY), "Final weights are under CC BY 4.0, which is not OSI-approved."),
+        (item(license=CC_BY), "Final weights are under CC-BY-4.0, which is not OSI-approved."),
         (
             item(license=None),
-            "Final weights are under no stated licence, which is not OSI-approved.",
+            "Final weights carry no stated licence, so no rights are granted.",
         ),
     ],
 )
