@@ -1,4 +1,6 @@
-"""The Atom feed of changes to the evidence base."""
+"""Atom feeds: changes to the evidence base, and the public corrections log."""
+
+import datetime
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
@@ -50,3 +52,33 @@ class ChangesFeed(Feed):
 
     def item_author_name(self, change):
         return change.actor
+
+
+class CorrectionsFeed(Feed):
+    feed_type = Atom1Feed
+    title = "Openness Scorecard: corrections"
+    subtitle = "Every correction of a verdict-relevant fact: date, before, after and reason."
+    author_name = "Openness Scorecard"
+
+    def link(self):
+        return reverse("catalog:corrections-log")
+
+    def items(self):
+        return selectors.corrections_log(limit=FEED_SIZE)
+
+    def item_title(self, correction):
+        return f"{correction.model.name}: {correction.subject.replace('_', ' ')} corrected"
+
+    def item_description(self, correction):
+        return f"Was: {correction.before}. Now: {correction.after}. Why: {correction.reason}"
+
+    def item_link(self, correction):
+        return reverse("catalog:model-detail", args=[correction.model.slug]) + "#corrections"
+
+    def item_guid(self, correction):
+        return f"tag:openness-scorecard,2026:correction:{correction.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, correction):
+        return datetime.datetime.combine(correction.date, datetime.time(), tzinfo=datetime.UTC)

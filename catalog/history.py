@@ -4,6 +4,9 @@ Snapshots name related rows by slug or licence id, never by database id, so a hi
 reads the same after a restore into another database.
 """
 
+from django.db.models import Q
+
+from catalog import components
 from catalog.api.conditional import bump_after_commit
 from catalog.models import AIModel, Assessment, Change, License, Organization
 
@@ -156,8 +159,12 @@ def _rescore_after_commit(obj, subject, model, deleted):
     from catalog.tasks import schedule_rescore
 
     if subject == Change.Subject.LICENSE:
-        ids = Assessment.objects.filter(license=obj).values_list("model_id", flat=True).distinct()
-        schedule_rescore(list(ids))
+        ids = set(Assessment.objects.filter(license=obj).values_list("model_id", flat=True))
+        under_release = Q()
+        for kind in components.LICENCE_KINDS:
+            under_release |= Q(**{f"release_licenses__{kind}__license": obj.identifier})
+        ids.update(AIModel.objects.filter(under_release).values_list("pk", flat=True))
+        schedule_rescore(sorted(ids))
     elif model is not None and model.pk and not (deleted and subject == Change.Subject.MODEL):
         schedule_rescore([model.pk])
 

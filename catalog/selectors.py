@@ -18,6 +18,7 @@ from catalog.models import (
     AIModel,
     Assessment,
     Change,
+    Correction,
     CurrentScores,
     HubRecord,
     License,
@@ -150,6 +151,43 @@ def evidence_by_model_id(model_ids, *, terms=None, known=None):
         return evidence
 
     return {pk: build(pk) for pk in model_ids if pk in rows or pk in known}
+
+
+def release_licences(model):
+    """The model's release licences in kind order: (kind, License or None, entry)."""
+    given = model.release_licenses or {}
+    ids = [entry.get("license") for entry in given.values()]
+    licences = {lic.identifier: lic for lic in License.objects.filter(identifier__in=ids)}
+    return [
+        (kind, licences.get(given[kind].get("license")), given[kind])
+        for kind in components.LICENCE_KINDS
+        if kind in given
+    ]
+
+
+def model_corrections(model):
+    return list(model.corrections_made.order_by("-date", "-position"))
+
+
+def corrections_by_model(model_ids):
+    """Each model's published corrections, newest first, in one query."""
+    found = {pk: [] for pk in model_ids}
+    for correction in (
+        Correction.objects.filter(model_id__in=model_ids)
+        .select_related("model")
+        .order_by("-date", "-position")
+    ):
+        found[correction.model_id].append(correction)
+    return found
+
+
+def corrections_log(limit=None):
+    """Every published correction of a verdict-relevant fact, newest first."""
+    queryset = Correction.objects.filter(model__status=AIModel.Status.PUBLISHED).select_related(
+        "model"
+    )
+    queryset = queryset.order_by("-date", "model__slug", "-position")
+    return list(queryset[:limit] if limit else queryset)
 
 
 def evidence_for(model):

@@ -21,7 +21,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
 
-from catalog import badges, charts, citations, comparison, components, frameworks, selectors
+from catalog import audits, badges, charts, citations, comparison, components, frameworks, selectors
 from catalog.api import conditional, criteria
 from catalog.api.filters import (
     LABELS,
@@ -248,7 +248,7 @@ def _model_context(request, model, form):
     for component, assessment in selectors.assessments_in_order(model):
         item = evidence.get(component.id)
         state = selectors.cell_state(component.id, item.availability, item.license)
-        rows.append((component, assessment, state))
+        rows.append((component, assessment, state, item))
     grouped = [
         (components.GROUP_NAMES[group], [row for row in rows if row[0].group == group])
         for group in components.GROUPS
@@ -285,6 +285,8 @@ def _model_context(request, model, form):
         "results": results,
         "grouped_rows": grouped,
         "restrictions": clauses.restrictions_of(evidence),
+        "release_licences": selectors.release_licences(model),
+        "corrections": selectors.model_corrections(model),
         "lineage": list(reversed(evidence.lineage())),
         "derivatives": selectors.published_derivatives(model),
         "hub_records": selectors.hub_records(model),
@@ -573,6 +575,8 @@ def about_data(request):
             "version": conditional.data_version(),
             "frameworks": frameworks.FRAMEWORKS,
             "site": request.build_absolute_uri("/"),
+            "audits": audits.published(),
+            "corrections_count": len(selectors.corrections_log()),
         },
     )
 
@@ -682,6 +686,12 @@ def changes(request):
         "catalog/changes.html",
         {"page": page, "score_changes": selectors.score_changes(), "frameworks": frameworks.BY_ID},
     )
+
+
+def corrections_log(request):
+    """Every correction of a verdict-relevant fact: date, before, after and reason."""
+    page = Paginator(selectors.corrections_log(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "catalog/corrections_log.html", {"page": page})
 
 
 # --- Downloads and badges ------------------------------------------------------------------------

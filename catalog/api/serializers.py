@@ -4,10 +4,10 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from catalog import components
+from catalog import components, pins
 from catalog.api.criteria import criteria_of
 from catalog.frameworks import BY_ID as FRAMEWORKS
-from catalog.frameworks.evidence import RESTRICTIONS
+from catalog.frameworks.evidence import RESTRICTIONS, licence_phrase
 from catalog.models import HubRecord, License
 
 
@@ -112,13 +112,61 @@ class ModelListSerializer(serializers.Serializer):
         return data
 
 
+class PinSerializer(serializers.Serializer):
+    repo = serializers.CharField(help_text="github:owner/name or huggingface:[datasets/]org/name")
+    commit = serializers.CharField(help_text="the commit that was read")
+    path = serializers.CharField(help_text="the file that was read; / for the whole tree")
+    finding = serializers.CharField(help_text="what it says")
+    url = serializers.SerializerMethodField(help_text="the file or tree at that commit")
+
+    def get_url(self, pin) -> str:
+        return pins.url(pin)
+
+
+class EffectiveLicenceSerializer(serializers.Serializer):
+    id = serializers.CharField(
+        source="license.identifier", allow_null=True, help_text="null: no licence binds it"
+    )
+    origin = serializers.ChoiceField(
+        choices=["own", "release", "base", ""],
+        help_text="own: its own stated licence; release: the release licence of its kind; base: "
+        "its base model's licence, which binds a fine-tune whatever its card states",
+    )
+    inherited_from = serializers.CharField(
+        allow_null=True, help_text="the model the licence comes from, when origin is base"
+    )
+    explanation = serializers.SerializerMethodField()
+
+    def get_explanation(self, item) -> str:
+        return licence_phrase(item)
+
+    def to_representation(self, item):
+        data = super().to_representation(item)
+        data["id"] = item.license.identifier if item.license else None
+        data["inherited_from"] = item.inherited_from or None
+        return data
+
+
 class AssessmentSerializer(serializers.Serializer):
     component = serializers.CharField()
     group = serializers.SerializerMethodField()
     component_name = serializers.SerializerMethodField()
     availability = serializers.ChoiceField(choices=components.AVAILABILITIES)
-    license = LicenseSummarySerializer(allow_null=True)
+    access = serializers.ChoiceField(
+        choices=components.ACCESSES,
+        help_text="click-through: a form that grants access at once (full availability); "
+        "approval: each request must be approved (partial); empty: no gate",
+    )
+    license = LicenseSummarySerializer(
+        allow_null=True, help_text="the licence the component states itself; null: none stated"
+    )
+    effective_license = EffectiveLicenceSerializer(
+        source="effective", help_text="what binds it, and where that comes from"
+    )
     evidence = serializers.ListField(child=serializers.URLField())
+    pins = PinSerializer(
+        many=True, help_text="the files read at a commit behind a licence or absence claim"
+    )
     note = serializers.CharField()
     assessed_at = serializers.DateField()
     assessed_by = serializers.CharField()
@@ -197,6 +245,25 @@ class HubRecordSerializer(serializers.Serializer):
         return len(record.checkpoint_branches)
 
 
+class ReleaseLicenceSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=components.LICENCE_KINDS)
+    license = serializers.CharField()
+    evidence = serializers.ListField(child=serializers.URLField())
+    pins = PinSerializer(many=True)
+    note = serializers.CharField()
+
+
+class CorrectionSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    model = serializers.CharField(source="model.slug")
+    subject = serializers.CharField(
+        help_text="a component id, release_licenses.<kind>, parameters or base_model"
+    )
+    before = serializers.CharField()
+    after = serializers.CharField()
+    reason = serializers.CharField()
+
+
 class ModelDetailSerializer(ModelListSerializer):
     description = serializers.CharField()
     homepage = serializers.CharField()
@@ -207,7 +274,11 @@ class ModelDetailSerializer(ModelListSerializer):
     )
     derivatives = serializers.ListField(child=serializers.CharField())
     restrictions = RestrictionSerializer(many=True)
+    release_licenses = ReleaseLicenceSerializer(
+        many=True, help_text="the licence the release applies to each kind of component"
+    )
     assessments = AssessmentSerializer(many=True)
+    corrections = CorrectionSerializer(many=True, help_text="published corrections, newest first")
     scores = serializers.DictField(child=ScoreSerializer())
     hub_records = HubRecordSerializer(many=True, help_text="what each hub last said")
     as_of = serializers.DateField(allow_null=True)

@@ -166,6 +166,7 @@ def model_details(models, request, as_of=None):
     rows = {row.pk: row for row in selectors.directory().filter(pk__in=ids)}
     derivatives = selectors.published_derivative_slugs(ids)
     hub_records = selectors.hub_records_by_model(ids)
+    corrections = selectors.corrections_by_model(ids)
     if as_of:
         scores = {model.pk: selectors.snapshots_as_of(model, as_of) for model in models}
     else:
@@ -179,7 +180,11 @@ def model_details(models, request, as_of=None):
             "lineage": [ancestor.slug for ancestor in evidence[model.pk].lineage()],
             "derivatives": derivatives[model.pk],
             "restrictions": clauses.restrictions_of(evidence[model.pk]),
-            "assessments": [a for _, a in selectors.assessments_in_order(model) if a is not None],
+            "assessments": _with_effective(model, evidence[model.pk]),
+            "release_licenses": [
+                {"kind": kind, **entry} for kind, entry in sorted_release_licences(model)
+            ],
+            "corrections": corrections[model.pk],
             "scores": snapshots,
             "hub_records": hub_records[model.pk],
             "as_of": as_of,
@@ -188,6 +193,18 @@ def model_details(models, request, as_of=None):
             values.update(_scores_as_of(snapshots))
         details.append(_Detail(rows[model.pk], **values))
     return serializers.ModelDetailSerializer(details, many=True, context={"request": request}).data
+
+
+def _with_effective(model, evidence):
+    assessments = [a for _, a in selectors.assessments_in_order(model) if a is not None]
+    for assessment in assessments:
+        assessment.effective = evidence.get(assessment.component)
+    return assessments
+
+
+def sorted_release_licences(model):
+    given = model.release_licenses or {}
+    return [(kind, given[kind]) for kind in components.LICENCE_KINDS if kind in given]
 
 
 def _scores_as_of(snapshots):

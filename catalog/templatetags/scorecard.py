@@ -4,7 +4,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from catalog import components, selectors
+from catalog import components, pins, selectors
 from catalog.frameworks import label, osaid
 
 register = template.Library()
@@ -149,7 +149,7 @@ NAV = (
     ("Methodology", "catalog:methodology", ("methodology", "framework", "about-data")),
     ("Licences", "catalog:licences", ("licences", "licence")),
     ("Organisations", "catalog:organisations", ("organisations", "organisation")),
-    ("Changes", "catalog:changes", ("changes",)),
+    ("Changes", "catalog:changes", ("changes", "corrections-log")),
     ("Downloads", "catalog:downloads", ("downloads",)),
     ("API", "catalog:api-guide", ("api-guide",)),
 )
@@ -183,3 +183,9 @@ def link_if_url(value):
     if text.startswith(("https://", "http://")) and not any(c.isspace() for c in text):
         return format_html('<a href="{}" rel="nofollow noopener">{}</a>', text, text)
     return text
+
+
+@register.filter
+def pin_url(pin):
+    """The address of the file (or tree) a pin names, at its commit."""
+    return pins.url(pin)
