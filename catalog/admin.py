@@ -12,7 +12,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Q
 
-from catalog import components, history
+from catalog import catalogue, components, history
 from catalog.catalogue import REPO_RE
 from catalog.models import (
     AIModel,
@@ -24,7 +24,12 @@ from catalog.models import (
     License,
     Organization,
 )
-from catalog.services import fill_missing_assessments, resolve_correction, resolve_discrepancy
+from catalog.services import (
+    fill_missing_assessments,
+    publish_correction,
+    resolve_correction,
+    resolve_discrepancy,
+)
 
 
 class LinesField(forms.Field):
@@ -63,6 +68,13 @@ def check_url(value):
 def check_repo(value):
     if not REPO_RE.match(value):
         raise ValidationError(f"{value!r} is not an owner/name repository id")
+
+
+def check_pins(value):
+    """The problems of a list of pins, as the catalogue file format checks them."""
+    checker = catalogue._Checker("pins")
+    catalogue._pins(checker, value if value is not None else [], "pins")
+    return [f"{p.field}: {p.message}" for p in checker.problems]
 
 
 class ReasonForm(forms.ModelForm):
@@ -138,7 +150,15 @@ class AssessmentForm(forms.ModelForm):
 
     class Meta:
         model = Assessment
-        fields = ["availability", "license", "evidence", "note"]
+        fields = ["availability", "license", "access", "evidence", "pins", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Compared with the row as read, not with a hidden copy of the initial value.
+        self.fields["pins"].show_hidden_initial = False
+
+    def clean_pins(self):
+        return self.cleaned_data["pins"] or []
 
     def clean(self):
         cleaned = super().clean()
@@ -146,6 +166,16 @@ class AssessmentForm(forms.ModelForm):
             "evidence"
         ):
             self.add_error("evidence", "Evidence is required unless the availability is unknown.")
+        if (
+            cleaned.get("access") == components.ACCESS_APPROVAL
+            and cleaned.get("availability") == components.FULL
+        ):
+            self.add_error(
+                "access", "A download someone must approve is partial availability, not full."
+            )
+        problems = check_pins(cleaned.get("pins"))
+        if problems:
+            self.add_error("pins", problems)
         return cleaned
 
 
@@ -155,8 +185,8 @@ class AssessmentInline(admin.TabularInline):
     extra = 0
     max_num = len(components.COMPONENT_IDS)
     can_delete = False
-    fields = ["component", "availability", "license", "evidence", "note", "assessed_by",
-              "assessed_at", "source"]  # fmt: skip
+    fields = ["component", "availability", "license", "access", "evidence", "pins", "note",
+              "assessed_by", "assessed_at", "source"]  # fmt: skip
     readonly_fields = ["component", "assessed_by", "assessed_at", "source"]
     autocomplete_fields = ["license"]
 
@@ -176,8 +206,22 @@ class AIModelForm(ReasonForm):
         model = AIModel
         fields = [
             "slug", "name", "organization", "family", "release_date", "parameters", "modality",
-            "kind", "base_model", "hf_repos", "github_repos", "homepage", "description", "status",
+            "kind", "base_model", "hf_repos", "github_repos", "homepage", "description",
+            "release_licenses", "status",
         ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["release_licenses"].show_hidden_initial = False
+
+    def clean_release_licenses(self):
+        value = self.cleaned_data["release_licenses"] or {}
+        checker = catalogue._Checker("release_licenses")
+        known = set(License.objects.values_list("identifier", flat=True))
+        parsed = catalogue._release_licenses(checker, {"release_licenses": value}, known)
+        if checker.problems:
+            raise ValidationError([f"{p.field}: {p.message}" for p in checker.problems])
+        return parsed
 
 
 @admin.register(AIModel)
@@ -217,6 +261,7 @@ class AIModelAdmin(HistoryAdmin):
                 user=request.user,
                 reason=reason,
             )
+            publish_correction(assessment, before, history.snapshot(assessment), reason)
 
     def _delete_with_history(self, request, obj):
         for assessment in obj.assessments.select_related("license"):

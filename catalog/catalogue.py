@@ -16,6 +16,7 @@ from django.core.validators import URLValidator
 
 from catalog import components
 from catalog.models import AIModel, Assessment, License, Organization
+from catalog.pins import COMMIT_RE
 
 ORGANIZATIONS_FILE = "organizations.yaml"
 LICENSES_FILE = "licenses.yaml"
@@ -29,7 +30,6 @@ PIN_REPO_RE = re.compile(
     r"^(github:[A-Za-z0-9][A-Za-z0-9_.\-]*/[A-Za-z0-9][A-Za-z0-9_.\-]*"
     r"|huggingface:(datasets/|spaces/)?[A-Za-z0-9][A-Za-z0-9_.\-]*/[A-Za-z0-9][A-Za-z0-9_.\-]*)$"
 )
-COMMIT_RE = re.compile(r"^[0-9a-f]{7,40}$")
 PIN_FIELDS = ("repo", "commit", "path", "finding")
 CORRECTION_FIELDS = ("date", "subject", "before", "after", "reason")
 CORRECTION_SUBJECTS = (

@@ -5,7 +5,11 @@ A pin is {repo, commit, path, finding}: `repo` is `github:owner/name` or
 whole tree) and `finding` what it says.
 """
 
+import re
+
 from catalog import components
+
+COMMIT_RE = re.compile(r"^[0-9a-f]{7,40}$")
 
 
 def url(pin):

@@ -521,6 +521,33 @@ def curate(model, component_id, *, changes, evidence_url, actor, user=None, reas
     assessment.assessed_at = datetime.date.today()
     assessment.save()
     history.record(assessment, before=before, actor=actor, user=user, reason=reason)
+    publish_correction(assessment, before, history.snapshot(assessment), reason)
+
+
+# What can change a verdict: a correction of any of these is published in the corrections log.
+VERDICT_FIELDS = ("availability", "license", "access")
+
+
+def describe_assessment(snapshot):
+    """`full, Apache-2.0, click-through` as the corrections log shows an assessment."""
+    parts = [snapshot["availability"].replace("_", " ")]
+    parts.append(snapshot["license"] or "no licence stated")
+    if snapshot.get("access"):
+        parts.append(f"{snapshot['access']} gate")
+    return ", ".join(parts)
+
+
+def publish_correction(assessment, before, after, reason):
+    """File a public correction when a verdict-relevant field of an assessment changed."""
+    if before is None or all(before.get(f) == after.get(f) for f in VERDICT_FIELDS):
+        return None
+    model = assessment.model
+    position = model.corrections_made.count()
+    return Correction.objects.create(
+        model=model, date=datetime.date.today(), subject=assessment.component,
+        before=describe_assessment(before), after=describe_assessment(after), reason=reason,
+        position=position,
+    )  # fmt: skip
 
 
 def keep_as_is(model, component_id, *, actor, user=None, reason):
