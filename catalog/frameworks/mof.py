@@ -8,7 +8,8 @@ in full under any open licence (OSI-approved, open data or open content); one wh
 open but of the wrong kind for it (code not under an OSI-approved licence, data not under an open
 data licence, a document not under an open content licence) still counts, with a warning. A
 research paper may stand in for the technical report. Components that do not exist for a release
-are not required of it.
+are not required of it. A fine-tune whose weights are bound by its base model's licence is held
+at its base's progress: it cannot be more open than the model it is built on.
 """
 
 import functools
@@ -16,6 +17,7 @@ import functools
 from catalog import components
 from catalog.frameworks.evidence import (
     AVAILABILITY_WORDS,
+    BASE,
     CODE_COMPONENTS,
     DOC_COMPONENTS,
     Criterion,
@@ -42,7 +44,8 @@ CHANGES = (
         "2026-12-03",
         "Components without a licence of their own count under the release licence of their "
         "kind, as the Model Openness Tool reads a release; a fine-tune's architecture and weights "
-        "count under its base model's licence when that binds them.",
+        "count under its base model's licence when that binds them, and such a fine-tune's "
+        "progress is held at its base's.",
     ),
 )
 
@@ -114,6 +117,19 @@ def _included_item(component_id, item):
     return False, f"{name} is {AVAILABILITY_WORDS[item.availability]}."
 
 
+def _base_ceiling(evidence):
+    """(base slug, base progress) when a base model's licence binds this model's weights."""
+    weights = evidence.get("weights_final")
+    if weights.origin != BASE or evidence.base is None:
+        return None
+    base = evidence.base
+    while base is not None and base.slug != weights.inherited_from:
+        base = base.base
+    if base is None:
+        return None
+    return base.slug, evaluate(base).details["progress"]
+
+
 def evaluate(evidence):
     criteria, progress, warnings = [], {}, []
     reached, reached_name, complete_so_far = None, "", True
@@ -145,6 +161,16 @@ def evaluate(evidence):
         complete_so_far = complete_so_far and included_here == len(counted)
         if complete_so_far:
             reached, reached_name = f"Class {number}", title
+    if (capped := _base_ceiling(evidence)) is not None:
+        base_slug, base_progress = capped
+        if any(progress[number] > base_progress[number] for number in progress):
+            progress = {
+                number: min(share, base_progress[number]) for number, share in progress.items()
+            }
+            warnings.append(
+                f"Progress is held at that of the base model {base_slug}: this model's weights "
+                "are bound by the base's licence, so it cannot be more open than its base."
+            )
     # Score: the classes' progress summed, 0 to 3, so that ordering by it follows the classes.
     score = round(sum(progress.values()), 4)
     return Result(

@@ -69,7 +69,11 @@ def test_documents_of_a_fine_tune_are_its_own():
 
 
 def test_the_mof_counts_a_fine_tunes_weights_under_its_bases_licence():
-    base = llama_base()
+    # Everything of the base under its own licence, as Llama 2 13B's materials are.
+    base = model(
+        "llama-2-13b", organization="meta",
+        **{cid: item(license=LLAMA) for cid in components.COMPONENT_IDS},
+    )  # fmt: skip
     items = {
         cid: effective.component_evidence(cid, "full", MIT, None, base)
         for cid in components.COMPONENT_IDS
@@ -82,6 +86,8 @@ def test_the_mof_counts_a_fine_tunes_weights_under_its_bases_licence():
         "Final weights is released under LicenseRef-llama-2 (inherited from llama-2-13b; its card "
         "states MIT), which is not an open licence."
     )
+    assert result.details["progress"] == mof.evaluate(base).details["progress"]
+    assert "held at that of the base model llama-2-13b" in result.details["warnings"][-1]
     assert label.evaluate(fine_tune).verdict == label.RESTRICTED_WEIGHTS
     found = clauses.restrictions_of(fine_tune)
     assert {r.inherited_from for r in found} == {"llama-2-13b"}
