@@ -29,6 +29,7 @@ MODELS = [
     "catalog.license",
     "catalog.aimodel",
     "catalog.assessment",
+    "catalog.correction",
     "catalog.change",
     "catalog.scoresnapshot",
     "catalog.currentscores",

@@ -11,9 +11,9 @@ import zlib
 from dataclasses import dataclass
 from html import escape
 
-from catalog.frameworks import label, mof, osaid
+from catalog.frameworks import g7, label, mof, osaid
 
-FRAMEWORKS = ("label", "osaid", "mof", "index")
+FRAMEWORKS = ("g7", "label", "osaid", "mof", "index")
 LEFT_COLOUR = "#3d444d"
 
 # White text on each of these is at least 4.5:1 (WCAG AA for normal text).
@@ -22,6 +22,11 @@ LABEL_COLOURS = {
     label.OPEN_WEIGHTS: "#0a58b5",
     label.RESTRICTED_WEIGHTS: "#b35000",
     label.CLOSED: "#59636e",
+    g7.OPEN_DATA: "#1a7f37",
+    g7.OPEN_SOURCE: "#1a7f37",
+    g7.OPEN_WEIGHTS: "#0a58b5",
+    g7.WEIGHTS_AVAILABLE: "#b35000",
+    g7.NOT_RELEASED: "#59636e",
 }
 GREY = "#59636e"
 
@@ -48,6 +53,7 @@ def badge_for(framework, scores):
     verdict = scores.get(f"{framework}_verdict")
     score = scores.get(f"{framework}_score")
     left = {
+        "g7": "G7 openness",
         "label": "openness",
         "osaid": "OSAID 1.0",
         "mof": "MOF 1.0",
@@ -55,7 +61,7 @@ def badge_for(framework, scores):
     }[framework]
     if verdict is None:
         return Badge(left, "not scored", GREY)
-    if framework == "label":
+    if framework in ("g7", "label"):
         return Badge(left, verdict, LABEL_COLOURS.get(verdict, GREY))
     if framework == "osaid":
         return Badge(

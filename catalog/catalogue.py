@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from catalog import components
+from catalog.frameworks.g7 import WITHHELD_REASONS
 from catalog.models import AIModel, Assessment, License, Organization
 from catalog.pins import COMMIT_RE
 
@@ -316,7 +317,7 @@ MODEL_REQUIRED = (
 )  # fmt: skip
 MODEL_OPTIONAL = (
     "parameters", "base_model", "hub_repos", "homepage", "description", "status",
-    "release_licenses", "corrections",
+    "release_licenses", "training_data_withheld", "corrections",
 )  # fmt: skip
 ASSESSMENT_REQUIRED = ("availability",)
 ASSESSMENT_OPTIONAL = (
@@ -365,6 +366,7 @@ def parse_model(text, file, *, organizations, licenses):
             data, "status", "status", AIModel.Status.values, default=AIModel.Status.PUBLISHED
         ),
         "release_licenses": _release_licenses(checker, data, licenses),
+        "training_data_withheld": _data_withheld(checker, data),
         "corrections": _corrections(checker, data),
     }
     if model["base_model"] and model["base_model"] == model["slug"]:
@@ -529,6 +531,28 @@ def _release_licenses(checker, data, licenses):
     return found
 
 
+def _data_withheld(checker, data):
+    """Why the developer withholds training data, as it states it, with evidence."""
+    given = data.get("training_data_withheld")
+    if given is None:
+        return {}
+    where = "training_data_withheld"
+    if checker.mapping(given, where) is None:
+        return {}
+    checker.fields(given, where, ("reason", "evidence"), ("note",))
+    reason = checker.choice(given, "reason", f"{where}.reason", WITHHELD_REASONS)
+    evidence = given.get("evidence") or []
+    if not isinstance(evidence, list) or not evidence:
+        checker.problem(f"{where}.evidence", "needs a list of one or more evidence URLs")
+        evidence = []
+    urls = [url for i, url in enumerate(evidence) if checker.url(url, f"{where}.evidence[{i}]")]
+    return {
+        "reason": reason,
+        "evidence": urls,
+        "note": checker.text(given, "note", f"{where}.note"),
+    }
+
+
 def _corrections(checker, data):
     given = data.get("corrections")
     if given is None:
@@ -662,6 +686,8 @@ def render_model(model, assessments):
             for kind in components.LICENCE_KINDS
             if kind in model["release_licenses"]
         }
+    if model["training_data_withheld"]:
+        entry["training_data_withheld"] = _without_empty(model["training_data_withheld"])
     if model["corrections"]:
         entry["corrections"] = [
             {**item, "date": datetime.date.fromisoformat(item["date"])}

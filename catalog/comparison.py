@@ -56,7 +56,11 @@ def _terms(lic):
 def rows(models):
     """Headline rows, then one row per component, for directory rows with assessments loaded."""
     headline = [
-        Row("Headline label", tuple(Cell(m.label_verdict or "Not scored yet") for m in models)),
+        Row("G7 label", tuple(Cell(m.g7_verdict or "Not scored yet") for m in models)),
+        Row(
+            "Earlier headline label",
+            tuple(Cell(m.label_verdict or "Not scored yet") for m in models),
+        ),
         Row("Openness Index", tuple(Cell(_score(m.index_score)) for m in models)),
         Row("OSAID 1.0", tuple(Cell(m.osaid_verdict or "–") for m in models)),
         Row("MOF class", tuple(Cell(m.mof_verdict or "–") for m in models)),

@@ -60,6 +60,7 @@ def snapshot_model(model):
         "description": model.description,
         "status": model.status,
         "release_licenses": dict(model.release_licenses),
+        "training_data_withheld": dict(model.training_data_withheld),
         "corrections": [
             {
                 "date": c.date.isoformat(),

@@ -132,6 +132,8 @@ class License(models.Model):
     @property
     def kind(self):
         """open / non-commercial / restricted / proprietary, as DESIGN.md defines them."""
+        if self.identifier == "NOASSERTION":
+            return "no assertion"
         if self.category == self.Category.PROPRIETARY:
             return "proprietary"
         if self.non_commercial or not self.commercial_use:
@@ -189,6 +191,12 @@ class AIModel(models.Model):
         blank=True,
         help_text="The licence the release applies per kind (code, data, documents, weights): "
         '{"code": {"license": "Apache-2.0", "evidence": [...], "pins": [...], "note": ""}}',
+    )
+    training_data_withheld = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Why the developer withholds training data, as it states it: "
+        '{"reason": "legal" | "technical" | "unstated", "evidence": [...], "note": ""}',
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PUBLISHED)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -403,6 +411,8 @@ class CurrentScores(models.Model):
     model = models.OneToOneField(
         AIModel, on_delete=models.CASCADE, primary_key=True, related_name="current"
     )
+    g7_verdict = models.CharField(max_length=40, default="")
+    g7_score = models.FloatField(default=0.0)
     label_verdict = models.CharField(max_length=40)
     label_score = models.FloatField()
     osaid_verdict = models.CharField(max_length=40)
@@ -424,6 +434,7 @@ class CurrentScores(models.Model):
         verbose_name_plural = "current scores"
         indexes = [
             # The directory's orderings, each with its tie-breaks.
+            models.Index(fields=["-g7_score", "-index_score"], name="current_g7_rank_idx"),
             models.Index(fields=["-label_score", "-index_score"], name="current_label_rank_idx"),
             models.Index(fields=["-index_score", "-label_score"], name="current_index_rank_idx"),
             models.Index(fields=["-osaid_score", "-label_score"], name="current_osaid_rank_idx"),

@@ -88,6 +88,7 @@ def evidence_by_model_id(model_ids, *, terms=None, known=None):
                 "organization__slug",
                 "modality",
                 "release_licenses",
+                "training_data_withheld",
             )  # fmt: skip
         }
         rows.update(batch)
@@ -144,8 +145,9 @@ def evidence_by_model_id(model_ids, *, terms=None, known=None):
                 for component, availability, license_id, access in assessments[pk]
             }
             evidence = built[pk] = ModelEvidence(
-                row["slug"], row["name"], items, base, row["organization__slug"], row["modality"]
-            )
+                row["slug"], row["name"], items, base, row["organization__slug"], row["modality"],
+                (row["training_data_withheld"] or {}).get("reason", ""),
+            )  # fmt: skip
         if as_base:
             known[pk] = evidence
         return evidence
@@ -211,9 +213,10 @@ def with_scores(queryset):
     return queryset.annotate(**fields)
 
 
-# Ties on the chosen framework are broken by the label, then the Openness Index, then the newer
-# release, then the slug, so every ordering is total and the same on every run.
-TIE_BREAKS = ("label_score", "index_score")
+# Ties on the chosen framework are broken by the headline (the G7 label), then the Openness
+# Index, then the newer release, then the slug, so every ordering is total and the same on every
+# run.
+TIE_BREAKS = ("g7_score", "index_score")
 
 
 def ranked(queryset, framework_id, descending=True):
@@ -571,6 +574,7 @@ def dataset_rows():
                 "modality": model.modality,
                 "kind": model.kind,
                 "base_model": model.base_model.slug if model.base_model_id else "",
+                "g7": model.g7_verdict or "",
                 "label": model.label_verdict or "",
                 "openness_index": "" if model.index_score is None else model.index_score,
                 "osaid": model.osaid_verdict or "",
@@ -589,6 +593,6 @@ def dataset_rows():
 
 DATASET_COLUMNS = (
     "model", "name", "organization", "family", "release_date", "parameters", "modality", "kind",
-    "base_model", "label", "openness_index", "osaid", "mof_class", "component", "component_group",
+    "base_model", "g7", "label", "openness_index", "osaid", "mof_class", "component", "component_group",
     "availability", "license", "evidence", "note", "assessed_at", "assessed_by", "source",
 )  # fmt: skip

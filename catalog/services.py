@@ -253,6 +253,7 @@ def _set_model_fields(model, data, file):
     model.description = data["description"]
     model.status = data["status"]
     model.release_licenses = data["release_licenses"]
+    model.training_data_withheld = data["training_data_withheld"]
 
 
 def _set_corrections(model, corrections):
@@ -353,7 +354,9 @@ def _inputs(evidence):
     # Plain strings in a fixed order: much cheaper than dataclasses.asdict over 20 components.
     items = "".join(_item_key(cid, item) for cid, item in sorted(evidence.components.items()))
     base = _inputs(evidence.base) if evidence.base is not None else None
-    return (evidence.slug, evidence.organization, evidence.modality, items, base)
+    return (
+        evidence.slug, evidence.organization, evidence.modality, evidence.data_withheld, items, base,
+    )  # fmt: skip
 
 
 @functools.lru_cache(maxsize=4096)
@@ -453,6 +456,8 @@ def _current_scores(model_id, evidence, results, now):
     weights = evidence.get("weights_final")
     return CurrentScores(
         model_id=model_id,
+        g7_verdict=results["g7"].verdict,
+        g7_score=results["g7"].score,
         label_verdict=results["label"].verdict,
         label_score=results["label"].score,
         osaid_verdict=results["osaid"].verdict,

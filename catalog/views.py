@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from catalog import audits, badges, charts, citations, comparison, components, frameworks, selectors
 from catalog.api import conditional, criteria
 from catalog.api.filters import (
+    G7_LABELS,
     LABELS,
     MOF_CLASSES,
     OSAID_VERDICTS,
@@ -33,7 +34,7 @@ from catalog.api.filters import (
     order_models,
 )
 from catalog.forms import CorrectionForm
-from catalog.frameworks import index, label, mof, osaid
+from catalog.frameworks import g7, index, label, mof, osaid
 from catalog.frameworks import restrictions as clauses
 from catalog.frameworks.evidence import RESTRICTION_LABELS, USE_RESTRICTIONS
 from catalog.models import AIModel
@@ -44,8 +45,10 @@ CORRECTIONS_PER_HOUR = 5
 conditional_page = conditional.conditional_response()
 
 SORTS = (
-    ("-label", "Headline label, most open first"),
-    ("label", "Headline label, least open first"),
+    ("-g7", "G7 label, most open first"),
+    ("g7", "G7 label, least open first"),
+    ("-label", "Earlier headline label, most open first"),
+    ("label", "Earlier headline label, least open first"),
     ("-index", "Openness Index, highest first"),
     ("index", "Openness Index, lowest first"),
     ("-osaid", "OSAID, conforming first"),
@@ -124,7 +127,7 @@ def _directory(request):
         context.update(error=error, page=None, models=[])
         return render(request, "catalog/model_list.html", context, status=400)
     page = selectors.RankingPaginator(queryset, PAGE_SIZE).get_page(params.get("page"))
-    ordering = (params.getlist("ordering") or ["-label"])[-1]
+    ordering = (params.getlist("ordering") or ["-g7"])[-1]
     context.update(
         page=page,
         models=selectors.attach_component_states(page.object_list),
@@ -142,7 +145,7 @@ def _groups():
 
 
 # The sortable columns, each with the direction a first click sorts it in.
-SORTABLE = (("name", "name"), ("label", "-label"), ("index", "-index"), ("osaid", "-osaid"),
+SORTABLE = (("name", "name"), ("g7", "-g7"), ("index", "-index"), ("osaid", "-osaid"),
             ("mof", "-mof"), ("release_date", "-release_date"))  # fmt: skip
 
 
@@ -177,7 +180,8 @@ def _filter_state(params, choices):
     each with a link that removes it."""
     options = {
         "organization": ("Organisation", choices["organizations"]),
-        "label": ("Headline label", [(key, value) for key, value in LABELS.items()]),
+        "g7": ("G7 label", [(key, value) for key, value in G7_LABELS.items()]),
+        "label": ("Earlier headline label", [(key, value) for key, value in LABELS.items()]),
         "osaid": ("OSAID 1.0", [(key, value) for key, value in OSAID_VERDICTS.items()]),
         "mof_class": ("MOF class", [(key, MOF_NAMES[key]) for key in MOF_CLASSES]),
         "license": (
@@ -206,10 +210,10 @@ def _filter_state(params, choices):
     query = " ".join(params.getlist("q")).strip()
     if query:
         active.append({"title": "Search", "value": query, "remove": _without(params, "q", None)})
-    more = [f for f in fields if f["name"] not in ("label",)]
+    more = [f for f in fields if f["name"] not in ("g7",)]
     return {
         "fields": more,
-        "label": next(f for f in fields if f["name"] == "label"),
+        "headline": next(f for f in fields if f["name"] == "g7"),
         "active": active,
         "q": query,
         "open": any(f["selected"] for f in more),
@@ -275,13 +279,14 @@ def _model_context(request, model, form):
     )
     current = {f"{k}_verdict": s.verdict for k, s in scores.items()}
     current.update({f"{k}_score": s.score for k, s in scores.items()})
-    badge = badges.badge_for("label", current)
+    badge = badges.badge_for(frameworks.HEADLINE.ID, current)
     page_url = request.build_absolute_uri(reverse("catalog:model-detail", args=[model.slug]))
     badge_svg = request.build_absolute_uri(reverse("catalog:badge-svg", args=[model.slug]))
     badge_png = request.build_absolute_uri(reverse("catalog:badge-png", args=[model.slug]))
     return {
         "model": model,
-        "label_snapshot": scores.get(label.ID),
+        "label_snapshot": scores.get(frameworks.HEADLINE.ID),
+        "headline_id": frameworks.HEADLINE.ID,
         "results": results,
         "grouped_rows": grouped,
         "restrictions": clauses.restrictions_of(evidence),
@@ -292,7 +297,7 @@ def _model_context(request, model, form):
         "hub_records": selectors.hub_records(model),
         "history": list(reversed(snapshots)),
         "history_chart": mark_safe(history_chart),
-        "cite": _citation(request, model, scores.get(label.ID)),
+        "cite": _citation(request, model, scores.get(frameworks.HEADLINE.ID)),
         "badge": badge,
         "badge_svg": badge_svg,
         "badge_png": badge_png,
@@ -496,6 +501,7 @@ def framework_page(request, framework_id):
     if module is None:
         raise Http404("No such framework")
     rules = {
+        g7.ID: _g7_rules,
         label.ID: _label_rules,
         osaid.ID: _osaid_rules,
         mof.ID: _mof_rules,
@@ -518,6 +524,51 @@ def framework_page(request, framework_id):
 
 def _names(ids):
     return [components.get(c).name for c in ids]
+
+
+# The G7 text, as published: the citation the G7 page gives.
+G7_SOURCES = (
+    ("G7 Vision on AI Openness Opportunities and Shared Language, Paris, 29 May 2026 (G7 "
+     "Research Group's copy)", "https://g7.utoronto.ca/ict/260529-vision.html"),
+    ("The same text as published by the French G7 Presidency (PDF)",
+     "https://www.entreprises.gouv.fr/files/files/Actualites/2026/g7/"
+     "vision-AI-openness-opportunities-and-shared-language.pdf"),
+)  # fmt: skip
+# Worked examples: catalogue entries whose page shows each rule at work.
+G7_EXAMPLES = (
+    ("olmo-7b", "weights, inference and training code under Apache-2.0, and its pre-training data "
+     "(Dolma) released under an open data licence: every rung holds."),
+    ("llama-3.1-8b", "weights released under the Llama 3.1 Community Licence, whose user cap and "
+     "acceptable-use policy restrict use: the ladder stops at its lowest rung."),
+    ("gpt-oss-20b", "weights and inference code under Apache-2.0 with no use restriction, but no "
+     "training code: Open Weights AI."),
+    ("gpt-4o", "no weights released: outside the ladder."),
+)  # fmt: skip
+
+
+def _g7_rules():
+    return {
+        "kind": "g7",
+        "labels": [
+            (g7.OPEN_DATA, "Weights, deployment code and training code under Open Source "
+             "licences with no use restriction, and the full training data (pre-training and "
+             "fine-tuning) released under open licences."),
+            (g7.OPEN_SOURCE, "The same, except the training data: where the developer states that "
+             "sharing it is legally or technically impossible (recorded with evidence), complete "
+             "data information stands in for it. Withholding it for no stated reason, or for "
+             "another reason, does not qualify."),
+            (g7.OPEN_WEIGHTS, "Weights and deployment code released in full under Open Source "
+             "licences with no use restriction, its base model's included."),
+            (g7.WEIGHTS_AVAILABLE, "Weights released free of charge under a licence that is not "
+             "Open Source or restricts use (commercial, geographical, use-case, user caps), or "
+             "behind a gate someone must approve."),
+            (g7.NOT_RELEASED, "Outside the G7 ladder: the final weights are not released (or not "
+             "verified)."),
+        ],
+        "criteria": [(c.id, c.name, c.description, _names(c.components)) for c in criteria.G7],
+        "sources": G7_SOURCES,
+        "examples": G7_EXAMPLES,
+    }  # fmt: skip
 
 
 def _label_rules():
@@ -750,7 +801,7 @@ def _dataset_citation(request, version):
 
 
 def _badge(request, slug):
-    framework = request.GET.get("framework", "label")
+    framework = request.GET.get("framework", frameworks.HEADLINE.ID)
     if framework not in badges.FRAMEWORKS:
         return None, HttpResponseBadRequest(
             f"framework must be one of: {', '.join(badges.FRAMEWORKS)}", content_type="text/plain"

@@ -168,7 +168,7 @@ def test_the_detail_has_everything_the_model_page_has(api):
     assert weights["evidence"][0].startswith("https://")
     inherited = [r for r in body["restrictions"] if r["inherited_from"] == "llama-3.3-70b-instruct"]
     assert {r["flag"] for r in inherited} >= {"mau_cap", "acceptable_use_policy"}
-    assert set(body["scores"]) == {"label", "osaid", "mof", "index"}
+    assert set(body["scores"]) == {"g7", "label", "osaid", "mof", "index"}
     osaid = body["scores"]["osaid"]
     assert osaid["verdict"] == "does not conform"
     assert osaid["permalink"].startswith(
@@ -191,7 +191,13 @@ def test_history_and_as_of(api):
     old = ScoreSnapshot.objects.filter(model=model)
     old.update(computed_at=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC))
     history = api.get("/api/v1/models/olmo-7b/history/").json()
-    assert {row["framework"] for row in history["results"]} == {"label", "osaid", "mof", "index"}
+    assert {row["framework"] for row in history["results"]} == {
+        "g7",
+        "label",
+        "osaid",
+        "mof",
+        "index",
+    }
     assert all(row["computed_at"].startswith("2025-01-01") for row in history["results"])
     assert api.get("/api/v1/models/olmo-7b/", {"as_of": "2024-12-31"}).json()["scores"] == {}
     then = api.get("/api/v1/models/olmo-7b/", {"as_of": "2025-06-01"}).json()
@@ -235,7 +241,7 @@ def test_licences_organisations_components_frameworks_changes(api):
     assert [c["id"] for c in components][:2] == ["architecture", "weights_final"]
     assert len(components) == 20
     frameworks = {f["id"]: f for f in api.get("/api/v1/frameworks/").json()}
-    assert set(frameworks) == {"label", "osaid", "mof", "index"}
+    assert set(frameworks) == {"g7", "label", "osaid", "mof", "index"}
     assert frameworks["osaid"]["versions"][0]["version"] == "1.0.0"
     changes = api.get("/api/v1/changes/", {"model": "olmo-7b"}).json()
     assert changes["count"] == 21  # the model and its 20 assessments

@@ -179,3 +179,12 @@ def test_restore_refuses_a_database_with_groups_besides_the_roles(tmp_path):
     Group.objects.create(name="Reviewers")
     with pytest.raises(CommandError, match="auth.group already has rows"):
         call_command("restore_state", str(path))
+
+
+def test_the_backup_covers_every_model_of_the_catalogue():
+    from django.apps import apps
+
+    from catalog.backup import MODELS
+
+    catalogue = {m._meta.label_lower for m in apps.get_app_config("catalog").get_models()}
+    assert catalogue <= set(MODELS)

@@ -55,7 +55,7 @@ def test_open_source_models_come_first_and_closed_last(site):
 def test_each_row_shows_label_index_osaid_mof_and_twenty_component_cells(site):
     response = site.get("/", {"q": "OLMo 7B", "organization": "ai2", "release_year": "2024"})
     row = response.text.split('id="cmp-olmo-7b"')[1].split("</tr>")[0]
-    assert "Open source AI" in row
+    assert "Open Source AI with Open Data" in row
     assert "conforms" in row
     assert re.search(r'<td class="num">\d+\.\d</td>', row)
     assert "Unclassified" in row or "Class" in row
@@ -119,17 +119,22 @@ def test_search_finds_a_model_by_name(site):
 
 
 def test_the_filter_form_shows_the_filters_in_use(site):
-    text = site.get("/", {"label": "closed", "organization": "openai"}).text
-    assert '<input type="checkbox" name="label" value="closed" checked>' in text
+    text = site.get("/", {"g7": "weights-not-released", "organization": "openai"}).text
+    assert '<input type="checkbox" name="g7" value="weights-not-released" checked>' in text
     assert '<option value="openai" selected>' in text
     assert '<details class="more-filters" open>' in text
 
 
 def test_each_filter_in_use_has_a_link_that_removes_it(site):
-    text = site.get("/", {"label": ["closed", "open-weights"], "ordering": "-index"}).text
-    assert 'href="?label=open-weights&amp;ordering=-index"' in text
-    assert 'href="?label=closed&amp;ordering=-index"' in text
-    assert 'remove<span class="vh"> the filter Headline label: Closed</span>' in text
+    text = site.get(
+        "/", {"g7": ["weights-not-released", "open-weights-ai"], "ordering": "-index"}
+    ).text
+    assert 'href="?g7=open-weights-ai&amp;ordering=-index"' in text
+    assert 'href="?g7=weights-not-released&amp;ordering=-index"' in text
+    assert 'remove<span class="vh"> the filter G7 label: Weights not released</span>' in text
+    # The earlier headline label is still a filter of its own.
+    closed = site.get("/", {"label": "closed"}).text
+    assert 'remove<span class="vh"> the filter Earlier headline label: Closed</span>' in closed
 
 
 def test_empty_form_fields_are_dropped_from_the_shared_url(site):
@@ -190,9 +195,9 @@ def test_the_sort_headers_mark_the_current_order_and_flip_it(site):
 
 def test_the_sort_select_offers_every_framework(site):
     text = site.get("/").text
-    for value in ("-label", "-index", "-osaid", "-mof", "-release_date", "name"):
+    for value in ("-g7", "-label", "-index", "-osaid", "-mof", "-release_date", "name"):
         assert f'<option value="{value}"' in text
-    assert '<option value="-label" selected>' in text
+    assert '<option value="-g7" selected>' in text
 
 
 def test_pages_of_fifty_with_links_that_keep_the_filters(site):

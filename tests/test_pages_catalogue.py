@@ -60,7 +60,8 @@ def test_compare_shows_two_models_side_by_side(site):
 def test_compare_marks_the_rows_that_differ_in_words_and_shading(site):
     text = site.get("/compare/", {"models": "olmo-7b,llama-3.1-8b"}).text
     differing = re.findall(r'<tr class="differs">\s*<th scope="row">([^<]+)', text)
-    assert "Headline label " in differing
+    assert "G7 label " in differing
+    assert "Earlier headline label " in differing
     assert "Weights licence " in differing
     assert text.count('<span class="vh"> (differs)</span>') == len(differing)
     assert f"{len(differing)} rows differ" in text

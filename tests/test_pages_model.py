@@ -33,7 +33,7 @@ def test_a_model_page_shows_its_facts(scored):
 
 def test_the_page_shows_the_label_and_the_reasons_behind_it(scored):
     text = scored.get(CHAT).text
-    assert '<span class="pill big pill-closed">Closed</span>' in text
+    assert '<span class="pill big pill-closed">Weights not released</span>' in text
     assert "Final weights are not released." in text
     assert "Permalink to this dated score" in text
 
@@ -156,13 +156,13 @@ def test_the_score_history_is_a_chart_and_a_table_of_permalinks(scored):
 def test_cite_this_gives_the_permalink_apa_and_bibtex(scored):
     text = scored.get(CHAT).text
     snapshot = ScoreSnapshot.objects.get(
-        model__slug="example-7b-chat", framework="label", is_current=True
+        model__slug="example-7b-chat", framework="g7", is_current=True
     )
     permalink = f"http://testserver/models/example-7b-chat/scores/{snapshot.key}/"
     assert f'<a href="{permalink}">{permalink}</a>' in text
     day = snapshot.computed_at
     assert (
-        f"Openness Scorecard. ({day.year}, {day:%B} {day.day}). Example Chat 7B: Closed (Headline label {snapshot.version}) [Data set]. {permalink}"
+        f"Openness Scorecard. ({day.year}, {day:%B} {day.day}). Example Chat 7B: Weights not released (G7 shared language for AI openness {snapshot.version}) [Data set]. {permalink}"
         in text
     )
     assert f"@misc{{opennessscorecard:example-7b-chat:{day:%Y%m%d}," in text
@@ -171,9 +171,9 @@ def test_cite_this_gives_the_permalink_apa_and_bibtex(scored):
 
 def test_the_badge_embed_code_has_svg_and_png(scored):
     text = scored.get(CHAT).text
-    assert '<img src="/badge/example-7b-chat.svg" alt="openness: Closed">' in text
+    assert '<img src="/badge/example-7b-chat.svg" alt="G7 openness: Weights not released">' in text
     assert (
-        "[![openness: Closed](http://testserver/badge/example-7b-chat.png)](http://testserver/models/example-7b-chat/)"
+        "[![G7 openness: Weights not released](http://testserver/badge/example-7b-chat.png)](http://testserver/models/example-7b-chat/)"
         in text
     )
     assert (
@@ -305,14 +305,19 @@ def test_the_svg_badge_shows_the_label(scored):
     assert response["Cache-Control"] == "public, max-age=3600"
     body = response.content.decode()
     assert body.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
-    assert ">openness</text>" in body
-    assert ">Closed</text>" in body
+    assert ">G7 openness</text>" in body
+    assert ">Weights not released</text>" in body
     assert 'fill="#59636e"' in body
 
 
 @pytest.mark.parametrize(
     ("framework", "right"),
-    [("osaid", "does not conform"), ("mof", "Unclassified"), ("label", "Closed")],
+    [
+        ("osaid", "does not conform"),
+        ("mof", "Unclassified"),
+        ("label", "Closed"),
+        ("g7", "Weights not released"),
+    ],
 )
 def test_the_svg_badge_of_each_framework(scored, framework, right):
     body = scored.get("/badge/example-7b-chat.svg", {"framework": framework}).content.decode()
@@ -330,11 +335,13 @@ def test_the_png_badge_is_a_valid_png_whose_pixels_spell_the_label(scored):
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
     width, height, rows = decode_png(response.content)
-    badge = badges.Badge("openness", "Closed", badges.LABEL_COLOURS["Closed"])
+    badge = badges.Badge(
+        "G7 openness", "Weights not released", badges.LABEL_COLOURS["Weights not released"]
+    )
     assert (width, height) == (badges.png_width(badge), badges.PNG_HEIGHT)
-    assert read_png_text(rows, badges.PNG_PAD_X, len("openness")) == "OPENNESS"
-    right_x = len("OPENNESS") * badges.ADVANCE - badges.SCALE + 3 * badges.PNG_PAD_X
-    assert read_png_text(rows, right_x, len("Closed")) == "CLOSED"
+    assert read_png_text(rows, badges.PNG_PAD_X, len("G7 openness")) == "G7 OPENNESS"
+    right_x = len("G7 OPENNESS") * badges.ADVANCE - badges.SCALE + 3 * badges.PNG_PAD_X
+    assert read_png_text(rows, right_x, len("Weights not released")) == "WEIGHTS NOT RELEASED"
     assert rows[0][-3:] == bytes.fromhex("59636e")  # the label's colour on the right
 
 
@@ -348,7 +355,7 @@ def test_the_png_badge_of_the_mof_framework(scored):
 def test_an_unknown_badge_framework_is_a_400(scored):
     response = scored.get("/badge/example-7b-chat.svg", {"framework": "vibes"})
     assert response.status_code == 400
-    assert b"framework must be one of: label, osaid, mof, index" in response.content
+    assert b"framework must be one of: g7, label, osaid, mof, index" in response.content
 
 
 def test_badges_of_unknown_or_draft_models_are_404(scored):

@@ -8,7 +8,7 @@ the modules' docstrings for one criterion each. Pure: no ORM, no HTTP.
 from dataclasses import dataclass
 
 from catalog import components
-from catalog.frameworks import index, label, mof, osaid
+from catalog.frameworks import g7, index, label, mof, osaid
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,45 @@ LABEL = (
 )  # fmt: skip
 
 
+G7 = (
+    CriterionDefinition(
+        "weights", "Weights",
+        f"Final weights are released free of charge (in full, in part or behind a gate); "
+        f"otherwise the model is {g7.NOT_RELEASED!r}, outside the G7 ladder.",
+        ("weights_final",),
+    ),
+    CriterionDefinition(
+        "deployment_code", "Deployment code", "Deployment (inference) code is released.",
+        ("code_inference",),
+    ),
+    CriterionDefinition(
+        "open_source_licence", "Open Source licence",
+        f"Weights and deployment code are released in full under Open Source licences with no "
+        f"use restriction, the base model's included: at least {g7.OPEN_WEIGHTS!r}; otherwise "
+        f"{g7.WEIGHTS_AVAILABLE!r}.",
+        ("weights_final", "code_inference"),
+    ),
+    CriterionDefinition(
+        "training_code", "Training code",
+        f"Training code is released in full under an Open Source licence: needed for "
+        f"{g7.OPEN_SOURCE!r}.",
+        ("code_training",),
+    ),
+    CriterionDefinition(
+        "training_data", "Full training data",
+        f"Pre-training and fine-tuning data are released in full under open licences: "
+        f"{g7.OPEN_DATA!r}.",
+        g7.TRAINING_DATA,
+    ),
+    CriterionDefinition(
+        "data_exception", "Data information in place of training data",
+        f"Where the developer states that sharing the training data is legally or technically "
+        f"impossible, complete data information stands in for it: {g7.OPEN_SOURCE!r}.",
+        ("data_information",),
+    ),
+)  # fmt: skip
+
+
 def _mof():
     stands_in = {"doc_technical_report": " A research paper included may stand in for it."}
     found = []
@@ -109,7 +148,9 @@ def _index():
     return tuple(found)
 
 
-CRITERIA = {label.ID: LABEL, osaid.ID: OSAID, mof.ID: _mof(), index.ID: _index()}
+CRITERIA = {
+    g7.ID: G7, label.ID: LABEL, osaid.ID: OSAID, mof.ID: _mof(), index.ID: _index(),
+}  # fmt: skip
 
 
 def criteria_of(framework_id):

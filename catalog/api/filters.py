@@ -14,11 +14,20 @@ from django.db.models import Q
 
 from catalog import selectors
 from catalog.api import conditional
-from catalog.frameworks import label, mof, osaid
+from catalog.frameworks import g7, label, mof, osaid
 from catalog.frameworks import restrictions as clauses
 from catalog.frameworks.evidence import RESTRICTIONS
 from catalog.models import AIModel, License, Organization
 
+# The headline: the G7 labels, and the state outside their ladder.
+G7_LABELS = {
+    "open-source-ai-with-open-data": g7.OPEN_DATA,
+    "open-source-ai": g7.OPEN_SOURCE,
+    "open-weights-ai": g7.OPEN_WEIGHTS,
+    "weights-available-ai": g7.WEIGHTS_AVAILABLE,
+    "weights-not-released": g7.NOT_RELEASED,
+}
+# The earlier headline label, still a framework of its own.
 LABELS = {
     "open-source-ai": label.OPEN_SOURCE,
     "open-weights": label.OPEN_WEIGHTS,
@@ -39,6 +48,7 @@ SIZE_BANDS = {
     "over-100b": (100_000_000_000, None),
 }
 ORDERINGS = {
+    "g7": "g7",
     "label": "label",
     "index": "index",
     "osaid": "osaid",
@@ -46,7 +56,7 @@ ORDERINGS = {
 }
 OTHER_ORDERINGS = {"release_date": "release_date", "name": "name"}
 FILTER_PARAMS = (
-    "organization", "label", "osaid", "mof_class", "license", "restriction", "modality", "kind",
+    "organization", "g7", "label", "osaid", "mof_class", "license", "restriction", "modality", "kind",
     "size", "release_year", "released_after", "released_before", "updated_since", "q",
 )  # fmt: skip
 
@@ -119,6 +129,8 @@ def filter_models(queryset, params):
     if orgs := text_values(params, "organization"):
         _known("organization", orgs, Organization, "slug", "organisation")
         queryset = queryset.filter(organization__slug__in=orgs)
+    if headline := _choice(params, "g7", G7_LABELS):
+        queryset = queryset.filter(g7_verdict__in=[G7_LABELS[v] for v in headline])
     if labels := _choice(params, "label", LABELS):
         queryset = queryset.filter(label_verdict__in=[LABELS[v] for v in labels])
     if verdicts := _choice(params, "osaid", OSAID_VERDICTS):
@@ -205,7 +217,7 @@ def _search(queryset, text):
     return queryset
 
 
-def order_models(queryset, params, default="-label"):
+def order_models(queryset, params, default="-g7"):
     """Order by `ordering` (a framework id, release_date or name; `-` for descending)."""
     raw = (text_values(params, "ordering") or [None])[-1] or default
     descending = raw.startswith("-")

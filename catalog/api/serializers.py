@@ -86,7 +86,15 @@ class ModelListSerializer(serializers.Serializer):
     modality = serializers.CharField()
     kind = serializers.CharField()
     base_model = serializers.CharField(source="base_model.slug", allow_null=True)
-    label = serializers.CharField(source="label_verdict", allow_null=True)
+    headline = serializers.CharField(
+        source="g7_verdict",
+        allow_null=True,
+        help_text="the headline label: the G7 label (2026), or Weights not released",
+    )
+    g7 = serializers.CharField(source="g7_verdict", allow_null=True, help_text="the G7 label")
+    label = serializers.CharField(
+        source="label_verdict", allow_null=True, help_text="the earlier headline label"
+    )
     openness_index = serializers.FloatField(source="index_score", allow_null=True)
     osaid = serializers.CharField(source="osaid_verdict", allow_null=True)
     mof_class = serializers.CharField(source="mof_verdict", allow_null=True)

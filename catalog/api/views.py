@@ -23,6 +23,7 @@ from catalog.api import conditional, serializers
 from catalog.api.conditional import conditional_get
 from catalog.api.filters import (
     FILTER_PARAMS,
+    G7_LABELS,
     LABELS,
     MOF_CLASSES,
     OSAID_VERDICTS,
@@ -99,7 +100,13 @@ MODEL_FILTERS = [
         "organization", str, many=True, description="organisation slug",
         examples=_examples(ORGANIZATION_EXAMPLES, many=True),
     ),
-    OpenApiParameter("label", str, enum=list(LABELS), many=True),
+    OpenApiParameter(
+        "g7", str, enum=list(G7_LABELS), many=True,
+        description="the headline: the G7 label, or weights-not-released",
+    ),
+    OpenApiParameter(
+        "label", str, enum=list(LABELS), many=True, description="the earlier headline label",
+    ),
     OpenApiParameter("osaid", str, enum=list(OSAID_VERDICTS), many=True),
     OpenApiParameter("mof_class", str, enum=list(MOF_CLASSES), many=True),
     OpenApiParameter(
@@ -123,8 +130,8 @@ MODEL_FILTERS = [
     ),
     OpenApiParameter(
         "ordering", str,
-        enum=[p + f for f in ("label", "index", "osaid", "mof", "release_date", "name") for p in ("", "-")],
-        description="framework score or field; prefix - for descending (default -label)",
+        enum=[p + f for f in ("g7", "label", "index", "osaid", "mof", "release_date", "name") for p in ("", "-")],
+        description="framework score or field; prefix - for descending (default -g7)",
     ),
 ]  # fmt: skip
 assert {p.name for p in MODEL_FILTERS} == {*FILTER_PARAMS, "ordering"}

@@ -4,11 +4,13 @@ Each module has ID, NAME, VERSION, CHANGES (its rule history) and `evaluate(evid
 Changing a rule bumps VERSION; snapshots written under an older version keep theirs.
 """
 
-from catalog.frameworks import index, label, mof, osaid
+from catalog.frameworks import g7, index, label, mof, osaid
 from catalog.frameworks.restrictions import restrictions_of
 
-FRAMEWORKS = (label, osaid, mof, index)
+FRAMEWORKS = (g7, label, osaid, mof, index)
 BY_ID = {framework.ID: framework for framework in FRAMEWORKS}
+# The headline: the label every page, badge, feed, download and API answer leads with.
+HEADLINE = g7
 
 
 def evaluate_all(evidence):
@@ -16,6 +18,7 @@ def evaluate_all(evidence):
     restrictions = restrictions_of(evidence)
     osaid_result = osaid.evaluate(evidence, restrictions)
     return {
+        g7.ID: g7.evaluate(evidence, restrictions),
         label.ID: label.evaluate(evidence, osaid_result, restrictions),
         osaid.ID: osaid_result,
         mof.ID: mof.evaluate(evidence),

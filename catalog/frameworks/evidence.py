@@ -135,6 +135,9 @@ class ModelEvidence:
     base: "ModelEvidence | None" = None
     organization: str = ""
     modality: str = ""
+    # Why the developer withholds training data, as it states it: legal, technical, unstated; ""
+    # when nothing is recorded.
+    data_withheld: str = ""
 
     def get(self, component_id):
         return self.components.get(component_id) or ComponentEvidence(components.UNKNOWN)

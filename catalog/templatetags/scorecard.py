@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from catalog import components, pins, selectors
-from catalog.frameworks import label, osaid
+from catalog.frameworks import g7, label, osaid
 
 register = template.Library()
 
@@ -18,6 +18,12 @@ STATES = {
     components.NOT_APPLICABLE: ("s-na", "–", "not applicable"),
 }
 LABELS = {
+    # The G7 headline and the earlier label share the colours of their rungs.
+    g7.OPEN_DATA: ("open-source-ai", "★"),
+    g7.OPEN_SOURCE: ("open-source-ai", "★"),
+    g7.OPEN_WEIGHTS: ("open-weights", "●"),
+    g7.WEIGHTS_AVAILABLE: ("restricted-weights", "◐"),
+    g7.NOT_RELEASED: ("closed", "○"),
     label.OPEN_SOURCE: ("open-source-ai", "★"),
     label.OPEN_WEIGHTS: ("open-weights", "●"),
     label.RESTRICTED_WEIGHTS: ("restricted-weights", "◐"),
