@@ -644,7 +644,10 @@ def render_licenses(snapshots):
         if clauses:
             entry["clauses"] = clauses
         if lic["clause_scopes"]:
-            entry["clause_scopes"] = lic["clause_scopes"]
+            entry["clause_scopes"] = {
+                flag: _ordered(scope, ("modalities", "note"))
+                for flag, scope in sorted(lic["clause_scopes"].items())
+            }
         for key in ("hf_license_tag", "note"):
             if lic[key]:
                 entry[key] = lic[key]
@@ -682,12 +685,14 @@ def render_model(model, assessments):
         entry["status"] = model["status"]
     if model["release_licenses"]:
         entry["release_licenses"] = {
-            kind: _without_empty(model["release_licenses"][kind])
+            kind: _release_licence(model["release_licenses"][kind])
             for kind in components.LICENCE_KINDS
             if kind in model["release_licenses"]
         }
     if model["training_data_withheld"]:
-        entry["training_data_withheld"] = _without_empty(model["training_data_withheld"])
+        entry["training_data_withheld"] = _ordered(
+            model["training_data_withheld"], ("reason", "evidence", "note")
+        )
     if model["corrections"]:
         entry["corrections"] = [
             {**item, "date": datetime.date.fromisoformat(item["date"])}
@@ -712,7 +717,7 @@ def render_model(model, assessments):
         if assessment["access"]:
             item["access"] = assessment["access"]
         if assessment["pins"]:
-            item["pins"] = assessment["pins"]
+            item["pins"] = [_ordered(pin, PIN_FIELDS) for pin in assessment["pins"]]
         if assessment["note"]:
             item["note"] = assessment["note"]
         if assessment["assessed_by"] != default_by:
@@ -726,8 +731,17 @@ def render_model(model, assessments):
     return _dump(entry)
 
 
-def _without_empty(item):
-    return {key: value for key, value in item.items() if value not in ("", [], None)}
+def _ordered(item, keys):
+    """`item` with its keys in the documented order and empty values left out: the database
+    (PostgreSQL's jsonb) keeps no key order of its own."""
+    return {key: item[key] for key in keys if item.get(key) not in ("", [], None)}
+
+
+def _release_licence(item):
+    entry = _ordered(item, ("license", "evidence", "pins", "note"))
+    if "pins" in entry:
+        entry["pins"] = [_ordered(pin, PIN_FIELDS) for pin in entry["pins"]]
+    return entry
 
 
 def _most_common(values):

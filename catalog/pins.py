@@ -30,11 +30,12 @@ def describe(pin):
 
 
 # Components that live in repositories (weights, code, data): a claim that one is absent, or
-# carries no licence, is a claim about a repository's contents. Documents are read as documents.
+# carries no licence, is a claim about a repository's contents. Documents, data information (a
+# datasheet) included, are read as documents.
 IN_REPOSITORIES = tuple(
     c.id
     for c in components.COMPONENTS
-    if c.group in (components.MODEL, components.CODE, components.DATA)
+    if c.group in (components.MODEL, components.CODE, components.DATA) and c.id != "data_information"
 )
 
 
