@@ -35,7 +35,8 @@ def describe(pin):
 IN_REPOSITORIES = tuple(
     c.id
     for c in components.COMPONENTS
-    if c.group in (components.MODEL, components.CODE, components.DATA) and c.id != "data_information"
+    if c.group in (components.MODEL, components.CODE, components.DATA)
+    and c.id != "data_information"
 )
 
 

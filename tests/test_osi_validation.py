@@ -34,9 +34,7 @@ def evaluate(evidence_of):
 
 def failing(result):
     """The failing criteria that hold a verdict back (optional ones never do)."""
-    return {
-        c.id: c.reason for c in result.criteria if not c.passed and "(optional)" not in c.id
-    }
+    return {c.id: c.reason for c in result.criteria if not c.passed and "(optional)" not in c.id}
 
 
 # OSI: conformant. Every catalogue entry of each validated system.
