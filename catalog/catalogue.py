@@ -249,6 +249,11 @@ def _author_list(checker, item, where):
 LICENSE_REQUIRED = ("id", "name", "url", "osi_approved", "category", "commercial_use", "source")
 LICENSE_OPTIONAL = (
     "version", "open_data", "open_content", "clauses", "clause_scopes", "hf_license_tag", "note",
+    "corrections",
+)  # fmt: skip
+LICENCE_CORRECTION_SUBJECTS = (
+    *CLAUSE_KEYS, "clause_scopes", "osi_approved", "open_data", "open_content", "commercial_use",
+    "category",
 )  # fmt: skip
 
 
@@ -306,6 +311,9 @@ def parse_licenses(text, file):
         for flag in CLAUSE_BOOLEANS:
             entry[flag] = checker.boolean(clauses, flag, f"{where}.clauses.{flag}", default=False)
         entry["clause_scopes"] = _clause_scopes(checker, item, entry, f"{where}.clause_scopes")
+        entry["corrections"] = _corrections(
+            checker, item, f"{where}.corrections", LICENCE_CORRECTION_SUBJECTS
+        )
         entries.append(entry)
     checker.reject_if_problems()
     return entries
@@ -367,7 +375,7 @@ def parse_model(text, file, *, organizations, licenses):
         ),
         "release_licenses": _release_licenses(checker, data, licenses),
         "training_data_withheld": _data_withheld(checker, data),
-        "corrections": _corrections(checker, data),
+        "corrections": _corrections(checker, data, "corrections", CORRECTION_SUBJECTS),
     }
     if model["base_model"] and model["base_model"] == model["slug"]:
         checker.problem("base_model", "a model cannot be its own base")
@@ -553,20 +561,20 @@ def _data_withheld(checker, data):
     }
 
 
-def _corrections(checker, data):
+def _corrections(checker, data, at, subjects):
     given = data.get("corrections")
     if given is None:
         return []
     if not isinstance(given, list):
-        checker.problem("corrections", f"must be a list, not {_describe(given)}")
+        checker.problem(at, f"must be a list, not {_describe(given)}")
         return []
     found = []
     for index, item in enumerate(given):
-        where = f"corrections[{index}]"
+        where = f"{at}[{index}]"
         if checker.mapping(item, where) is None:
             continue
         checker.fields(item, where, CORRECTION_FIELDS, ())
-        subject = checker.choice(item, "subject", f"{where}.subject", CORRECTION_SUBJECTS)
+        subject = checker.choice(item, "subject", f"{where}.subject", subjects)
         found.append(
             {
                 "date": checker.date(item, "date", f"{where}.date"),
@@ -652,6 +660,8 @@ def render_licenses(snapshots):
             if lic[key]:
                 entry[key] = lic[key]
         entry["source"] = lic["source"]
+        if lic["corrections"]:
+            entry["corrections"] = _rendered_corrections(lic["corrections"])
         entries.append(entry)
     return _dump(entries)
 
@@ -694,10 +704,7 @@ def render_model(model, assessments):
             model["training_data_withheld"], ("reason", "evidence", "note")
         )
     if model["corrections"]:
-        entry["corrections"] = [
-            {**item, "date": datetime.date.fromisoformat(item["date"])}
-            for item in model["corrections"]
-        ]
+        entry["corrections"] = _rendered_corrections(model["corrections"])
 
     # The most common verifier and date become the file's defaults; others are overrides.
     default_by = _most_common(a["assessed_by"] for a in assessments.values())
@@ -729,6 +736,10 @@ def render_model(model, assessments):
         rendered[component_id] = item
     entry["components"] = rendered
     return _dump(entry)
+
+
+def _rendered_corrections(corrections):
+    return [{**item, "date": datetime.date.fromisoformat(item["date"])} for item in corrections]
 
 
 def _ordered(item, keys):

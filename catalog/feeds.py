@@ -67,13 +67,16 @@ class CorrectionsFeed(Feed):
         return selectors.corrections_log(limit=FEED_SIZE)
 
     def item_title(self, correction):
-        return f"{correction.model.name}: {correction.subject.replace('_', ' ')} corrected"
+        what = correction.model.name if correction.model_id else correction.license.identifier
+        return f"{what}: {correction.subject.replace('_', ' ')} corrected"
 
     def item_description(self, correction):
         return f"Was: {correction.before}. Now: {correction.after}. Why: {correction.reason}"
 
     def item_link(self, correction):
-        return reverse("catalog:model-detail", args=[correction.model.slug]) + "#corrections"
+        if correction.model_id:
+            return reverse("catalog:model-detail", args=[correction.model.slug]) + "#corrections"
+        return reverse("catalog:licence", args=[correction.license.identifier])
 
     def item_guid(self, correction):
         return f"tag:openness-scorecard,2026:correction:{correction.pk}"

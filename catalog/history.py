@@ -40,7 +40,24 @@ def snapshot_license(lic):
     }
     data.update({flag: getattr(lic, flag) for flag in License.CLAUSE_FLAGS})
     data["clause_scopes"] = dict(lic.clause_scopes)
+    data["corrections"] = snapshot_corrections(lic)
     return data
+
+
+def snapshot_corrections(obj):
+    """The published corrections of a model or licence, in their order."""
+    if not obj.pk:
+        return []
+    return [
+        {
+            "date": c.date.isoformat(),
+            "subject": c.subject,
+            "before": c.before,
+            "after": c.after,
+            "reason": c.reason,
+        }
+        for c in sorted(obj.corrections_made.all(), key=lambda c: c.position)
+    ]
 
 
 def snapshot_model(model):
@@ -61,18 +78,7 @@ def snapshot_model(model):
         "status": model.status,
         "release_licenses": dict(model.release_licenses),
         "training_data_withheld": dict(model.training_data_withheld),
-        "corrections": [
-            {
-                "date": c.date.isoformat(),
-                "subject": c.subject,
-                "before": c.before,
-                "after": c.after,
-                "reason": c.reason,
-            }
-            for c in sorted(model.corrections_made.all(), key=lambda c: c.position)
-        ]
-        if model.pk
-        else [],
+        "corrections": snapshot_corrections(model),
     }
 
 

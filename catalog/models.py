@@ -332,14 +332,22 @@ class Change(models.Model):
 class Correction(models.Model):
     """A published correction of a verdict-relevant fact: the public corrections log.
 
-    Written by the catalogue loader from a model file's `corrections` and by curators' saves
-    that change a verdict-relevant fact; the full audit trail stays in Change.
+    Written by the catalogue loader from a model's or a licence's `corrections` and by curators'
+    saves that change a verdict-relevant fact; the full audit trail stays in Change. A correction
+    is of one model or of one licence (whose clauses bind every model under it).
     """
 
-    model = models.ForeignKey(AIModel, on_delete=models.CASCADE, related_name="corrections_made")
+    model = models.ForeignKey(
+        AIModel, null=True, blank=True, on_delete=models.CASCADE, related_name="corrections_made"
+    )
+    license = models.ForeignKey(
+        License, null=True, blank=True, on_delete=models.CASCADE, related_name="corrections_made"
+    )
     date = models.DateField()
     subject = models.CharField(
-        max_length=60, help_text="component id, release_licenses.<kind>, parameters or base_model"
+        max_length=60,
+        help_text="a component id, release_licenses.<kind>, parameters or base_model of a model; "
+        "a clause flag, clause_scopes or another field of a licence",
     )
     before = models.TextField()
     after = models.TextField()
@@ -349,9 +357,17 @@ class Correction(models.Model):
     class Meta:
         ordering = ["-date", "model", "position"]
         indexes = [models.Index(fields=["-date", "-id"], name="correction_log_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(model__isnull=False, license__isnull=True)
+                | Q(model__isnull=True, license__isnull=False),
+                name="correction_of_a_model_or_a_licence",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.date} {self.model.slug} {self.subject}"
+        what = self.model.slug if self.model_id else self.license.identifier
+        return f"{self.date} {what} {self.subject}"
 
 
 class ScoreSnapshot(models.Model):

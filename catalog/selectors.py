@@ -185,10 +185,10 @@ def corrections_by_model(model_ids):
 
 def corrections_log(limit=None):
     """Every published correction of a verdict-relevant fact, newest first."""
-    queryset = Correction.objects.filter(model__status=AIModel.Status.PUBLISHED).select_related(
-        "model"
-    )
-    queryset = queryset.order_by("-date", "model__slug", "-position")
+    queryset = Correction.objects.filter(
+        Q(model__status=AIModel.Status.PUBLISHED) | Q(license__isnull=False)
+    ).select_related("model", "license")
+    queryset = queryset.order_by("-date", "model__slug", "license__identifier", "-position")
     return list(queryset[:limit] if limit else queryset)
 
 

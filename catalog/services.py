@@ -147,9 +147,10 @@ def _apply_license(data, actor, reason):
         return "unchanged"
     lic = lic or License(identifier=data["id"])
     for key, value in data.items():
-        if key != "id":
+        if key not in ("id", "corrections"):
             setattr(lic, key, value)
     lic.save()
+    _set_corrections(lic, data["corrections"])
     history.record(lic, before=before, actor=actor, reason=reason)
     return "created" if before is None else "updated"
 
@@ -256,19 +257,20 @@ def _set_model_fields(model, data, file):
     model.training_data_withheld = data["training_data_withheld"]
 
 
-def _set_corrections(model, corrections):
-    """Make the model's published corrections exactly those of its file, in order."""
+def _set_corrections(obj, corrections):
+    """Make a model's or licence's published corrections exactly those of its file, in order."""
     current = [
         (c.date.isoformat(), c.subject, c.before, c.after, c.reason)
-        for c in model.corrections_made.order_by("position")
+        for c in obj.corrections_made.order_by("position")
     ]
     wanted = [(c["date"], c["subject"], c["before"], c["after"], c["reason"]) for c in corrections]
     if current == wanted:
         return
-    model.corrections_made.all().delete()
+    owner = {"license": obj} if isinstance(obj, License) else {"model": obj}
+    obj.corrections_made.all().delete()
     Correction.objects.bulk_create(
         Correction(
-            model=model,
+            **owner,
             date=datetime.date.fromisoformat(date),
             subject=subject,
             before=before,
@@ -305,7 +307,10 @@ def export_catalogue(directory):
     (directory / catalogue.ORGANIZATIONS_FILE).write_text(
         catalogue.render_organizations(orgs), encoding="utf-8"
     )
-    licenses = [history.snapshot(lic) for lic in License.objects.order_by("identifier")]
+    licenses = [
+        history.snapshot(lic)
+        for lic in License.objects.prefetch_related("corrections_made").order_by("identifier")
+    ]
     (directory / catalogue.LICENSES_FILE).write_text(
         catalogue.render_licenses(licenses), encoding="utf-8"
     )
