@@ -24,19 +24,22 @@ WIDTHS = (1280, 375)
 
 PAGE_TYPES = {
     "home": "/",
-    "home-filtered": "/?label=restricted-weights&ordering=-index",
+    "home-filtered": "/?g7=weights-available-ai&ordering=-index",
     "model": "/models/llama-3.1-8b/",
     "snapshot": None,  # the permalink of a dated score, looked up in the database
     "compare": "/compare/?models=olmo-7b,llama-3.1-8b,gpt-4o",
     "chart": "/chart/",
     "methodology": "/methodology/",
     "framework": "/methodology/mof/",
+    "framework-g7": "/methodology/g7/",
     "about-data": "/about/data/",
     "licences": "/licences/",
     "licence": "/licences/LicenseRef-llama-3.1/",
     "organisations": "/organisations/",
     "organisation": "/organisations/meta/",
     "changes": "/changes/",
+    "corrections": "/corrections/",
+    "model-fine-tune": "/models/nous-hermes-llama2-13b/",
     "downloads": "/downloads/",
     "correction": "/models/olmo-7b/correction/",
     "api-guide": "/api/",
@@ -117,15 +120,15 @@ def test_the_screenshots_are_all_there(page):
 # --- The reader's journeys -----------------------------------------------------------------------
 
 
-def test_filtering_the_directory_by_label(page):
+def test_filtering_the_directory_by_the_g7_label(page):
     page.goto("/")
-    page.get_by_role("checkbox", name="Closed").check()
+    page.get_by_role("checkbox", name="Weights not released").check()
     page.get_by_role("button", name="Show models").click()
-    page.wait_for_url(re.compile(r"label=closed"))
-    assert query(page) == {"label": ["closed"], "ordering": ["-label"]}
+    page.wait_for_url(re.compile(r"g7=weights-not-released"))
+    assert query(page) == {"g7": ["weights-not-released"], "ordering": ["-g7"]}
     pills = page.locator("table.directory tbody .pill").all_inner_texts()
-    assert pills and all(text.strip().endswith("Closed") for text in pills)
-    assert page.get_by_role("checkbox", name="Closed").is_checked()
+    assert pills and all(text.strip().endswith("Weights not released") for text in pills)
+    assert page.get_by_role("checkbox", name="Weights not released").is_checked()
 
 
 def test_filtering_by_organisation_under_more_filters(page):
@@ -211,7 +214,7 @@ def test_opening_a_model_from_the_directory(page):
     page.wait_for_url(re.compile(r"/models/olmo-7b/$"))
     expect(page.locator("h1")).to_have_text("OLMo 7B")
     badge = page.locator(".badge-preview img")
-    expect(badge).to_have_attribute("alt", "openness: Open source AI")
+    expect(badge).to_have_attribute("alt", "G7 openness: Open Source AI with Open Data")
     assert badge.evaluate("img => img.complete && img.naturalWidth > 0")
     assert page.locator("svg.chart").count() == 1
 
@@ -274,10 +277,10 @@ def test_the_directory_works_with_javascript_turned_off(browser, live_site):
     tab = context.new_page()
     try:
         tab.goto("/")
-        tab.get_by_role("checkbox", name="Open source AI").check()
+        tab.get_by_role("checkbox", name="Open Weights AI").check()
         tab.get_by_label("Sort by").select_option("-index")
         tab.get_by_role("button", name="Show models").click()
-        tab.wait_for_url(re.compile(r"label=open-source-ai"))
+        tab.wait_for_url(re.compile(r"g7=open-weights-ai"))
         assert query(tab)["ordering"] == ["-index"]
         tab.locator("td.pick input").nth(0).check()
         tab.locator("td.pick input").nth(1).check()
