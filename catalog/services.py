@@ -478,20 +478,27 @@ def _with_derivatives(model_ids):
 
 def curate(model, component_id, *, changes, evidence_url, actor, user=None, reason):
     """Apply `changes` (field -> value) to one assessment as a curator's verified decision:
-    the evidence URL is added, the assessment becomes theirs and dated today, and it is filed."""
-    assessment = Assessment.objects.select_related("license").get(
-        model=model, component=component_id
-    )
-    before = history.snapshot(assessment)
-    for name, value in changes.items():
-        setattr(assessment, name, value)
-    if evidence_url:
-        assessment.evidence = list(dict.fromkeys([*assessment.evidence, evidence_url]))
-    assessment.source = Assessment.Source.CURATED
-    assessment.assessed_by = actor
-    assessment.assessed_at = datetime.date.today()
-    assessment.save()
-    history.record(assessment, before=before, actor=actor, user=user, reason=reason)
+    the evidence URL is added, the assessment becomes theirs and dated today, and it is filed.
+
+    The assessment's row is locked until the caller's transaction ends, so that two decisions on
+    it at once take turns: the second reads what the first wrote and loses none of its evidence.
+    """
+    with transaction.atomic():
+        assessment = (
+            Assessment.objects.select_for_update(of=("self",))
+            .select_related("license")
+            .get(model=model, component=component_id)
+        )
+        before = history.snapshot(assessment)
+        for name, value in changes.items():
+            setattr(assessment, name, value)
+        if evidence_url:
+            assessment.evidence = list(dict.fromkeys([*assessment.evidence, evidence_url]))
+        assessment.source = Assessment.Source.CURATED
+        assessment.assessed_by = actor
+        assessment.assessed_at = datetime.date.today()
+        assessment.save()
+        history.record(assessment, before=before, actor=actor, user=user, reason=reason)
 
 
 def keep_as_is(model, component_id, *, actor, user=None, reason):
