@@ -262,11 +262,21 @@ def _set_assessment_fields(assessment, data, licenses):
     assessment.source = data["source"]
 
 
+@dataclass
+class ExportReport:
+    """What an export did: the model files written, and files it found but left alone."""
+
+    written: list = field(default_factory=list)  # paths
+    unmatched: list = field(default_factory=list)  # names of model files no model was written to
+
+
 def export_catalogue(directory):
     """Write the whole evidence base to `directory` in the catalogue's format.
 
-    Returns the number of model files written. Model files no longer in the database are removed,
-    so the directory mirrors the database exactly.
+    Each model goes to the file it was loaded from (`<slug>.yaml`, in any subdirectory of
+    `models/`), or to `models/<slug>.yaml`. Nothing is ever deleted: a model file that matches no
+    model (a model deleted from the database, a new file that failed to load) is kept and named
+    in the report, for a curator to decide.
     """
     directory = Path(directory)
     models_dir = directory / catalogue.MODELS_DIR
@@ -279,21 +289,24 @@ def export_catalogue(directory):
     (directory / catalogue.LICENSES_FILE).write_text(
         catalogue.render_licenses(licenses), encoding="utf-8"
     )
-    written = set()
+    existing = sorted(models_dir.rglob("*.yaml"))
+    file_of = {}
+    for path in existing:
+        file_of.setdefault(path.stem, path)  # the loader takes the first file of a slug, too
+    report = ExportReport()
     models = AIModel.objects.select_related("organization", "base_model").prefetch_related(
         "assessments__license"
     )
     for model in models.order_by("slug"):
         assessments = {a.component: history.snapshot(a) for a in model.assessments.all()}
-        path = models_dir / f"{model.slug}.yaml"
+        path = file_of.get(model.slug, models_dir / f"{model.slug}.yaml")
         path.write_text(
             catalogue.render_model(history.snapshot(model), assessments), encoding="utf-8"
         )
-        written.add(path)
-    for stale in models_dir.rglob("*.yaml"):
-        if stale not in written:
-            stale.unlink()
-    return len(written)
+        report.written.append(path)
+    written = set(report.written)
+    report.unmatched = [_relative(path, directory) for path in existing if path not in written]
+    return report
 
 
 def fill_missing_assessments(model, *, actor, reason, assessed_at=None):

@@ -94,7 +94,7 @@ def test_load_export_load_round_trips(fixture_catalogue, tmp_path):
     load(fixture_catalogue)
     state = database_state()
     exported = tmp_path / "exported"
-    assert export_catalogue(exported) == 2
+    assert len(export_catalogue(exported).written) == 2
 
     AIModel.objects.filter(base_model__isnull=False).delete()
     AIModel.objects.all().delete()
@@ -109,6 +109,40 @@ def test_load_export_load_round_trips(fixture_catalogue, tmp_path):
     export_catalogue(again)
     for path in exported.rglob("*.yaml"):
         assert (again / path.relative_to(exported)).read_text() == path.read_text()
+
+
+def test_export_keeps_a_file_that_failed_to_load_and_names_it(fixture_catalogue):
+    broken = fixture_catalogue / "models" / "new-model.yaml"
+    broken.write_text("slug: new-model\nname: [not, finished\n")
+    assert not load_catalogue(fixture_catalogue).ok
+
+    out = io.StringIO()
+    call_command("export_catalog", str(fixture_catalogue), stdout=out)
+    assert broken.read_text() == "slug: new-model\nname: [not, finished\n"
+    assert "data/models/new-model.yaml matches no model in the database; kept" in out.getvalue()
+
+
+def test_export_keeps_the_file_of_a_model_deleted_from_the_database(fixture_catalogue):
+    load(fixture_catalogue)
+    AIModel.objects.get(slug="example-7b-chat").delete()
+    report = export_catalogue(fixture_catalogue)
+    assert (fixture_catalogue / "models" / "example-7b-chat.yaml").exists()
+    assert report.unmatched == ["data/models/example-7b-chat.yaml"]
+    assert len(report.written) == 1
+
+
+def test_export_writes_a_model_back_to_the_file_it_was_loaded_from(fixture_catalogue):
+    original = fixture_catalogue / "models" / "example-base-7b.yaml"
+    moved = fixture_catalogue / "models" / "example-lab" / "example-base-7b.yaml"
+    moved.parent.mkdir()
+    original.rename(moved)
+    load(fixture_catalogue)
+    AIModel.objects.filter(slug="example-base-7b").update(description="Edited.")
+
+    export_catalogue(fixture_catalogue)
+    assert not original.exists()
+    assert "Edited." in moved.read_text()
+    assert load_catalogue(fixture_catalogue).ok
 
 
 def strip_ids(rows):
