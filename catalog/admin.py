@@ -8,7 +8,6 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group, Permission, User
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Q
 
@@ -23,6 +22,7 @@ from catalog.models import (
     HubRecord,
     License,
     Organization,
+    validate_http_url,
 )
 from catalog.services import fill_missing_assessments, resolve_correction, resolve_discrepancy
 
@@ -55,7 +55,7 @@ class LinesField(forms.Field):
 
 def check_url(value):
     try:
-        URLValidator(schemes=["http", "https"])(value)
+        validate_http_url(value)
     except ValidationError:
         raise ValidationError(f"{value!r} is not a well-formed http(s) URL") from None
 

@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 
 import yaml
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 
 from catalog import components
-from catalog.models import AIModel, Assessment, License, Organization
+from catalog.models import AIModel, Assessment, License, Organization, validate_http_url
 
 ORGANIZATIONS_FILE = "organizations.yaml"
 LICENSES_FILE = "licenses.yaml"
@@ -25,7 +24,6 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9.-]*[a-z0-9]$")
 LICENSE_ID_RE = re.compile(r"^(LicenseRef-[A-Za-z0-9.\-]+|[A-Za-z0-9][A-Za-z0-9.\-+]*)$")
 REPO_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*/[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
-_url_validator = URLValidator(schemes=["http", "https"])
 
 CLAUSE_BOOLEANS = License.CLAUSE_FLAGS
 CLAUSE_KEYS = ("mau_cap", *CLAUSE_BOOLEANS)
@@ -138,7 +136,7 @@ class _Checker:
             self.problem(where, f"must be a URL, not {_describe(value)}")
             return None
         try:
-            _url_validator(value)
+            validate_http_url(value)
         except ValidationError:
             self.problem(where, f"{value!r} is not a well-formed http(s) URL")
             return None

@@ -1,8 +1,38 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 
 from catalog import components
+
+# Every URL the Scorecard stores and shows as a link is http(s): never ftp:, file:, javascript:.
+# A code of its own: URLField would replace the message of the code "invalid" with its own.
+validate_http_url = URLValidator(
+    schemes=["http", "https"], message="Enter an http:// or https:// URL.", code="not_http"
+)
+
+
+class HttpURLField(models.URLField):
+    """A URL field that takes http(s) URLs only, in the database's forms as in its models."""
+
+    default_validators = [validate_http_url]
+
+    def formfield(self, **kwargs):
+        field = super().formfield(**kwargs)
+        field.validators = [
+            validate_http_url if isinstance(validator, URLValidator) else validator
+            for validator in field.validators
+        ]
+        return field
+
+
+def is_http_url(value):
+    try:
+        validate_http_url(value)
+    except ValidationError:
+        return False
+    return True
 
 
 class Organization(models.Model):
@@ -17,7 +47,7 @@ class Organization(models.Model):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
-    homepage = models.URLField(blank=True)
+    homepage = HttpURLField(blank=True)
     hf_authors = models.JSONField(
         default=list, blank=True, help_text="Hugging Face accounts whose new repos are discovered"
     )
@@ -58,7 +88,7 @@ class License(models.Model):
 
     identifier = models.CharField(max_length=100, unique=True)
     name = models.CharField(max_length=200)
-    url = models.URLField(max_length=500)
+    url = HttpURLField(max_length=500)
     version = models.CharField(max_length=100, blank=True)
     osi_approved = models.BooleanField()
     category = models.CharField(max_length=20, choices=Category.choices)
@@ -176,7 +206,7 @@ class AIModel(models.Model):
     )
     hf_repos = models.JSONField(default=list, blank=True, help_text="Hugging Face repo ids")
     github_repos = models.JSONField(default=list, blank=True, help_text="GitHub owner/repo")
-    homepage = models.URLField(blank=True, max_length=500)
+    homepage = HttpURLField(blank=True, max_length=500)
     description = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PUBLISHED)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -242,6 +272,11 @@ class Assessment(models.Model):
 
     def __str__(self):
         return f"{self.model.slug} / {self.component}"
+
+    @property
+    def evidence_links(self):
+        """The evidence URLs to show as links: http(s) only, whatever an older row holds."""
+        return [url for url in self.evidence if is_http_url(url)]
 
 
 class Change(models.Model):
@@ -501,7 +536,7 @@ class CorrectionRequest(models.Model):
         max_length=20, blank=True, choices=components.AVAILABILITY_CHOICES
     )
     proposed_license = models.CharField(max_length=200, blank=True)
-    evidence_url = models.URLField(max_length=500)
+    evidence_url = HttpURLField(max_length=500)
     explanation = models.TextField(blank=True)
     contact = models.CharField(max_length=200, blank=True)
     submitted_at = models.DateTimeField(auto_now_add=True)

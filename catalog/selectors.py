@@ -504,7 +504,7 @@ def dataset_rows():
                 "component_group": component.group,
                 "availability": a.availability if a else components.UNKNOWN,
                 "license": a.license.identifier if a and a.license_id else "",
-                "evidence": " ".join(a.evidence) if a else "",
+                "evidence": " ".join(a.evidence_links) if a else "",
                 "note": a.note if a else "",
                 "assessed_at": a.assessed_at.isoformat() if a else "",
                 "assessed_by": a.assessed_by if a else "",

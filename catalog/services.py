@@ -22,6 +22,7 @@ from catalog.models import (
     License,
     Organization,
     ScoreSnapshot,
+    is_http_url,
 )
 
 CATALOGUE_ACTOR = "catalogue"
@@ -496,12 +497,11 @@ def curate(model, component_id, *, changes, evidence_url, actor, user=None, reas
     The assessment's row is locked until the caller's transaction ends, so that two decisions on
     it at once take turns: the second reads what the first wrote and loses none of its evidence.
     """
+    if evidence_url and not is_http_url(evidence_url):
+        raise ValueError(f"{evidence_url!r} is not an http(s) URL: it cannot become evidence")
     with transaction.atomic():
-        assessment = (
-            Assessment.objects.select_for_update(of=("self",))
-            .select_related("license")
-            .get(model=model, component=component_id)
-        )
+        # No join: a row locked after waiting is read again, but not what it was joined to.
+        assessment = Assessment.objects.select_for_update().get(model=model, component=component_id)
         before = history.snapshot(assessment)
         for name, value in changes.items():
             setattr(assessment, name, value)

@@ -106,6 +106,47 @@ def test_a_malformed_evidence_url_is_refused(client, curator, loaded):
     assert "is not a well-formed http(s) URL" in response.text
 
 
+@pytest.mark.parametrize("url", ["ftp://example.org/card.md", "javascript:alert(1)"])
+def test_it_refuses_evidence_that_is_not_http_or_https(client, curator, loaded, url):
+    data = change_form_data(client, loaded)
+    prefix = inline_prefix(data, "doc_model_card")
+    data[f"{prefix}-evidence"] = f"https://example.org/card\n{url}"
+    data["change_reason"] = "Add a link"
+    response = client.post(reverse("admin:catalog_aimodel_change", args=[loaded.pk]), data)
+    assert response.status_code == 200
+    assert "is not a well-formed http(s) URL" in response.text
+    card = Assessment.objects.get(model=loaded, component="doc_model_card")
+    assert url not in card.evidence
+
+
+def test_it_refuses_a_homepage_that_is_not_http_or_https(client, curator, loaded):
+    data = change_form_data(client, loaded)
+    data["homepage"] = "javascript:alert(1)"
+    data["change_reason"] = "New homepage"
+    response = client.post(reverse("admin:catalog_aimodel_change", args=[loaded.pk]), data)
+    assert response.status_code == 200
+    assert "Enter an http:// or https:// URL." in response.text
+    loaded.refresh_from_db()
+    assert loaded.homepage != "javascript:alert(1)"
+
+
+def test_accepting_a_correction_with_evidence_that_is_not_http_is_refused(client, curator, loaded):
+    from catalog.models import CorrectionRequest
+
+    # Queued before the form checked the scheme.
+    correction = CorrectionRequest.objects.create(
+        model=loaded, component="code_training", proposed_availability="full",
+        evidence_url="ftp://example.org/code.tar",
+    )  # fmt: skip
+    response = run_action(client, "correctionrequest", "accept", correction.pk)
+    assert response.status_code == 302
+    correction.refresh_from_db()
+    assert correction.status == "open"
+    training = Assessment.objects.get(model=loaded, component="code_training")
+    assert "ftp://example.org/code.tar" not in training.evidence
+    assert training.availability == "none"
+
+
 def test_a_change_needs_a_reason(client, curator, loaded):
     data = change_form_data(client, loaded)
     data["name"] = "Example Base 7B (renamed)"

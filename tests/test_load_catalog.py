@@ -246,6 +246,18 @@ def test_it_rejects_a_file_not_named_after_its_slug(fixture_catalogue):
     assert not AIModel.objects.filter(slug="example-base-7b").exists()
 
 
+@pytest.mark.parametrize("url", ["ftp://example.org/card.md", "javascript:alert(1)"])
+def test_it_rejects_evidence_that_is_not_http_or_https(fixture_catalogue, url):
+    path = fixture_catalogue / "models" / "example-base-7b.yaml"
+    edit(path, lambda d: d["components"]["weights_final"].update(evidence=[url]))
+    report = load_catalogue(fixture_catalogue)
+    assert (
+        f"data/models/example-base-7b.yaml: components.weights_final.evidence[0]: {url!r} is "
+        "not a well-formed http(s) URL"
+    ) in [str(p) for p in report.problems]
+    assert not AIModel.objects.filter(slug="example-base-7b").exists()
+
+
 def test_a_licence_that_is_not_text_is_a_problem_not_a_crash(fixture_catalogue):
     path = fixture_catalogue / "models" / "example-base-7b.yaml"
     data = yaml.safe_load(path.read_text())

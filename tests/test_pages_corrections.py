@@ -81,9 +81,19 @@ def test_a_missing_evidence_url_is_refused_and_nothing_typed_is_lost(scored):
 def test_an_evidence_url_that_is_not_a_url_is_refused(scored):
     response = scored.post(URL, {**GOOD, "evidence_url": "my friend told me"})
     assert response.status_code == 400
-    assert "Enter a valid URL." in response.text
+    assert "Enter an http:// or https:// URL." in response.text
     assert 'value="my friend told me"' in response.text
     assert 'aria-invalid="true"' in response.text
+    assert CorrectionRequest.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "url", ["ftp://example.org/licence.txt", "javascript:alert(1)", "file:///etc/passwd"]
+)
+def test_it_refuses_an_evidence_url_that_is_not_http_or_https(scored, url):
+    response = scored.post(URL, {**GOOD, "evidence_url": url})
+    assert response.status_code == 400
+    assert "Enter an http:// or https:// URL." in response.text
     assert CorrectionRequest.objects.count() == 0
 
 

@@ -118,7 +118,7 @@ class AssessmentSerializer(serializers.Serializer):
     component_name = serializers.SerializerMethodField()
     availability = serializers.ChoiceField(choices=components.AVAILABILITIES)
     license = LicenseSummarySerializer(allow_null=True)
-    evidence = serializers.ListField(child=serializers.URLField())
+    evidence = serializers.ListField(child=serializers.URLField(), source="evidence_links")
     note = serializers.CharField()
     assessed_at = serializers.DateField()
     assessed_by = serializers.CharField()
