@@ -224,6 +224,34 @@ class AIModel(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        super().clean()
+        if self.base_model_id and (cycle := self.lineage_cycle(self.base_model)):
+            raise ValidationError({"base_model": f"Lineage cycle: {cycle}."})
+
+    def lineage_cycle(self, base):
+        """The cycle that making `base` this model's base would close, in words, or ''.
+
+        Walks up from `base` one query a generation, and stops at a cycle it does not close
+        itself (a database restored from before lineage was checked may hold one).
+        """
+        if self.pk is None:
+            return ""  # nothing can be built on a model not saved yet
+        slugs, seen, pk = [self.slug], set(), base.pk
+        while pk is not None and pk not in seen:
+            if pk == self.pk:
+                return describe_cycle([*slugs, self.slug])
+            seen.add(pk)
+            slug, pk = AIModel.objects.filter(pk=pk).values_list("slug", "base_model_id").get()
+            slugs.append(slug)
+        return ""
+
+
+def describe_cycle(slugs):
+    """'a is built on b, which is built on a' for the chain [a, b, a]."""
+    words = f"{slugs[0]} is built on {slugs[1]}"
+    return words + "".join(f", which is built on {slug}" for slug in slugs[2:])
+
 
 class Assessment(models.Model):
     """What was released of one component of one model, under which licence, with evidence."""

@@ -100,11 +100,14 @@ def evidence_by_model_id(model_ids, *, terms=None, known=None):
 
     built = {}
 
-    def build(pk, as_base=False):
+    def build(pk, as_base=False, below=()):
         evidence = known.get(pk) or built.get(pk)
         if evidence is None:
             row = rows[pk]
-            base = build(row["base_model_id"], as_base=True) if row["base_model_id"] else None
+            base_id, below = row["base_model_id"], (*below, pk)
+            # Lineage cycles are refused wherever lineage is written, but a database restored
+            # from before may hold one: the lineage then ends before it would repeat a model.
+            base = build(base_id, True, below) if base_id and base_id not in below else None
             evidence = built[pk] = ModelEvidence(
                 row["slug"], row["name"], items[pk], base, row["organization__slug"]
             )

@@ -22,6 +22,7 @@ from catalog.models import (
     License,
     Organization,
     ScoreSnapshot,
+    describe_cycle,
     is_http_url,
 )
 
@@ -166,15 +167,22 @@ def _bases_first(entries, report):
             known.add(entry.model["slug"])
             ordered.append(entry)
         pending = [e for e in pending if e not in ready]
+    waiting = {e.model["slug"]: e.model["base_model"] for e in pending}
     for entry in pending:
-        report.problems.append(
-            Problem(
-                entry.file,
-                "base_model",
-                f"unknown model {entry.model['base_model']!r}: not in the database and not "
-                "loaded from any file",
-            )
-        )
+        slug, base = entry.model["slug"], entry.model["base_model"]
+        chain = [slug]
+        while base in waiting and base not in chain:
+            chain.append(base)
+            base = waiting[base]
+        if base == slug:
+            why = f"lineage cycle: {describe_cycle([*chain, slug])}"
+        elif base in waiting:
+            why = f"base model {entry.model['base_model']!r} is part of a lineage cycle"
+        else:
+            why = f"unknown model {base!r}: not in the database and not loaded from any file"
+            if base != entry.model["base_model"]:
+                why = f"base model {entry.model['base_model']!r} cannot load: {why}"
+        report.problems.append(Problem(entry.file, "base_model", why))
     return ordered
 
 
@@ -246,6 +254,8 @@ def _set_model_fields(model, data, file):
             raise FileRejected(
                 [Problem(file, "base_model", f"base model {data['base_model']!r} failed to load")]
             )
+        if cycle := model.lineage_cycle(model.base_model):
+            raise FileRejected([Problem(file, "base_model", f"lineage cycle: {cycle}")])
     model.hf_repos = data["hf_repos"]
     model.github_repos = data["github_repos"]
     model.homepage = data["homepage"]

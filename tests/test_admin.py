@@ -147,6 +147,21 @@ def test_accepting_a_correction_with_evidence_that_is_not_http_is_refused(client
     assert training.availability == "none"
 
 
+def test_it_refuses_a_base_model_that_would_close_a_lineage_cycle(client, curator, loaded):
+    chat = AIModel.objects.get(slug="example-7b-chat")
+    data = change_form_data(client, loaded)
+    data["base_model"] = chat.pk
+    data["change_reason"] = "Lineage"
+    response = client.post(reverse("admin:catalog_aimodel_change", args=[loaded.pk]), data)
+    assert response.status_code == 200
+    assert (
+        "Lineage cycle: example-base-7b is built on example-7b-chat, which is built on "
+        "example-base-7b"
+    ) in response.text
+    loaded.refresh_from_db()
+    assert loaded.base_model is None
+
+
 def test_a_change_needs_a_reason(client, curator, loaded):
     data = change_form_data(client, loaded)
     data["name"] = "Example Base 7B (renamed)"

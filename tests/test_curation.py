@@ -115,3 +115,36 @@ def test_it_keeps_both_evidence_urls_when_two_discrepancies_are_accepted_at_once
     expected = {f"{settings.HF_ENDPOINT}/{repo}" for repo in ("example-lab/one", "example-lab/two")}
     assert expected <= set(assessment.evidence)
     assert set(Discrepancy.objects.values_list("status", flat=True)) == {"accepted"}
+
+
+def make_a_lineage_cycle():
+    """Example Base 7B built on its own derivative, as a database restored from before lineage
+    was checked may hold: nothing that reads lineage may fail on it."""
+    base = AIModel.objects.get(slug="example-base-7b")
+    chat = AIModel.objects.get(slug="example-7b-chat")
+    AIModel.objects.filter(pk=base.pk).update(base_model=chat)
+    return base, chat
+
+
+@pytest.mark.django_db
+def test_every_reader_of_lineage_survives_a_cycle_in_the_database(
+    client, fixture_catalogue, django_capture_on_commit_callbacks
+):
+    from catalog.services import rescore
+
+    assert load_catalogue(fixture_catalogue).ok
+    base, chat = make_a_lineage_cycle()
+    with django_capture_on_commit_callbacks(execute=True):
+        rescore()
+    assert base.current.label_verdict and chat.current.label_verdict
+    for path in [
+        "/models/example-base-7b/",
+        "/models/example-7b-chat/",
+        "/?restriction=acceptable_use_policy",
+        "/api/v1/models/example-base-7b/",
+        "/api/v1/models/?restriction=acceptable_use_policy",
+        "/api/v1/dump/",
+    ]:
+        assert client.get(path).status_code == 200, path
+    lineage = client.get("/api/v1/models/example-7b-chat/").json()["lineage"]
+    assert lineage == ["example-base-7b"]

@@ -258,6 +258,43 @@ def test_it_rejects_evidence_that_is_not_http_or_https(fixture_catalogue, url):
     assert not AIModel.objects.filter(slug="example-base-7b").exists()
 
 
+def test_it_refuses_two_files_that_name_each_other_as_base(fixture_catalogue):
+    path = fixture_catalogue / "models" / "example-base-7b.yaml"
+    edit(path, lambda d: d.update(base_model="example-7b-chat"))
+    report = load_catalogue(fixture_catalogue)
+    assert [str(p) for p in report.problems] == [
+        "data/models/example-7b-chat.yaml: base_model: lineage cycle: example-7b-chat is built "
+        "on example-base-7b, which is built on example-7b-chat",
+        "data/models/example-base-7b.yaml: base_model: lineage cycle: example-base-7b is built "
+        "on example-7b-chat, which is built on example-base-7b",
+    ]
+    assert not AIModel.objects.exists()
+
+
+def test_it_refuses_a_base_that_would_close_a_cycle_through_the_database(fixture_catalogue):
+    load(fixture_catalogue)
+    state = database_state()
+    path = fixture_catalogue / "models" / "example-base-7b.yaml"
+    edit(path, lambda d: d.update(base_model="example-7b-chat"))
+    report = load_catalogue(fixture_catalogue)
+    assert [str(p) for p in report.problems] == [
+        "data/models/example-base-7b.yaml: base_model: lineage cycle: example-base-7b is built "
+        "on example-7b-chat, which is built on example-base-7b"
+    ]
+    assert database_state() == state
+
+
+def test_it_refuses_a_model_that_is_its_own_base(fixture_catalogue):
+    load(fixture_catalogue)
+    path = fixture_catalogue / "models" / "example-base-7b.yaml"
+    edit(path, lambda d: d.update(base_model="example-base-7b"))
+    report = load_catalogue(fixture_catalogue)
+    assert [str(p) for p in report.problems] == [
+        "data/models/example-base-7b.yaml: base_model: a model cannot be its own base"
+    ]
+    assert AIModel.objects.get(slug="example-base-7b").base_model is None
+
+
 def test_a_licence_that_is_not_text_is_a_problem_not_a_crash(fixture_catalogue):
     path = fixture_catalogue / "models" / "example-base-7b.yaml"
     data = yaml.safe_load(path.read_text())
