@@ -6,6 +6,7 @@ from dataclasses import fields as dataclass_fields
 from functools import cached_property
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, Window
 from django.db.models.functions import Lag
@@ -185,7 +186,11 @@ class RankingPaginator(Paginator):
     def count(self):
         from catalog.api.conditional import data_version
 
-        query = hashlib.sha256(str(self.object_list.query).encode()).hexdigest()[:32]
+        try:
+            sql = str(self.object_list.query)
+        except EmptyResultSet:
+            return 0  # a filter no model can match (say, an empty list of ids): no query at all
+        query = hashlib.sha256(sql.encode()).hexdigest()[:32]
         key = f"ranking-count:{data_version().isoformat()}:{query}"
         return cache.get_or_set(key, self.object_list.count, 3600)
 

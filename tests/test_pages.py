@@ -64,6 +64,15 @@ def test_each_row_shows_label_index_osaid_mof_and_twenty_component_cells(site):
     )
 
 
+def test_a_restriction_filter_that_matches_nothing_shows_an_empty_directory(site):
+    response = site.get("/", {"restriction": "revocable"})
+    assert response.status_code == 200
+    assert row_slugs(response) == []
+    body = site.get("/api/v1/models/", {"restriction": "revocable"})
+    assert body.status_code == 200
+    assert (body.json()["count"], body.json()["results"]) == (0, [])
+
+
 def test_component_cells_say_their_state_in_words_not_only_colour(site):
     text = site.get("/").text
     for words in ("open", "partly open", "closed", "unknown"):
