@@ -565,7 +565,8 @@ class CorrectionRequest(models.Model):
     )
     proposed_license = models.CharField(max_length=200, blank=True)
     evidence_url = HttpURLField(max_length=500)
-    explanation = models.TextField(blank=True)
+    # A limit the database keeps too: what a reader writes is never unbounded.
+    explanation = models.CharField(max_length=2000, blank=True)
     contact = models.CharField(max_length=200, blank=True)
     submitted_at = models.DateTimeField(auto_now_add=True)
     submitter = models.CharField(max_length=64, blank=True, help_text="hash of the address")

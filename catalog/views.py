@@ -8,6 +8,7 @@ requests with the same ETag and Last-Modified as the API.
 import csv
 import hashlib
 import json
+import re
 from urllib import parse
 
 from django.conf import settings
@@ -32,6 +33,7 @@ from catalog.api.filters import (
     filter_models,
     order_models,
 )
+from catalog.converters import ModelSlugConverter
 from catalog.forms import CorrectionForm
 from catalog.frameworks import index, label, mof, osaid
 from catalog.frameworks import restrictions as clauses
@@ -419,7 +421,15 @@ def compare(request):
         query = parse.urlencode({"models": canonical}, safe=",")
         return redirect(f"{target}?{query}" if slugs else target)
     models, error = [], None
-    if slugs:
+    malformed = [slug for slug in slugs if not re.fullmatch(ModelSlugConverter.regex, slug)]
+    if len(slugs) > comparison.MAX_MODELS:
+        error = (
+            f"Choose {comparison.MIN_MODELS} to {comparison.MAX_MODELS} models to compare; "
+            f"you chose {len(slugs)}."
+        )
+    elif malformed:
+        error = f"No published model is called {', '.join(map(repr, malformed))}."
+    elif slugs:
         models = selectors.models_for_compare(slugs)
         missing = [slug for slug in slugs if slug not in {m.slug for m in models}]
         if missing:

@@ -97,6 +97,30 @@ def test_it_refuses_an_evidence_url_that_is_not_http_or_https(scored, url):
     assert CorrectionRequest.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    "field, value, limit",
+    [
+        ("explanation", "x" * 2_000_000, 2000),
+        ("contact", "x" * 201, 200),
+        ("proposed_license", "x" * 201, 200),
+        ("evidence_url", "https://example.org/" + "x" * 500, 500),
+    ],
+)
+def test_it_refuses_oversized_text_with_a_form_error(scored, field, value, limit):
+    response = scored.post(URL, {**GOOD, field: value})
+    assert response.status_code == 400
+    assert f"Ensure this value has at most {limit} characters" in response.text
+    assert CorrectionRequest.objects.count() == 0
+
+
+@pytest.mark.parametrize("field", ["explanation", "contact", "proposed_license", "evidence_url"])
+def test_it_refuses_a_nul_byte_in_any_field_with_a_form_error(scored, field):
+    response = scored.post(URL, {**GOOD, field: GOOD[field] + "\x00"})
+    assert response.status_code == 400
+    assert "Null characters are not allowed." in response.text
+    assert CorrectionRequest.objects.count() == 0
+
+
 def test_proposing_nothing_is_refused_with_a_clear_reason(scored):
     response = scored.post(URL, {**GOOD, "proposed_availability": "", "proposed_license": "  "})
     assert response.status_code == 400
