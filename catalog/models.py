@@ -581,3 +581,23 @@ class CorrectionRequest(models.Model):
 
     def __str__(self):
         return f"{self.model.slug}/{self.component} ({self.status})"
+
+
+class RateCounter(models.Model):
+    """Attempts counted under one key (an address or an account) until the window expires.
+
+    The security limits (the admin's sign-in lockout, the readers' correction limit) count here,
+    in the database, not in the cache: they hold while Redis is down and outlive its restarts.
+    """
+
+    key = models.CharField(max_length=200)
+    count = models.PositiveIntegerField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key"], name="ratecounter_one_per_key")]
+        # Expired counters are removed by expiry (rate_limits.hit).
+        indexes = [models.Index(fields=["expires_at"], name="ratecounter_expiry_idx")]
+
+    def __str__(self):
+        return f"{self.key}: {self.count} until {self.expires_at:%Y-%m-%d %H:%M}"

@@ -22,7 +22,16 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
 
-from catalog import badges, charts, citations, comparison, components, frameworks, selectors
+from catalog import (
+    badges,
+    charts,
+    citations,
+    comparison,
+    components,
+    frameworks,
+    rate_limits,
+    selectors,
+)
 from catalog.api import conditional, criteria
 from catalog.api.filters import (
     LABELS,
@@ -346,28 +355,16 @@ def snapshot(request, slug, key):
 # --- Corrections ---------------------------------------------------------------------------------
 
 
-def _client_address(request):
-    # The address the connection came from. Behind a proxy every client shares the proxy's
-    # address; trusting X-Forwarded-For needs the deployment to say which proxy to trust.
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _submitter(request):
     return salted_hmac(
-        "catalog.corrections", _client_address(request), algorithm="sha256"
+        "catalog.corrections", rate_limits.client_address(request), algorithm="sha256"
     ).hexdigest()
 
 
 def _correction_allowed(request):
-    """Count one submission from this address; False past the hourly limit."""
-    key = f"corrections:rate:{_submitter(request)[:32]}"
-    cache.add(key, 0, 3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, 3600)
-        count = 1
-    return count <= CORRECTIONS_PER_HOUR
+    """Count one submission from this client; False past the hourly limit."""
+    key = f"corrections:{_submitter(request)[:32]}"
+    return rate_limits.hit(key, 3600) <= CORRECTIONS_PER_HOUR
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

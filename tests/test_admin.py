@@ -350,6 +350,30 @@ def test_admin_logins_lock_out_after_repeated_failures(client, django_user_model
     assert "_auth_user_id" not in client.session
 
 
+def test_admin_logins_still_lock_out_with_redis_unreachable(
+    client, django_user_model, settings, dead_cache
+):
+    settings.LOGIN_MAX_FAILURES = 3
+    django_user_model.objects.create_superuser("root", "r@example.org", "right-password")
+    url = reverse("admin:login")
+    for _ in range(3):
+        assert client.post(url, {"username": "root", "password": "wrong"}).status_code == 200
+    assert client.post(url, {"username": "root", "password": "right-password"}).status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_lockout_outlives_a_redis_restart(client, django_user_model, settings):
+    from django.core.cache import cache
+
+    settings.LOGIN_MAX_FAILURES = 3
+    django_user_model.objects.create_superuser("root", "r@example.org", "right-password")
+    url = reverse("admin:login")
+    for _ in range(3):
+        client.post(url, {"username": "root", "password": "wrong"})
+    cache.clear()  # what a restart of Redis without persistence does
+    assert client.post(url, {"username": "root", "password": "right-password"}).status_code == 429
+
+
 def test_a_successful_login_is_not_counted(client, django_user_model, settings):
     settings.LOGIN_MAX_FAILURES = 2
     django_user_model.objects.create_superuser("root", "r@example.org", "right-password")
@@ -403,7 +427,7 @@ def test_behind_a_proxy_failures_lock_out_the_client_not_the_proxy(
 def test_the_api_throttle_and_the_login_lockout_see_the_same_client(behind_one_proxy, rf):
     from rest_framework.throttling import AnonRateThrottle
 
-    from openness.login_throttle import client_address
+    from catalog.rate_limits import client_address
 
     request = rf.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.99, 203.0.113.5")
     assert client_address(request) == "203.0.113.5"

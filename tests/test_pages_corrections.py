@@ -166,6 +166,25 @@ def test_the_limit_is_per_address(scored):
     assert CorrectionRequest.objects.count() == 6
 
 
+def test_the_limit_holds_with_redis_unreachable(scored, dead_cache):
+    for _ in range(5):
+        assert scored.post(URL, GOOD, REMOTE_ADDR="198.51.100.7").status_code == 302
+    assert scored.post(URL, GOOD, REMOTE_ADDR="198.51.100.7").status_code == 429
+    assert CorrectionRequest.objects.count() == 5
+
+
+def test_behind_a_proxy_the_limit_counts_the_client_as_the_sign_in_lockout_does(scored, settings):
+    settings.NUM_PROXIES = 1
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for _ in range(5):
+        response = scored.post(URL, GOOD, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy)
+        assert response.status_code == 302
+    assert scored.post(URL, GOOD, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy).status_code == 429
+    # Another reader behind the same proxy is not locked out by the first.
+    assert scored.post(URL, GOOD, HTTP_X_FORWARDED_FOR="198.51.100.8", **proxy).status_code == 302
+
+
 def test_refused_posts_do_not_count_towards_the_limit(scored):
     for _ in range(6):
         scored.post(URL, {**GOOD, "evidence_url": ""}, REMOTE_ADDR="198.51.100.7")
