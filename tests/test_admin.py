@@ -81,6 +81,69 @@ def test_editing_an_assessment_files_who_and_why(client, curator, loaded):
     assert Change.objects.filter(actor="alice").count() == 1
 
 
+@pytest.fixture
+def colleague(django_user_model):
+    from django.test import Client
+
+    bob = Client()
+    bob.force_login(django_user_model.objects.create_superuser("bob", "bob@example.org", "pw"))
+    return bob
+
+
+def test_a_save_from_a_form_opened_before_a_colleagues_save_is_refused(
+    client, curator, colleague, loaded
+):
+    url = reverse("admin:catalog_aimodel_change", args=[loaded.pk])
+    alices = change_form_data(client, loaded)
+    bobs = change_form_data(colleague, loaded)
+    prefix = inline_prefix(bobs, "code_training")
+    bobs[f"{prefix}-availability"] = "full"
+    bobs[f"{prefix}-evidence"] = "https://github.com/example-lab/example/tree/main/train"
+    bobs["description"] = "Bob's description."
+    bobs["change_reason"] = "Training code published"
+    assert colleague.post(url, bobs).status_code == 302
+
+    alices["name"] = "Alice's name"
+    alices["change_reason"] = "Rename"
+    response = client.post(url, alices)
+    assert response.status_code == 200
+    assert "changed since you opened this form" in response.text
+    assert "example-base-7b by bob" in response.text
+    assert "description" in response.text
+    assert "example-base-7b/code_training by bob" in response.text
+    loaded.refresh_from_db()
+    assert (loaded.name, loaded.description) == ("Example Base 7B", "Bob's description.")
+    training = Assessment.objects.get(model=loaded, component="code_training")
+    assert training.availability == "full"
+    assert not Change.objects.filter(actor="alice").exists()
+
+    # Opened again, the form saves.
+    alices = change_form_data(client, loaded)
+    alices["name"] = "Alice's name"
+    alices["change_reason"] = "Rename"
+    assert client.post(url, alices).status_code == 302
+    loaded.refresh_from_db()
+    assert (loaded.name, loaded.description) == ("Alice's name", "Bob's description.")
+
+
+def test_a_change_from_outside_the_admin_also_makes_an_open_form_stale(client, curator, loaded):
+    from catalog.models import CorrectionRequest
+    from catalog.services import resolve_correction
+
+    url = reverse("admin:catalog_aimodel_change", args=[loaded.pk])
+    data = change_form_data(client, loaded)
+    correction = CorrectionRequest.objects.create(
+        model=loaded, component="weights_final", proposed_availability="full",
+        evidence_url="https://example.org/weights",
+    )  # fmt: skip
+    resolve_correction(correction, accept=True, actor="carol", note="Checked.")
+    data["change_reason"] = "Nothing much"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "example-base-7b/weights_final by carol" in response.text
+    assert Assessment.objects.get(model=loaded, component="weights_final").availability == "full"
+
+
 def test_evidence_is_required_unless_unknown(client, curator, loaded):
     data = change_form_data(client, loaded)
     prefix = inline_prefix(data, "training_state")
