@@ -57,12 +57,12 @@ def load_catalogue(directory, *, overwrite=False, actor=CATALOGUE_ACTOR):
 
     orgs_path = directory / catalogue.ORGANIZATIONS_FILE
     if orgs_path.exists():
-        _load_list_file(orgs_path, directory, report, actor, catalogue.parse_organizations,
-                        _apply_organization)  # fmt: skip
+        _load_list_file(orgs_path, directory, report, actor, overwrite,
+                        catalogue.parse_organizations, _apply_organization)  # fmt: skip
     licenses_path = directory / catalogue.LICENSES_FILE
     if licenses_path.exists():
-        _load_list_file(licenses_path, directory, report, actor, catalogue.parse_licenses,
-                        _apply_license)  # fmt: skip
+        _load_list_file(licenses_path, directory, report, actor, overwrite,
+                        catalogue.parse_licenses, _apply_license)  # fmt: skip
 
     organizations = set(Organization.objects.values_list("slug", flat=True))
     licenses = set(License.objects.values_list("identifier", flat=True))
@@ -115,7 +115,9 @@ def _relative(path, directory):
     )
 
 
-def _load_list_file(path, directory, report, actor, parse, apply):
+def _load_list_file(path, directory, report, actor, overwrite, parse, apply):
+    """Apply each organisation or licence of a list file. Like a model, one a curator has
+    edited since its last load is kept as it is (and reported) unless `overwrite` is set."""
     name = _relative(path, directory)
     try:
         snapshots = parse(_read(path, name), name)
@@ -124,15 +126,38 @@ def _load_list_file(path, directory, report, actor, parse, apply):
         return
     with transaction.atomic():
         for snapshot in snapshots:
-            if apply(snapshot, actor, f"Loaded from {name}") != "unchanged":
+            outcome = apply(snapshot, actor, f"Loaded from {name}", overwrite)
+            if isinstance(outcome, Change):
+                report.kept.append((name, _kept_because(outcome)))
+            elif outcome != "unchanged":
                 report.references.append(snapshot.get("slug") or snapshot.get("id"))
 
 
-def _apply_organization(data, actor, reason):
+def _kept_because(edited):
+    return (
+        f"{edited.subject_key} was changed by {edited.actor} on {edited.at:%Y-%m-%d}; export "
+        "the catalogue to keep it, or load with --overwrite"
+    )
+
+
+def _edited_row(subject, key, actor):
+    """The latest change to this organisation or licence, if someone other than `actor` made
+    it: the Change, or None."""
+    latest = Change.objects.filter(subject=subject, subject_key=key).order_by("-at", "-id").first()
+    if latest and latest.actor != actor:
+        return latest
+    return None
+
+
+def _apply_organization(data, actor, reason, overwrite):
+    """Returns "unchanged", "created" or "updated", or the curator's Change that kept it."""
     org = Organization.objects.filter(slug=data["slug"]).first()
     before = history.snapshot(org) if org else None
     if before == data:
         return "unchanged"
+    edited = org and _edited_row(Change.Subject.ORGANIZATION, org.slug, actor)
+    if edited and not overwrite:
+        return edited
     org = org or Organization(slug=data["slug"])
     for key in ("name", "kind", "country", "homepage", "hf_authors"):
         setattr(org, key, data[key])
@@ -141,11 +166,15 @@ def _apply_organization(data, actor, reason):
     return "created" if before is None else "updated"
 
 
-def _apply_license(data, actor, reason):
+def _apply_license(data, actor, reason, overwrite):
+    """Returns "unchanged", "created" or "updated", or the curator's Change that kept it."""
     lic = License.objects.filter(identifier=data["id"]).first()
     before = history.snapshot(lic) if lic else None
     if before == data:
         return "unchanged"
+    edited = lic and _edited_row(Change.Subject.LICENSE, lic.identifier, actor)
+    if edited and not overwrite:
+        return edited
     lic = lic or License(identifier=data["id"])
     for key, value in data.items():
         if key != "id":
@@ -213,10 +242,7 @@ def _apply_model_entry(entry, report, overwrite, actor):
             return
         edited = _edited_outside_catalogue(model, actor)
         if edited and not overwrite:
-            report.kept.append(
-                (entry.file, f"{edited.subject_key} was changed by {edited.actor} on "
-                 f"{edited.at:%Y-%m-%d}; export the catalogue to keep it, or load with --overwrite")
-            )  # fmt: skip
+            report.kept.append((entry.file, _kept_because(edited)))
             return
     else:
         current = {}

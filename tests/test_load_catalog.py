@@ -342,3 +342,35 @@ def test_it_keeps_a_curators_edit_unless_told_to_overwrite(fixture_catalogue, dj
     assessment.refresh_from_db()
     assert assessment.availability == "none"
     assert AIModel.objects.get(slug="example-base-7b").description == "Changed in the file."
+
+
+@pytest.mark.parametrize(
+    "model, key, field, value",
+    [
+        (License, "Apache-2.0", "note", "Checked against the text by Alice."),
+        (Organization, "example-lab", "name", "Example Lab (renamed by Alice)"),
+    ],
+)
+def test_it_keeps_a_curators_licence_or_organisation_edit_unless_told_to_overwrite(
+    fixture_catalogue, model, key, field, value
+):
+    from catalog import history
+
+    load(fixture_catalogue)
+    lookup = {"identifier": key} if model is License else {"slug": key}
+    row = model.objects.get(**lookup)
+    before = history.snapshot(row)
+    setattr(row, field, value)
+    row.save()
+    history.record(row, before=before, actor="alice", reason="Edited in the admin")
+
+    report = load_catalogue(fixture_catalogue)
+    assert report.ok, report.problems
+    file = "data/licenses.yaml" if model is License else "data/organizations.yaml"
+    assert [(f, why.split(" was changed")[0]) for f, why in report.kept] == [(file, key)]
+    assert "by alice" in report.kept[0][1]
+    assert getattr(model.objects.get(**lookup), field) == value
+
+    report = load_catalogue(fixture_catalogue, overwrite=True)
+    assert report.kept == []
+    assert getattr(model.objects.get(**lookup), field) != value
