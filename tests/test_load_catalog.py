@@ -374,3 +374,49 @@ def test_it_keeps_a_curators_licence_or_organisation_edit_unless_told_to_overwri
     report = load_catalogue(fixture_catalogue, overwrite=True)
     assert report.kept == []
     assert getattr(model.objects.get(**lookup), field) != value
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (
+            lambda d: d.update(name="x" * 201),
+            "data/models/example-base-7b.yaml: name: is 201 characters long; at most 200",
+        ),
+        (
+            lambda d: d.update(slug="x" * 101),
+            "data/models/example-base-7b.yaml: slug: is 101 characters long; at most 100",
+        ),
+        (
+            lambda d: d.update(homepage="https://example.org/" + "x" * 500),
+            "data/models/example-base-7b.yaml: homepage: is 520 characters long; at most 500",
+        ),
+        (
+            lambda d: d.update(description="Nul\x00here"),
+            "data/models/example-base-7b.yaml: description: must not contain a NUL character",
+        ),
+        (
+            lambda d: d["components"]["weights_final"].update(note="a\x00b"),
+            "data/models/example-base-7b.yaml: components.weights_final.note: must not contain a "
+            "NUL character",
+        ),
+    ],
+)
+def test_oversized_or_nul_text_in_a_file_is_a_problem_not_a_crash(
+    fixture_catalogue, change, expected
+):
+    edit(fixture_catalogue / "models" / "example-base-7b.yaml", change)
+    report = load_catalogue(fixture_catalogue)
+    assert expected in [str(p) for p in report.problems]
+    assert not AIModel.objects.filter(name__startswith="xxx").exists()
+
+
+def test_an_oversized_licence_name_is_a_problem_not_a_crash(fixture_catalogue):
+    path = fixture_catalogue / "licenses.yaml"
+    data = yaml.safe_load(path.read_text())
+    data[0]["name"] = "x" * 201
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    report = load_catalogue(fixture_catalogue)
+    assert "data/licenses.yaml: [0].name: is 201 characters long; at most 200" in [
+        str(p) for p in report.problems
+    ]
