@@ -8,9 +8,8 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group, Permission, User
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 
 from catalog import catalogue, components, history
 from catalog.catalogue import REPO_RE
@@ -23,6 +22,7 @@ from catalog.models import (
     HubRecord,
     License,
     Organization,
+    validate_http_url,
 )
 from catalog.services import (
     fill_missing_assessments,
@@ -60,7 +60,7 @@ class LinesField(forms.Field):
 
 def check_url(value):
     try:
-        URLValidator(schemes=["http", "https"])(value)
+        validate_http_url(value)
     except ValidationError:
         raise ValidationError(f"{value!r} is not a well-formed http(s) URL") from None
 
@@ -202,6 +202,10 @@ class AIModelForm(ReasonForm):
         check=check_repo, required=False, label="GitHub repos", help_text="One per line"
     )
 
+    # The newest change to the model or its assessments when the form was opened: a save from a
+    # form opened before someone else's would silently put back what they changed.
+    seen_change = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = AIModel
         fields = [
@@ -213,6 +217,10 @@ class AIModelForm(ReasonForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["release_licenses"].show_hidden_initial = False
+        if self.instance.pk:
+            self.fields["seen_change"].initial = (
+                edits_of(self.instance).aggregate(newest=Max("pk"))["newest"] or 0
+            )
 
     def clean_release_licenses(self):
         value = self.cleaned_data["release_licenses"] or {}
@@ -222,6 +230,40 @@ class AIModelForm(ReasonForm):
         if checker.problems:
             raise ValidationError([f"{p.field}: {p.message}" for p in checker.problems])
         return parsed
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            # Held until the save commits, so that two saves at once take turns, and the second
+            # finds the first's change.
+            list(AIModel.objects.select_for_update().filter(pk=self.instance.pk).values("pk"))
+            since = list(
+                edits_of(self.instance)
+                .filter(pk__gt=cleaned.get("seen_change") or 0)
+                .order_by("pk")
+            )
+            if since:
+                changes = "; ".join(
+                    f"{c.subject_key} by {c.actor} at {c.at:%Y-%m-%d %H:%M} UTC "
+                    f"({', '.join(c.changed_fields)})"
+                    for c in since
+                )
+                raise ValidationError(
+                    f"This model changed since you opened this form: {changes}. Your changes "
+                    "are not saved: open the model again to see what changed, and make them "
+                    "again."
+                )
+        return cleaned
+
+
+def edits_of(model):
+    """The changes filed to a model and its assessments that altered them (not reviews or hub
+    observations)."""
+    return Change.objects.filter(
+        model=model,
+        subject__in=[Change.Subject.MODEL, Change.Subject.ASSESSMENT],
+        action__in=[Change.Action.CREATED, Change.Action.UPDATED, Change.Action.DELETED],
+    )
 
 
 @admin.register(AIModel)

@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 
 import yaml
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 
 from catalog import components
 from catalog.frameworks.g7 import WITHHELD_REASONS
-from catalog.models import AIModel, Assessment, License, Organization
+from catalog.models import AIModel, Assessment, License, Organization, validate_http_url
 from catalog.pins import COMMIT_RE
 
 ORGANIZATIONS_FILE = "organizations.yaml"
@@ -38,7 +37,6 @@ CORRECTION_SUBJECTS = (
     *(f"release_licenses.{kind}" for kind in components.LICENCE_KINDS),
     "parameters", "base_model", "modality",
 )  # fmt: skip
-_url_validator = URLValidator(schemes=["http", "https"])
 
 CLAUSE_BOOLEANS = License.CLAUSE_FLAGS
 CLAUSE_KEYS = ("mau_cap", *CLAUSE_BOOLEANS)
@@ -100,7 +98,7 @@ class _Checker:
             if key not in data or data[key] is None:
                 self.problem(f"{prefix}{key}", "is required")
 
-    def text(self, data, key, where, required=False, default=""):
+    def text(self, data, key, where, required=False, default="", max_length=None):
         value = data.get(key)
         if value is None:
             return default
@@ -112,7 +110,19 @@ class _Checker:
         value = value.strip()
         if required and not value:
             self.problem(where, "must not be empty")
+        if not self.fits(value, where, max_length):
+            return default
         return value
+
+    def fits(self, value, where, max_length):
+        """Whether the database can hold `value`: no NUL character, and at most `max_length`."""
+        if "\x00" in value:
+            self.problem(where, "must not contain a NUL character")
+            return False
+        if max_length is not None and len(value) > max_length:
+            self.problem(where, f"is {len(value)} characters long; at most {max_length}")
+            return False
+        return True
 
     def choice(self, data, key, where, choices, default=None):
         value = data.get(key, default)
@@ -146,25 +156,29 @@ class _Checker:
             self.problem(where, f"{value!r} is not a date in YYYY-MM-DD form")
             return None
 
-    def url(self, value, where):
+    def url(self, value, where, max_length=None):
         if not isinstance(value, str):
             self.problem(where, f"must be a URL, not {_describe(value)}")
             return None
+        if not self.fits(value, where, max_length):
+            return None
         try:
-            _url_validator(value)
+            validate_http_url(value)
         except ValidationError:
             self.problem(where, f"{value!r} is not a well-formed http(s) URL")
             return None
         return value
 
-    def optional_url(self, data, key, where):
+    def optional_url(self, data, key, where, max_length=None):
         if data.get(key) in (None, ""):
             return ""
-        return self.url(data[key], where) or ""
+        return self.url(data[key], where, max_length) or ""
 
-    def slug(self, data, key, where):
+    def slug(self, data, key, where, max_length=None):
         value = data.get(key)
         if value is None:
+            return None
+        if isinstance(value, str) and not self.fits(value, where, max_length):
             return None
         if not isinstance(value, str) or not SLUG_RE.match(value):
             self.problem(
@@ -176,6 +190,11 @@ class _Checker:
     def reject_if_problems(self):
         if self.problems:
             raise FileRejected(self.problems)
+
+
+def _longest(model, field):
+    """The most characters the database holds in this field."""
+    return model._meta.get_field(field).max_length
 
 
 def _describe(value):
@@ -214,7 +233,7 @@ def parse_organizations(text, file):
         if checker.mapping(item, where) is None:
             continue
         checker.fields(item, where, ("slug", "name", "kind"), ("country", "homepage", "hf_authors"))
-        slug = checker.slug(item, "slug", f"{where}.slug")
+        slug = checker.slug(item, "slug", f"{where}.slug", _longest(Organization, "slug"))
         if slug in seen:
             checker.problem(f"{where}.slug", f"duplicate slug {slug!r} (also at [{seen[slug]}])")
         elif slug:
@@ -225,10 +244,18 @@ def parse_organizations(text, file):
         entries.append(
             {
                 "slug": slug,
-                "name": checker.text(item, "name", f"{where}.name", required=True),
+                "name": checker.text(
+                    item,
+                    "name",
+                    f"{where}.name",
+                    required=True,
+                    max_length=_longest(Organization, "name"),
+                ),  # fmt: skip
                 "kind": checker.choice(item, "kind", f"{where}.kind", Organization.Kind.values),
                 "country": country,
-                "homepage": checker.optional_url(item, "homepage", f"{where}.homepage"),
+                "homepage": checker.optional_url(
+                    item, "homepage", f"{where}.homepage", _longest(Organization, "homepage")
+                ),
                 "hf_authors": _author_list(checker, item, f"{where}.hf_authors"),
             }
         )
@@ -267,6 +294,10 @@ def parse_licenses(text, file):
             continue
         checker.fields(item, where, LICENSE_REQUIRED, LICENSE_OPTIONAL)
         identifier = item.get("id")
+        if isinstance(identifier, str) and not checker.fits(
+            identifier, f"{where}.id", _longest(License, "identifier")
+        ):
+            identifier = None
         if identifier is not None and (
             not isinstance(identifier, str) or not LICENSE_ID_RE.match(identifier)
         ):
@@ -291,9 +322,17 @@ def parse_licenses(text, file):
             mau_cap = None
         entry = {
             "id": identifier,
-            "name": checker.text(item, "name", f"{where}.name", required=True),
-            "url": checker.url(item.get("url"), f"{where}.url") if "url" in item else "",
-            "version": checker.text(item, "version", f"{where}.version"),
+            "name": checker.text(
+                item, "name", f"{where}.name", required=True, max_length=_longest(License, "name")
+            ),
+            "url": (
+                checker.url(item.get("url"), f"{where}.url", _longest(License, "url"))
+                if "url" in item
+                else ""
+            ),
+            "version": checker.text(
+                item, "version", f"{where}.version", max_length=_longest(License, "version")
+            ),
             "osi_approved": checker.boolean(item, "osi_approved", f"{where}.osi_approved"),
             "category": checker.choice(
                 item, "category", f"{where}.category", License.Category.values
@@ -304,7 +343,12 @@ def parse_licenses(text, file):
             ),
             "commercial_use": checker.boolean(item, "commercial_use", f"{where}.commercial_use"),
             "mau_cap": mau_cap,
-            "hf_license_tag": checker.text(item, "hf_license_tag", f"{where}.hf_license_tag"),
+            "hf_license_tag": checker.text(
+                item,
+                "hf_license_tag",
+                f"{where}.hf_license_tag",
+                max_length=_longest(License, "hf_license_tag"),
+            ),  # fmt: skip
             "note": checker.text(item, "note", f"{where}.note"),
             "source": checker.text(item, "source", f"{where}.source", required=True),
         }
@@ -357,10 +401,14 @@ def parse_model(text, file, *, organizations, licenses):
     hub_repos = checker.mapping(data.get("hub_repos") or {}, "hub_repos") or {}
     checker.fields(hub_repos, "hub_repos", (), ("huggingface", "github"))
     model = {
-        "slug": checker.slug(data, "slug", "slug"),
-        "name": checker.text(data, "name", "name", required=True),
+        "slug": checker.slug(data, "slug", "slug", _longest(AIModel, "slug")),
+        "name": checker.text(
+            data, "name", "name", required=True, max_length=_longest(AIModel, "name")
+        ),
         "organization": organization,
-        "family": checker.text(data, "family", "family", required=True),
+        "family": checker.text(
+            data, "family", "family", required=True, max_length=_longest(AIModel, "family")
+        ),
         "release_date": checker.date(data, "release_date", "release_date"),
         "parameters": parameters,
         "modality": checker.choice(data, "modality", "modality", AIModel.Modality.values),
@@ -368,7 +416,9 @@ def parse_model(text, file, *, organizations, licenses):
         "base_model": checker.slug(data, "base_model", "base_model"),
         "hf_repos": _repo_list(checker, hub_repos, "huggingface"),
         "github_repos": _repo_list(checker, hub_repos, "github"),
-        "homepage": checker.optional_url(data, "homepage", "homepage"),
+        "homepage": checker.optional_url(
+            data, "homepage", "homepage", _longest(AIModel, "homepage")
+        ),
         "description": checker.text(data, "description", "description"),
         "status": checker.choice(
             data, "status", "status", AIModel.Status.values, default=AIModel.Status.PUBLISHED
@@ -380,7 +430,10 @@ def parse_model(text, file, *, organizations, licenses):
     if model["base_model"] and model["base_model"] == model["slug"]:
         checker.problem("base_model", "a model cannot be its own base")
 
-    default_by = checker.text(data, "assessed_by", "assessed_by", required=True)
+    default_by = checker.text(
+        data, "assessed_by", "assessed_by", required=True,
+        max_length=_longest(Assessment, "assessed_by"),
+    )  # fmt: skip
     default_at = checker.date(data, "assessed_at", "assessed_at")
     assessments = {}
     given = checker.mapping(data.get("components"), "components") if "components" in data else None
@@ -458,7 +511,13 @@ def _parse_assessment(checker, item, where, licenses, default_by, default_at):
         "pins": _pins(checker, item.get("pins"), f"{where}.pins"),
         "note": checker.text(item, "note", f"{where}.note"),
         "assessed_at": checker.date(item, "assessed_at", f"{where}.assessed_at") or default_at,
-        "assessed_by": checker.text(item, "assessed_by", f"{where}.assessed_by") or default_by,
+        "assessed_by": checker.text(
+            item,
+            "assessed_by",
+            f"{where}.assessed_by",
+            max_length=_longest(Assessment, "assessed_by"),
+        )
+        or default_by,  # fmt: skip
         "source": checker.choice(
             item,
             "source",

@@ -13,4 +13,18 @@ class ModelSlugConverter:
         return value
 
 
+class LicenceIdConverter(ModelSlugConverter):
+    """An SPDX id or `LicenseRef-<key>` (see License's identifier constraint)."""
+
+    regex = r"[A-Za-z0-9.\-+]+"
+
+
+class SnapshotKeyConverter(ModelSlugConverter):
+    """`<framework>-<version>-<timestamp>`, as the scorer names a snapshot."""
+
+    regex = r"[A-Za-z0-9][A-Za-z0-9.\-]*"
+
+
 register_converter(ModelSlugConverter, "model")
+register_converter(LicenceIdConverter, "licence")
+register_converter(SnapshotKeyConverter, "snapshot")

@@ -1,8 +1,38 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 
 from catalog import components
+
+# Every URL the Scorecard stores and shows as a link is http(s): never ftp:, file:, javascript:.
+# A code of its own: URLField would replace the message of the code "invalid" with its own.
+validate_http_url = URLValidator(
+    schemes=["http", "https"], message="Enter an http:// or https:// URL.", code="not_http"
+)
+
+
+class HttpURLField(models.URLField):
+    """A URL field that takes http(s) URLs only, in the database's forms as in its models."""
+
+    default_validators = [validate_http_url]
+
+    def formfield(self, **kwargs):
+        field = super().formfield(**kwargs)
+        field.validators = [
+            validate_http_url if isinstance(validator, URLValidator) else validator
+            for validator in field.validators
+        ]
+        return field
+
+
+def is_http_url(value):
+    try:
+        validate_http_url(value)
+    except ValidationError:
+        return False
+    return True
 
 
 class Organization(models.Model):
@@ -17,7 +47,7 @@ class Organization(models.Model):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
-    homepage = models.URLField(blank=True)
+    homepage = HttpURLField(blank=True)
     hf_authors = models.JSONField(
         default=list, blank=True, help_text="Hugging Face accounts whose new repos are discovered"
     )
@@ -58,7 +88,7 @@ class License(models.Model):
 
     identifier = models.CharField(max_length=100, unique=True)
     name = models.CharField(max_length=200)
-    url = models.URLField(max_length=500)
+    url = HttpURLField(max_length=500)
     version = models.CharField(max_length=100, blank=True)
     osi_approved = models.BooleanField()
     category = models.CharField(max_length=20, choices=Category.choices)
@@ -184,7 +214,7 @@ class AIModel(models.Model):
     )
     hf_repos = models.JSONField(default=list, blank=True, help_text="Hugging Face repo ids")
     github_repos = models.JSONField(default=list, blank=True, help_text="GitHub owner/repo")
-    homepage = models.URLField(blank=True, max_length=500)
+    homepage = HttpURLField(blank=True, max_length=500)
     description = models.TextField(blank=True)
     release_licenses = models.JSONField(
         default=dict,
@@ -213,6 +243,34 @@ class AIModel(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.base_model_id and (cycle := self.lineage_cycle(self.base_model)):
+            raise ValidationError({"base_model": f"Lineage cycle: {cycle}."})
+
+    def lineage_cycle(self, base):
+        """The cycle that making `base` this model's base would close, in words, or ''.
+
+        Walks up from `base` one query a generation, and stops at a cycle it does not close
+        itself (a database restored from before lineage was checked may hold one).
+        """
+        if self.pk is None:
+            return ""  # nothing can be built on a model not saved yet
+        slugs, seen, pk = [self.slug], set(), base.pk
+        while pk is not None and pk not in seen:
+            if pk == self.pk:
+                return describe_cycle([*slugs, self.slug])
+            seen.add(pk)
+            slug, pk = AIModel.objects.filter(pk=pk).values_list("slug", "base_model_id").get()
+            slugs.append(slug)
+        return ""
+
+
+def describe_cycle(slugs):
+    """'a is built on b, which is built on a' for the chain [a, b, a]."""
+    words = f"{slugs[0]} is built on {slugs[1]}"
+    return words + "".join(f", which is built on {slug}" for slug in slugs[2:])
 
 
 class Assessment(models.Model):
@@ -271,6 +329,11 @@ class Assessment(models.Model):
 
     def __str__(self):
         return f"{self.model.slug} / {self.component}"
+
+    @property
+    def evidence_links(self):
+        """The evidence URLs to show as links: http(s) only, whatever an older row holds."""
+        return [url for url in self.evidence if is_http_url(url)]
 
 
 class Change(models.Model):
@@ -574,8 +637,9 @@ class CorrectionRequest(models.Model):
         max_length=20, blank=True, choices=components.AVAILABILITY_CHOICES
     )
     proposed_license = models.CharField(max_length=200, blank=True)
-    evidence_url = models.URLField(max_length=500)
-    explanation = models.TextField(blank=True)
+    evidence_url = HttpURLField(max_length=500)
+    # A limit the database keeps too: what a reader writes is never unbounded.
+    explanation = models.CharField(max_length=2000, blank=True)
     contact = models.CharField(max_length=200, blank=True)
     submitted_at = models.DateTimeField(auto_now_add=True)
     submitter = models.CharField(max_length=64, blank=True, help_text="hash of the address")
@@ -590,3 +654,23 @@ class CorrectionRequest(models.Model):
 
     def __str__(self):
         return f"{self.model.slug}/{self.component} ({self.status})"
+
+
+class RateCounter(models.Model):
+    """Attempts counted under one key (an address or an account) until the window expires.
+
+    The security limits (the admin's sign-in lockout, the readers' correction limit) count here,
+    in the database, not in the cache: they hold while Redis is down and outlive its restarts.
+    """
+
+    key = models.CharField(max_length=200)
+    count = models.PositiveIntegerField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key"], name="ratecounter_one_per_key")]
+        # Expired counters are removed by expiry (rate_limits.hit).
+        indexes = [models.Index(fields=["expires_at"], name="ratecounter_expiry_idx")]
+
+    def __str__(self):
+        return f"{self.key}: {self.count} until {self.expires_at:%Y-%m-%d %H:%M}"

@@ -6,6 +6,7 @@ from dataclasses import fields as dataclass_fields
 from functools import cached_property
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, Window
 from django.db.models.functions import Lag
@@ -117,13 +118,14 @@ def evidence_by_model_id(model_ids, *, terms=None, known=None):
 
     built = {}
 
-    def build(pk, as_base=False, seen=()):
+    def build(pk, as_base=False, below=()):
         evidence = known.get(pk) or built.get(pk)
         if evidence is None:
             row = rows[pk]
-            base_id = row["base_model_id"]
-            # A lineage cycle is refused where lineage is written; never loop on one anyway.
-            base = build(base_id, True, (*seen, pk)) if base_id and base_id not in seen else None
+            base_id, below = row["base_model_id"], (*below, pk)
+            # Lineage cycles are refused wherever lineage is written, but a database restored
+            # from before may hold one: the lineage then ends before it would repeat a model.
+            base = build(base_id, True, below) if base_id and base_id not in below else None
             binding = (
                 base
                 if base and effective.binds(base.organization, row["organization__slug"])
@@ -260,7 +262,11 @@ class RankingPaginator(Paginator):
     def count(self):
         from catalog.api.conditional import data_version
 
-        query = hashlib.sha256(str(self.object_list.query).encode()).hexdigest()[:32]
+        try:
+            sql = str(self.object_list.query)
+        except EmptyResultSet:
+            return 0  # a filter no model can match (say, an empty list of ids): no query at all
+        query = hashlib.sha256(sql.encode()).hexdigest()[:32]
         key = f"ranking-count:{data_version().isoformat()}:{query}"
         return cache.get_or_set(key, self.object_list.count, 3600)
 
@@ -583,7 +589,7 @@ def dataset_rows():
                 "component_group": component.group,
                 "availability": a.availability if a else components.UNKNOWN,
                 "license": a.license.identifier if a and a.license_id else "",
-                "evidence": " ".join(a.evidence) if a else "",
+                "evidence": " ".join(a.evidence_links) if a else "",
                 "note": a.note if a else "",
                 "assessed_at": a.assessed_at.isoformat() if a else "",
                 "assessed_by": a.assessed_by if a else "",

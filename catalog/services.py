@@ -23,6 +23,8 @@ from catalog.models import (
     License,
     Organization,
     ScoreSnapshot,
+    describe_cycle,
+    is_http_url,
 )
 
 CATALOGUE_ACTOR = "catalogue"
@@ -56,12 +58,12 @@ def load_catalogue(directory, *, overwrite=False, actor=CATALOGUE_ACTOR):
 
     orgs_path = directory / catalogue.ORGANIZATIONS_FILE
     if orgs_path.exists():
-        _load_list_file(orgs_path, directory, report, actor, catalogue.parse_organizations,
-                        _apply_organization)  # fmt: skip
+        _load_list_file(orgs_path, directory, report, actor, overwrite,
+                        catalogue.parse_organizations, _apply_organization)  # fmt: skip
     licenses_path = directory / catalogue.LICENSES_FILE
     if licenses_path.exists():
-        _load_list_file(licenses_path, directory, report, actor, catalogue.parse_licenses,
-                        _apply_license)  # fmt: skip
+        _load_list_file(licenses_path, directory, report, actor, overwrite,
+                        catalogue.parse_licenses, _apply_license)  # fmt: skip
 
     organizations = set(Organization.objects.values_list("slug", flat=True))
     licenses = set(License.objects.values_list("identifier", flat=True))
@@ -114,7 +116,9 @@ def _relative(path, directory):
     )
 
 
-def _load_list_file(path, directory, report, actor, parse, apply):
+def _load_list_file(path, directory, report, actor, overwrite, parse, apply):
+    """Apply each organisation or licence of a list file. Like a model, one a curator has
+    edited since its last load is kept as it is (and reported) unless `overwrite` is set."""
     name = _relative(path, directory)
     try:
         snapshots = parse(_read(path, name), name)
@@ -123,15 +127,38 @@ def _load_list_file(path, directory, report, actor, parse, apply):
         return
     with transaction.atomic():
         for snapshot in snapshots:
-            if apply(snapshot, actor, f"Loaded from {name}") != "unchanged":
+            outcome = apply(snapshot, actor, f"Loaded from {name}", overwrite)
+            if isinstance(outcome, Change):
+                report.kept.append((name, _kept_because(outcome)))
+            elif outcome != "unchanged":
                 report.references.append(snapshot.get("slug") or snapshot.get("id"))
 
 
-def _apply_organization(data, actor, reason):
+def _kept_because(edited):
+    return (
+        f"{edited.subject_key} was changed by {edited.actor} on {edited.at:%Y-%m-%d}; export "
+        "the catalogue to keep it, or load with --overwrite"
+    )
+
+
+def _edited_row(subject, key, actor):
+    """The latest change to this organisation or licence, if someone other than `actor` made
+    it: the Change, or None."""
+    latest = Change.objects.filter(subject=subject, subject_key=key).order_by("-at", "-id").first()
+    if latest and latest.actor != actor:
+        return latest
+    return None
+
+
+def _apply_organization(data, actor, reason, overwrite):
+    """Returns "unchanged", "created" or "updated", or the curator's Change that kept it."""
     org = Organization.objects.filter(slug=data["slug"]).first()
     before = history.snapshot(org) if org else None
     if before == data:
         return "unchanged"
+    edited = org and _edited_row(Change.Subject.ORGANIZATION, org.slug, actor)
+    if edited and not overwrite:
+        return edited
     org = org or Organization(slug=data["slug"])
     for key in ("name", "kind", "country", "homepage", "hf_authors"):
         setattr(org, key, data[key])
@@ -140,11 +167,15 @@ def _apply_organization(data, actor, reason):
     return "created" if before is None else "updated"
 
 
-def _apply_license(data, actor, reason):
+def _apply_license(data, actor, reason, overwrite):
+    """Returns "unchanged", "created" or "updated", or the curator's Change that kept it."""
     lic = License.objects.filter(identifier=data["id"]).first()
     before = history.snapshot(lic) if lic else None
     if before == data:
         return "unchanged"
+    edited = lic and _edited_row(Change.Subject.LICENSE, lic.identifier, actor)
+    if edited and not overwrite:
+        return edited
     lic = lic or License(identifier=data["id"])
     for key, value in data.items():
         if key not in ("id", "corrections"):
@@ -167,15 +198,22 @@ def _bases_first(entries, report):
             known.add(entry.model["slug"])
             ordered.append(entry)
         pending = [e for e in pending if e not in ready]
+    waiting = {e.model["slug"]: e.model["base_model"] for e in pending}
     for entry in pending:
-        report.problems.append(
-            Problem(
-                entry.file,
-                "base_model",
-                f"unknown model {entry.model['base_model']!r}: not in the database and not "
-                "loaded from any file",
-            )
-        )
+        slug, base = entry.model["slug"], entry.model["base_model"]
+        chain = [slug]
+        while base in waiting and base not in chain:
+            chain.append(base)
+            base = waiting[base]
+        if base == slug:
+            why = f"lineage cycle: {describe_cycle([*chain, slug])}"
+        elif base in waiting:
+            why = f"base model {entry.model['base_model']!r} is part of a lineage cycle"
+        else:
+            why = f"unknown model {base!r}: not in the database and not loaded from any file"
+            if base != entry.model["base_model"]:
+                why = f"base model {entry.model['base_model']!r} cannot load: {why}"
+        report.problems.append(Problem(entry.file, "base_model", why))
     return ordered
 
 
@@ -206,10 +244,7 @@ def _apply_model_entry(entry, report, overwrite, actor):
             return
         edited = _edited_outside_catalogue(model, actor)
         if edited and not overwrite:
-            report.kept.append(
-                (entry.file, f"{edited.subject_key} was changed by {edited.actor} on "
-                 f"{edited.at:%Y-%m-%d}; export the catalogue to keep it, or load with --overwrite")
-            )  # fmt: skip
+            report.kept.append((entry.file, _kept_because(edited)))
             return
     else:
         current = {}
@@ -248,6 +283,8 @@ def _set_model_fields(model, data, file):
             raise FileRejected(
                 [Problem(file, "base_model", f"base model {data['base_model']!r} failed to load")]
             )
+        if cycle := model.lineage_cycle(model.base_model):
+            raise FileRejected([Problem(file, "base_model", f"lineage cycle: {cycle}")])
     model.hf_repos = data["hf_repos"]
     model.github_repos = data["github_repos"]
     model.homepage = data["homepage"]
@@ -294,11 +331,21 @@ def _set_assessment_fields(assessment, data, licenses):
     assessment.source = data["source"]
 
 
+@dataclass
+class ExportReport:
+    """What an export did: the model files written, and files it found but left alone."""
+
+    written: list = field(default_factory=list)  # paths
+    unmatched: list = field(default_factory=list)  # names of model files no model was written to
+
+
 def export_catalogue(directory):
     """Write the whole evidence base to `directory` in the catalogue's format.
 
-    Returns the number of model files written. Model files no longer in the database are removed,
-    so the directory mirrors the database exactly.
+    Each model goes to the file it was loaded from (`<slug>.yaml`, in any subdirectory of
+    `models/`), or to `models/<slug>.yaml`. Nothing is ever deleted: a model file that matches no
+    model (a model deleted from the database, a new file that failed to load) is kept and named
+    in the report, for a curator to decide.
     """
     directory = Path(directory)
     models_dir = directory / catalogue.MODELS_DIR
@@ -314,21 +361,24 @@ def export_catalogue(directory):
     (directory / catalogue.LICENSES_FILE).write_text(
         catalogue.render_licenses(licenses), encoding="utf-8"
     )
-    written = set()
+    existing = sorted(models_dir.rglob("*.yaml"))
+    file_of = {}
+    for path in existing:
+        file_of.setdefault(path.stem, path)  # the loader takes the first file of a slug, too
+    report = ExportReport()
     models = AIModel.objects.select_related("organization", "base_model").prefetch_related(
         "assessments__license", "corrections_made"
     )
     for model in models.order_by("slug"):
         assessments = {a.component: history.snapshot(a) for a in model.assessments.all()}
-        path = models_dir / f"{model.slug}.yaml"
+        path = file_of.get(model.slug, models_dir / f"{model.slug}.yaml")
         path.write_text(
             catalogue.render_model(history.snapshot(model), assessments), encoding="utf-8"
         )
-        written.add(path)
-    for stale in models_dir.rglob("*.yaml"):
-        if stale not in written:
-            stale.unlink()
-    return len(written)
+        report.written.append(path)
+    written = set(report.written)
+    report.unmatched = [_relative(path, directory) for path in existing if path not in written]
+    return report
 
 
 def fill_missing_assessments(model, *, actor, reason, assessed_at=None):
@@ -517,21 +567,27 @@ def _with_derivatives(model_ids):
 
 def curate(model, component_id, *, changes, evidence_url, actor, user=None, reason):
     """Apply `changes` (field -> value) to one assessment as a curator's verified decision:
-    the evidence URL is added, the assessment becomes theirs and dated today, and it is filed."""
-    assessment = Assessment.objects.select_related("license").get(
-        model=model, component=component_id
-    )
-    before = history.snapshot(assessment)
-    for name, value in changes.items():
-        setattr(assessment, name, value)
-    if evidence_url:
-        assessment.evidence = list(dict.fromkeys([*assessment.evidence, evidence_url]))
-    assessment.source = Assessment.Source.CURATED
-    assessment.assessed_by = actor
-    assessment.assessed_at = datetime.date.today()
-    assessment.save()
-    history.record(assessment, before=before, actor=actor, user=user, reason=reason)
-    publish_correction(assessment, before, history.snapshot(assessment), reason)
+    the evidence URL is added, the assessment becomes theirs and dated today, and it is filed.
+
+    The assessment's row is locked until the caller's transaction ends, so that two decisions on
+    it at once take turns: the second reads what the first wrote and loses none of its evidence.
+    """
+    if evidence_url and not is_http_url(evidence_url):
+        raise ValueError(f"{evidence_url!r} is not an http(s) URL: it cannot become evidence")
+    with transaction.atomic():
+        # No join: a row locked after waiting is read again, but not what it was joined to.
+        assessment = Assessment.objects.select_for_update().get(model=model, component=component_id)
+        before = history.snapshot(assessment)
+        for name, value in changes.items():
+            setattr(assessment, name, value)
+        if evidence_url:
+            assessment.evidence = list(dict.fromkeys([*assessment.evidence, evidence_url]))
+        assessment.source = Assessment.Source.CURATED
+        assessment.assessed_by = actor
+        assessment.assessed_at = datetime.date.today()
+        assessment.save()
+        history.record(assessment, before=before, actor=actor, user=user, reason=reason)
+        publish_correction(assessment, before, history.snapshot(assessment), reason)
 
 
 # What can change a verdict: a correction of any of these is published in the corrections log.

@@ -8,6 +8,7 @@ requests with the same ETag and Last-Modified as the API.
 import csv
 import hashlib
 import json
+import re
 from urllib import parse
 
 from django.conf import settings
@@ -21,7 +22,17 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
 
-from catalog import audits, badges, charts, citations, comparison, components, frameworks, selectors
+from catalog import (
+    audits,
+    badges,
+    charts,
+    citations,
+    comparison,
+    components,
+    frameworks,
+    rate_limits,
+    selectors,
+)
 from catalog.api import conditional, criteria
 from catalog.api.filters import (
     G7_LABELS,
@@ -33,6 +44,7 @@ from catalog.api.filters import (
     filter_models,
     order_models,
 )
+from catalog.converters import ModelSlugConverter
 from catalog.forms import CorrectionForm
 from catalog.frameworks import g7, index, label, mof, osaid
 from catalog.frameworks import restrictions as clauses
@@ -351,28 +363,16 @@ def snapshot(request, slug, key):
 # --- Corrections ---------------------------------------------------------------------------------
 
 
-def _client_address(request):
-    # The address the connection came from. Behind a proxy every client shares the proxy's
-    # address; trusting X-Forwarded-For needs the deployment to say which proxy to trust.
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _submitter(request):
     return salted_hmac(
-        "catalog.corrections", _client_address(request), algorithm="sha256"
+        "catalog.corrections", rate_limits.client_address(request), algorithm="sha256"
     ).hexdigest()
 
 
 def _correction_allowed(request):
-    """Count one submission from this address; False past the hourly limit."""
-    key = f"corrections:rate:{_submitter(request)[:32]}"
-    cache.add(key, 0, 3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, 3600)
-        count = 1
-    return count <= CORRECTIONS_PER_HOUR
+    """Count one submission from this client; False past the hourly limit."""
+    key = f"corrections:{_submitter(request)[:32]}"
+    return rate_limits.hit(key, 3600) <= CORRECTIONS_PER_HOUR
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -426,7 +426,15 @@ def compare(request):
         query = parse.urlencode({"models": canonical}, safe=",")
         return redirect(f"{target}?{query}" if slugs else target)
     models, error = [], None
-    if slugs:
+    malformed = [slug for slug in slugs if not re.fullmatch(ModelSlugConverter.regex, slug)]
+    if len(slugs) > comparison.MAX_MODELS:
+        error = (
+            f"Choose {comparison.MIN_MODELS} to {comparison.MAX_MODELS} models to compare; "
+            f"you chose {len(slugs)}."
+        )
+    elif malformed:
+        error = f"No published model is called {', '.join(map(repr, malformed))}."
+    elif slugs:
         models = selectors.models_for_compare(slugs)
         missing = [slug for slug in slugs if slug not in {m.slug for m in models}]
         if missing:

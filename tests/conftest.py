@@ -134,3 +134,20 @@ def live_site(real_catalogue_for_module):
     server.shutdown()
     server.server_close()
     database["CONN_MAX_AGE"] = max_age
+
+
+@pytest.fixture
+def dead_cache(settings):
+    """The cache pointed at a Redis port nothing listens on, as when Redis is down."""
+    from openness.cache import ResilientRedisCache
+
+    settings.CACHES = {
+        "default": {
+            **settings.CACHES["default"],
+            "BACKEND": "openness.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    yield
+    ResilientRedisCache._paused_until = 0.0

@@ -89,6 +89,69 @@ def test_editing_an_assessment_files_who_and_why(client, curator, loaded):
     assert Change.objects.filter(actor="alice").count() == 1
 
 
+@pytest.fixture
+def colleague(django_user_model):
+    from django.test import Client
+
+    bob = Client()
+    bob.force_login(django_user_model.objects.create_superuser("bob", "bob@example.org", "pw"))
+    return bob
+
+
+def test_a_save_from_a_form_opened_before_a_colleagues_save_is_refused(
+    client, curator, colleague, loaded
+):
+    url = reverse("admin:catalog_aimodel_change", args=[loaded.pk])
+    alices = change_form_data(client, loaded)
+    bobs = change_form_data(colleague, loaded)
+    prefix = inline_prefix(bobs, "code_training")
+    bobs[f"{prefix}-availability"] = "full"
+    bobs[f"{prefix}-evidence"] = "https://github.com/example-lab/example/tree/main/train"
+    bobs["description"] = "Bob's description."
+    bobs["change_reason"] = "Training code published"
+    assert colleague.post(url, bobs).status_code == 302
+
+    alices["name"] = "Alice's name"
+    alices["change_reason"] = "Rename"
+    response = client.post(url, alices)
+    assert response.status_code == 200
+    assert "changed since you opened this form" in response.text
+    assert "example-base-7b by bob" in response.text
+    assert "description" in response.text
+    assert "example-base-7b/code_training by bob" in response.text
+    loaded.refresh_from_db()
+    assert (loaded.name, loaded.description) == ("Example Base 7B", "Bob's description.")
+    training = Assessment.objects.get(model=loaded, component="code_training")
+    assert training.availability == "full"
+    assert not Change.objects.filter(actor="alice").exists()
+
+    # Opened again, the form saves.
+    alices = change_form_data(client, loaded)
+    alices["name"] = "Alice's name"
+    alices["change_reason"] = "Rename"
+    assert client.post(url, alices).status_code == 302
+    loaded.refresh_from_db()
+    assert (loaded.name, loaded.description) == ("Alice's name", "Bob's description.")
+
+
+def test_a_change_from_outside_the_admin_also_makes_an_open_form_stale(client, curator, loaded):
+    from catalog.models import CorrectionRequest
+    from catalog.services import resolve_correction
+
+    url = reverse("admin:catalog_aimodel_change", args=[loaded.pk])
+    data = change_form_data(client, loaded)
+    correction = CorrectionRequest.objects.create(
+        model=loaded, component="weights_final", proposed_availability="full",
+        evidence_url="https://example.org/weights",
+    )  # fmt: skip
+    resolve_correction(correction, accept=True, actor="carol", note="Checked.")
+    data["change_reason"] = "Nothing much"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "example-base-7b/weights_final by carol" in response.text
+    assert Assessment.objects.get(model=loaded, component="weights_final").availability == "full"
+
+
 def test_evidence_is_required_unless_unknown(client, curator, loaded):
     data = change_form_data(client, loaded)
     prefix = inline_prefix(data, "training_state")
@@ -112,6 +175,62 @@ def test_a_malformed_evidence_url_is_refused(client, curator, loaded):
     response = client.post(reverse("admin:catalog_aimodel_change", args=[loaded.pk]), data)
     assert response.status_code == 200
     assert "is not a well-formed http(s) URL" in response.text
+
+
+@pytest.mark.parametrize("url", ["ftp://example.org/card.md", "javascript:alert(1)"])
+def test_it_refuses_evidence_that_is_not_http_or_https(client, curator, loaded, url):
+    data = change_form_data(client, loaded)
+    prefix = inline_prefix(data, "doc_model_card")
+    data[f"{prefix}-evidence"] = f"https://example.org/card\n{url}"
+    data["change_reason"] = "Add a link"
+    response = client.post(reverse("admin:catalog_aimodel_change", args=[loaded.pk]), data)
+    assert response.status_code == 200
+    assert "is not a well-formed http(s) URL" in response.text
+    card = Assessment.objects.get(model=loaded, component="doc_model_card")
+    assert url not in card.evidence
+
+
+def test_it_refuses_a_homepage_that_is_not_http_or_https(client, curator, loaded):
+    data = change_form_data(client, loaded)
+    data["homepage"] = "javascript:alert(1)"
+    data["change_reason"] = "New homepage"
+    response = client.post(reverse("admin:catalog_aimodel_change", args=[loaded.pk]), data)
+    assert response.status_code == 200
+    assert "Enter an http:// or https:// URL." in response.text
+    loaded.refresh_from_db()
+    assert loaded.homepage != "javascript:alert(1)"
+
+
+def test_accepting_a_correction_with_evidence_that_is_not_http_is_refused(client, curator, loaded):
+    from catalog.models import CorrectionRequest
+
+    # Queued before the form checked the scheme.
+    correction = CorrectionRequest.objects.create(
+        model=loaded, component="code_training", proposed_availability="full",
+        evidence_url="ftp://example.org/code.tar",
+    )  # fmt: skip
+    response = run_action(client, "correctionrequest", "accept", correction.pk)
+    assert response.status_code == 302
+    correction.refresh_from_db()
+    assert correction.status == "open"
+    training = Assessment.objects.get(model=loaded, component="code_training")
+    assert "ftp://example.org/code.tar" not in training.evidence
+    assert training.availability == "none"
+
+
+def test_it_refuses_a_base_model_that_would_close_a_lineage_cycle(client, curator, loaded):
+    chat = AIModel.objects.get(slug="example-7b-chat")
+    data = change_form_data(client, loaded)
+    data["base_model"] = chat.pk
+    data["change_reason"] = "Lineage"
+    response = client.post(reverse("admin:catalog_aimodel_change", args=[loaded.pk]), data)
+    assert response.status_code == 200
+    assert (
+        "Lineage cycle: example-base-7b is built on example-7b-chat, which is built on "
+        "example-base-7b"
+    ) in response.text
+    loaded.refresh_from_db()
+    assert loaded.base_model is None
 
 
 def test_a_change_needs_a_reason(client, curator, loaded):
@@ -302,6 +421,30 @@ def test_admin_logins_lock_out_after_repeated_failures(client, django_user_model
     assert "_auth_user_id" not in client.session
 
 
+def test_admin_logins_still_lock_out_with_redis_unreachable(
+    client, django_user_model, settings, dead_cache
+):
+    settings.LOGIN_MAX_FAILURES = 3
+    django_user_model.objects.create_superuser("root", "r@example.org", "right-password")
+    url = reverse("admin:login")
+    for _ in range(3):
+        assert client.post(url, {"username": "root", "password": "wrong"}).status_code == 200
+    assert client.post(url, {"username": "root", "password": "right-password"}).status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_lockout_outlives_a_redis_restart(client, django_user_model, settings):
+    from django.core.cache import cache
+
+    settings.LOGIN_MAX_FAILURES = 3
+    django_user_model.objects.create_superuser("root", "r@example.org", "right-password")
+    url = reverse("admin:login")
+    for _ in range(3):
+        client.post(url, {"username": "root", "password": "wrong"})
+    cache.clear()  # what a restart of Redis without persistence does
+    assert client.post(url, {"username": "root", "password": "right-password"}).status_code == 429
+
+
 def test_a_successful_login_is_not_counted(client, django_user_model, settings):
     settings.LOGIN_MAX_FAILURES = 2
     django_user_model.objects.create_superuser("root", "r@example.org", "right-password")
@@ -355,7 +498,7 @@ def test_behind_a_proxy_failures_lock_out_the_client_not_the_proxy(
 def test_the_api_throttle_and_the_login_lockout_see_the_same_client(behind_one_proxy, rf):
     from rest_framework.throttling import AnonRateThrottle
 
-    from openness.login_throttle import client_address
+    from catalog.rate_limits import client_address
 
     request = rf.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.99, 203.0.113.5")
     assert client_address(request) == "203.0.113.5"

@@ -179,6 +179,19 @@ def test_the_detail_has_everything_the_model_page_has(api):
     assert "deepseek-r1-distill-llama-70b" in llama["derivatives"]
 
 
+def test_it_shows_only_http_evidence_written_before_every_entry_point_checked_it(api):
+    Assessment.objects.filter(
+        model__slug="deepseek-r1-distill-llama-70b", component="weights_final"
+    ).update(evidence=["javascript:alert(1)", "ftp://example.org/w", "https://example.org/w"])
+    body = api.get("/api/v1/models/deepseek-r1-distill-llama-70b/").json()
+    weights = next(a for a in body["assessments"] if a["component"] == "weights_final")
+    assert weights["evidence"] == ["https://example.org/w"]
+    dump = api.get("/api/v1/dump/").json()
+    model = next(m for m in dump["models"] if m["slug"] == "deepseek-r1-distill-llama-70b")
+    weights = next(a for a in model["assessments"] if a["component"] == "weights_final")
+    assert weights["evidence"] == ["https://example.org/w"]
+
+
 def test_the_permalink_of_a_score_resolves(api):
     permalink = api.get("/api/v1/models/olmo-7b/").json()["scores"]["osaid"]["permalink"]
     page = api.get(permalink.replace("http://testserver", ""))

@@ -94,7 +94,7 @@ def test_load_export_load_round_trips(fixture_catalogue, tmp_path):
     load(fixture_catalogue)
     state = database_state()
     exported = tmp_path / "exported"
-    assert export_catalogue(exported) == 2
+    assert len(export_catalogue(exported).written) == 2
 
     AIModel.objects.filter(base_model__isnull=False).delete()
     AIModel.objects.all().delete()
@@ -109,6 +109,40 @@ def test_load_export_load_round_trips(fixture_catalogue, tmp_path):
     export_catalogue(again)
     for path in exported.rglob("*.yaml"):
         assert (again / path.relative_to(exported)).read_text() == path.read_text()
+
+
+def test_export_keeps_a_file_that_failed_to_load_and_names_it(fixture_catalogue):
+    broken = fixture_catalogue / "models" / "new-model.yaml"
+    broken.write_text("slug: new-model\nname: [not, finished\n")
+    assert not load_catalogue(fixture_catalogue).ok
+
+    out = io.StringIO()
+    call_command("export_catalog", str(fixture_catalogue), stdout=out)
+    assert broken.read_text() == "slug: new-model\nname: [not, finished\n"
+    assert "data/models/new-model.yaml matches no model in the database; kept" in out.getvalue()
+
+
+def test_export_keeps_the_file_of_a_model_deleted_from_the_database(fixture_catalogue):
+    load(fixture_catalogue)
+    AIModel.objects.get(slug="example-7b-chat").delete()
+    report = export_catalogue(fixture_catalogue)
+    assert (fixture_catalogue / "models" / "example-7b-chat.yaml").exists()
+    assert report.unmatched == ["data/models/example-7b-chat.yaml"]
+    assert len(report.written) == 1
+
+
+def test_export_writes_a_model_back_to_the_file_it_was_loaded_from(fixture_catalogue):
+    original = fixture_catalogue / "models" / "example-base-7b.yaml"
+    moved = fixture_catalogue / "models" / "example-lab" / "example-base-7b.yaml"
+    moved.parent.mkdir()
+    original.rename(moved)
+    load(fixture_catalogue)
+    AIModel.objects.filter(slug="example-base-7b").update(description="Edited.")
+
+    export_catalogue(fixture_catalogue)
+    assert not original.exists()
+    assert "Edited." in moved.read_text()
+    assert load_catalogue(fixture_catalogue).ok
 
 
 def strip_ids(rows):
@@ -212,6 +246,55 @@ def test_it_rejects_a_file_not_named_after_its_slug(fixture_catalogue):
     assert not AIModel.objects.filter(slug="example-base-7b").exists()
 
 
+@pytest.mark.parametrize("url", ["ftp://example.org/card.md", "javascript:alert(1)"])
+def test_it_rejects_evidence_that_is_not_http_or_https(fixture_catalogue, url):
+    path = fixture_catalogue / "models" / "example-base-7b.yaml"
+    edit(path, lambda d: d["components"]["weights_final"].update(evidence=[url]))
+    report = load_catalogue(fixture_catalogue)
+    assert (
+        f"data/models/example-base-7b.yaml: components.weights_final.evidence[0]: {url!r} is "
+        "not a well-formed http(s) URL"
+    ) in [str(p) for p in report.problems]
+    assert not AIModel.objects.filter(slug="example-base-7b").exists()
+
+
+def test_it_refuses_two_files_that_name_each_other_as_base(fixture_catalogue):
+    path = fixture_catalogue / "models" / "example-base-7b.yaml"
+    edit(path, lambda d: d.update(base_model="example-7b-chat"))
+    report = load_catalogue(fixture_catalogue)
+    assert [str(p) for p in report.problems] == [
+        "data/models/example-7b-chat.yaml: base_model: lineage cycle: example-7b-chat is built "
+        "on example-base-7b, which is built on example-7b-chat",
+        "data/models/example-base-7b.yaml: base_model: lineage cycle: example-base-7b is built "
+        "on example-7b-chat, which is built on example-base-7b",
+    ]
+    assert not AIModel.objects.exists()
+
+
+def test_it_refuses_a_base_that_would_close_a_cycle_through_the_database(fixture_catalogue):
+    load(fixture_catalogue)
+    state = database_state()
+    path = fixture_catalogue / "models" / "example-base-7b.yaml"
+    edit(path, lambda d: d.update(base_model="example-7b-chat"))
+    report = load_catalogue(fixture_catalogue)
+    assert [str(p) for p in report.problems] == [
+        "data/models/example-base-7b.yaml: base_model: lineage cycle: example-base-7b is built "
+        "on example-7b-chat, which is built on example-base-7b"
+    ]
+    assert database_state() == state
+
+
+def test_it_refuses_a_model_that_is_its_own_base(fixture_catalogue):
+    load(fixture_catalogue)
+    path = fixture_catalogue / "models" / "example-base-7b.yaml"
+    edit(path, lambda d: d.update(base_model="example-base-7b"))
+    report = load_catalogue(fixture_catalogue)
+    assert [str(p) for p in report.problems] == [
+        "data/models/example-base-7b.yaml: base_model: a model cannot be its own base"
+    ]
+    assert AIModel.objects.get(slug="example-base-7b").base_model is None
+
+
 def test_a_licence_that_is_not_text_is_a_problem_not_a_crash(fixture_catalogue):
     path = fixture_catalogue / "models" / "example-base-7b.yaml"
     data = yaml.safe_load(path.read_text())
@@ -259,3 +342,81 @@ def test_it_keeps_a_curators_edit_unless_told_to_overwrite(fixture_catalogue, dj
     assessment.refresh_from_db()
     assert assessment.availability == "none"
     assert AIModel.objects.get(slug="example-base-7b").description == "Changed in the file."
+
+
+@pytest.mark.parametrize(
+    "model, key, field, value",
+    [
+        (License, "Apache-2.0", "note", "Checked against the text by Alice."),
+        (Organization, "example-lab", "name", "Example Lab (renamed by Alice)"),
+    ],
+)
+def test_it_keeps_a_curators_licence_or_organisation_edit_unless_told_to_overwrite(
+    fixture_catalogue, model, key, field, value
+):
+    from catalog import history
+
+    load(fixture_catalogue)
+    lookup = {"identifier": key} if model is License else {"slug": key}
+    row = model.objects.get(**lookup)
+    before = history.snapshot(row)
+    setattr(row, field, value)
+    row.save()
+    history.record(row, before=before, actor="alice", reason="Edited in the admin")
+
+    report = load_catalogue(fixture_catalogue)
+    assert report.ok, report.problems
+    file = "data/licenses.yaml" if model is License else "data/organizations.yaml"
+    assert [(f, why.split(" was changed")[0]) for f, why in report.kept] == [(file, key)]
+    assert "by alice" in report.kept[0][1]
+    assert getattr(model.objects.get(**lookup), field) == value
+
+    report = load_catalogue(fixture_catalogue, overwrite=True)
+    assert report.kept == []
+    assert getattr(model.objects.get(**lookup), field) != value
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (
+            lambda d: d.update(name="x" * 201),
+            "data/models/example-base-7b.yaml: name: is 201 characters long; at most 200",
+        ),
+        (
+            lambda d: d.update(slug="x" * 101),
+            "data/models/example-base-7b.yaml: slug: is 101 characters long; at most 100",
+        ),
+        (
+            lambda d: d.update(homepage="https://example.org/" + "x" * 500),
+            "data/models/example-base-7b.yaml: homepage: is 520 characters long; at most 500",
+        ),
+        (
+            lambda d: d.update(description="Nul\x00here"),
+            "data/models/example-base-7b.yaml: description: must not contain a NUL character",
+        ),
+        (
+            lambda d: d["components"]["weights_final"].update(note="a\x00b"),
+            "data/models/example-base-7b.yaml: components.weights_final.note: must not contain a "
+            "NUL character",
+        ),
+    ],
+)
+def test_oversized_or_nul_text_in_a_file_is_a_problem_not_a_crash(
+    fixture_catalogue, change, expected
+):
+    edit(fixture_catalogue / "models" / "example-base-7b.yaml", change)
+    report = load_catalogue(fixture_catalogue)
+    assert expected in [str(p) for p in report.problems]
+    assert not AIModel.objects.filter(name__startswith="xxx").exists()
+
+
+def test_an_oversized_licence_name_is_a_problem_not_a_crash(fixture_catalogue):
+    path = fixture_catalogue / "licenses.yaml"
+    data = yaml.safe_load(path.read_text())
+    data[0]["name"] = "x" * 201
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    report = load_catalogue(fixture_catalogue)
+    assert "data/licenses.yaml: [0].name: is 201 characters long; at most 200" in [
+        str(p) for p in report.problems
+    ]

@@ -64,6 +64,15 @@ def test_each_row_shows_label_index_osaid_mof_and_twenty_component_cells(site):
     )
 
 
+def test_a_restriction_filter_that_matches_nothing_shows_an_empty_directory(site):
+    response = site.get("/", {"restriction": "revocable"})
+    assert response.status_code == 200
+    assert row_slugs(response) == []
+    body = site.get("/api/v1/models/", {"restriction": "revocable"})
+    assert body.status_code == 200
+    assert (body.json()["count"], body.json()["results"]) == (0, [])
+
+
 def test_component_cells_say_their_state_in_words_not_only_colour(site):
     text = site.get("/").text
     for words in ("open", "partly open", "closed", "unknown"):
@@ -285,3 +294,34 @@ def test_the_page_works_without_javascript_or_outside_assets(site):
 def test_only_get_and_head_are_allowed(site):
     assert site.post("/").status_code == 405
     assert site.head("/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/models/llama-3.3-70b-instruct/scores/label-1.0-a%00b/",
+        "/licences/MIT%00/",
+        "/organisations/meta%00/",
+        "/methodology/label%00/",
+        "/api/v1/licenses/MIT%00/",
+        "/api/v1/models/llama-3.3-70b-instruct%00/",
+    ],
+)
+def test_a_nul_byte_in_a_path_segment_is_a_404_not_a_500(site, path):
+    assert site.get(path).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "models",
+    [
+        "llama-3.3-70b-instruct,olmo-2-1124-13b%00",
+        "llama-3.3-70b-instruct%00,olmo-2-1124-13b",
+        ",".join(f"model-{n}" for n in range(5000)),
+    ],
+)
+def test_a_comparison_of_malformed_or_too_many_slugs_is_a_400_not_a_500(site, models):
+    response = site.get(f"/compare/?models={models}")
+    assert response.status_code == 400
+    assert "Choose 2 to 4 models" in response.text or "No published model is called" in (
+        response.text
+    )

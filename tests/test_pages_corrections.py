@@ -81,9 +81,43 @@ def test_a_missing_evidence_url_is_refused_and_nothing_typed_is_lost(scored):
 def test_an_evidence_url_that_is_not_a_url_is_refused(scored):
     response = scored.post(URL, {**GOOD, "evidence_url": "my friend told me"})
     assert response.status_code == 400
-    assert "Enter a valid URL." in response.text
+    assert "Enter an http:// or https:// URL." in response.text
     assert 'value="my friend told me"' in response.text
     assert 'aria-invalid="true"' in response.text
+    assert CorrectionRequest.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "url", ["ftp://example.org/licence.txt", "javascript:alert(1)", "file:///etc/passwd"]
+)
+def test_it_refuses_an_evidence_url_that_is_not_http_or_https(scored, url):
+    response = scored.post(URL, {**GOOD, "evidence_url": url})
+    assert response.status_code == 400
+    assert "Enter an http:// or https:// URL." in response.text
+    assert CorrectionRequest.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "field, value, limit",
+    [
+        ("explanation", "x" * 2_000_000, 2000),
+        ("contact", "x" * 201, 200),
+        ("proposed_license", "x" * 201, 200),
+        ("evidence_url", "https://example.org/" + "x" * 500, 500),
+    ],
+)
+def test_it_refuses_oversized_text_with_a_form_error(scored, field, value, limit):
+    response = scored.post(URL, {**GOOD, field: value})
+    assert response.status_code == 400
+    assert f"Ensure this value has at most {limit} characters" in response.text
+    assert CorrectionRequest.objects.count() == 0
+
+
+@pytest.mark.parametrize("field", ["explanation", "contact", "proposed_license", "evidence_url"])
+def test_it_refuses_a_nul_byte_in_any_field_with_a_form_error(scored, field):
+    response = scored.post(URL, {**GOOD, field: GOOD[field] + "\x00"})
+    assert response.status_code == 400
+    assert "Null characters are not allowed." in response.text
     assert CorrectionRequest.objects.count() == 0
 
 
@@ -130,6 +164,25 @@ def test_the_limit_is_per_address(scored):
         scored.post(URL, GOOD, REMOTE_ADDR="198.51.100.7")
     assert scored.post(URL, GOOD, REMOTE_ADDR="198.51.100.8").status_code == 302
     assert CorrectionRequest.objects.count() == 6
+
+
+def test_the_limit_holds_with_redis_unreachable(scored, dead_cache):
+    for _ in range(5):
+        assert scored.post(URL, GOOD, REMOTE_ADDR="198.51.100.7").status_code == 302
+    assert scored.post(URL, GOOD, REMOTE_ADDR="198.51.100.7").status_code == 429
+    assert CorrectionRequest.objects.count() == 5
+
+
+def test_behind_a_proxy_the_limit_counts_the_client_as_the_sign_in_lockout_does(scored, settings):
+    settings.NUM_PROXIES = 1
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for _ in range(5):
+        response = scored.post(URL, GOOD, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy)
+        assert response.status_code == 302
+    assert scored.post(URL, GOOD, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy).status_code == 429
+    # Another reader behind the same proxy is not locked out by the first.
+    assert scored.post(URL, GOOD, HTTP_X_FORWARDED_FOR="198.51.100.8", **proxy).status_code == 302
 
 
 def test_refused_posts_do_not_count_towards_the_limit(scored):

@@ -380,3 +380,13 @@ def test_a_badge_of_an_unscored_model_says_not_scored(client, fixture_catalogue)
 
 def test_the_history_table_gives_times_to_the_minute(scored):
     assert re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}</time>", scored.get(CHAT).text)
+
+
+def test_it_links_only_http_evidence_written_before_every_entry_point_checked_it(scored):
+    Assessment.objects.filter(model__slug="example-base-7b", component="weights_final").update(
+        evidence=["javascript:alert(1)", "ftp://example.org/w", "https://example.org/weights"]
+    )
+    response = scored.get(BASE)
+    assert 'href="https://example.org/weights"' in response.text
+    assert "javascript:alert(1)" not in response.text
+    assert "ftp://example.org/w" not in response.text

@@ -171,7 +171,7 @@ class AssessmentSerializer(serializers.Serializer):
     effective_license = EffectiveLicenceSerializer(
         source="effective", help_text="what binds it, and where that comes from"
     )
-    evidence = serializers.ListField(child=serializers.URLField())
+    evidence = serializers.ListField(child=serializers.URLField(), source="evidence_links")
     pins = PinSerializer(
         many=True, help_text="the files read at a commit behind a licence or absence claim"
     )

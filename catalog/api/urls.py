@@ -10,7 +10,7 @@ urlpatterns = [
     path("models/<model:slug>/", views.ModelDetail.as_view(), name="model-detail"),
     path("models/<model:slug>/history/", views.ModelHistory.as_view(), name="model-history"),
     path("licenses/", views.LicenseList.as_view(), name="license-list"),
-    path("licenses/<str:identifier>/", views.LicenseDetail.as_view(), name="license-detail"),
+    path("licenses/<licence:identifier>/", views.LicenseDetail.as_view(), name="license-detail"),
     path("organizations/", views.OrganizationList.as_view(), name="organization-list"),
     path(
         "organizations/<slug:slug>/", views.OrganizationDetail.as_view(), name="organization-detail"

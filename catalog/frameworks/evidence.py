@@ -145,7 +145,7 @@ class ModelEvidence:
     def lineage(self):
         """This model's ancestors, nearest first."""
         ancestors, base = [], self.base
-        while base is not None and base not in ancestors:
+        while base is not None and base is not self and all(base is not a for a in ancestors):
             ancestors.append(base)
             base = base.base
         return ancestors

@@ -14,5 +14,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, directory=None, **options):
         directory = directory or settings.CATALOG_DIR
-        count = export_catalogue(directory)
-        self.stdout.write(f"Wrote {count} model files, organisations and licences to {directory}.")
+        report = export_catalogue(directory)
+        self.stdout.write(
+            f"Wrote {len(report.written)} model files, organisations and licences to {directory}."
+        )
+        for name in report.unmatched:
+            self.stdout.write(self.style.WARNING(f"{name} matches no model in the database; kept"))

@@ -22,9 +22,9 @@ class Command(BaseCommand):
         report = load_catalogue(directory, overwrite=overwrite)
         self.stdout.write(
             f"Catalogue {directory}: models {len(report.created)} created, {len(report.updated)} updated, "
-            f"{len(report.unchanged)} unchanged, {len(report.kept)} kept, "
-            f"{len(report.problems)} problems; "
-            f"{len(report.references)} organisations and licences written."
+            f"{len(report.unchanged)} unchanged, {len(report.problems)} problems; "
+            f"{len(report.references)} organisations and licences written; "
+            f"{len(report.kept)} kept as curators edited them."
         )
         for file, why in report.kept:
             self.stdout.write(self.style.WARNING(f"kept {file}: {why}"))
