@@ -1,12 +1,14 @@
 """The public pages: thin views over the selectors and the pure display functions.
 
-Every page is server-rendered and works without JavaScript. The directory, the busiest page, is
-cached whole, keyed by the data version and the full query string, and answers conditional
-requests with the same ETag and Last-Modified as the API.
+Every page is server-rendered and works without JavaScript. Every public page answers
+conditional requests with the same ETag and Last-Modified as the API and says that shared caches
+may keep it (conditional.public_read); the busiest, the directory and the model pages, are also
+kept whole in the cache, keyed by their version and the full query string. The correction form,
+which carries a CSRF token, has a page of its own, so that no public page is personal.
 """
 
 import csv
-import hashlib
+import functools
 import json
 from urllib import parse
 
@@ -37,11 +39,12 @@ from catalog.frameworks import index, label, mof, osaid
 from catalog.frameworks import restrictions as clauses
 from catalog.frameworks.evidence import RESTRICTION_LABELS, USE_RESTRICTIONS
 from catalog.models import AIModel
+from openness.login_throttle import client_address
 
 PAGE_SIZE = 50
 CORRECTIONS_PER_HOUR = 5
 
-conditional_page = conditional.conditional_response()
+public_page = conditional.public_read()
 
 SORTS = (
     ("-label", "Headline label, most open first"),
@@ -81,16 +84,31 @@ SIZE_NAMES = {
 MOF_NAMES = {"III": "Class III", "II": "Class II", "I": "Class I", "unclassified": "Unclassified"}
 
 
-def _cache_key(name, request):
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"pages:{name}:{conditional.version_of(request).isoformat()}:{path}"
+def kept_whole(view):
+    """Keep a page's 200 answer in the cache until its version changes (PAGE_CACHE_SECONDS at
+    most), per host and full path: repeated reads skip the queries and the rendering. Goes
+    inside public_read, which works out the version."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        seconds = settings.PAGE_CACHE_SECONDS
+        key = conditional.page_cache_key(view.__name__, request) if seconds else None
+        if key and (body := cache.get(key)) is not None:
+            return HttpResponse(body)
+        response = view(request, *args, **kwargs)
+        if key and response.status_code == 200:
+            cache.set(key, response.content, seconds)
+        return response
+
+    return wrapper
 
 
 # --- The directory -------------------------------------------------------------------------------
 
 
 @require_safe
-@conditional_page
+@public_page
+@kept_whole
 def model_list(request):
     """The ranked directory. Cached whole: it depends only on the data and the query string."""
     pairs = [(k, v) for k, values in request.GET.lists() for v in values]
@@ -99,17 +117,6 @@ def model_list(request):
         # reader shares holds only the filters that are set.
         kept = urlencode([(k, v) for k, v in pairs if v != ""])
         return redirect(reverse("catalog:model-list") + (f"?{kept}" if kept else ""))
-    seconds = settings.PAGE_CACHE_SECONDS
-    key = _cache_key("directory", request) if seconds else None
-    if key and (body := cache.get(key)) is not None:
-        return HttpResponse(body)
-    response = _directory(request)
-    if key and response.status_code == 200:
-        cache.set(key, response.content, seconds)
-    return response
-
-
-def _directory(request):
     params = request.GET
     # The filters' choices change only with the data.
     choices = cache.get_or_set(
@@ -233,14 +240,17 @@ def _without(params, name, value):
 # --- One model -----------------------------------------------------------------------------------
 
 
+@require_safe
+@conditional.public_read(conditional.published_model_version)
+@kept_whole
 def model_detail(request, slug):
+    """A model's page: cached whole, like the directory, until its version changes (the data
+    version, or a hub read of the model since)."""
     model = selectors.model_for_page(slug)
-    return render(
-        request, "catalog/model_detail.html", _model_context(request, model, CorrectionForm())
-    )
+    return render(request, "catalog/model_detail.html", _model_context(request, model))
 
 
-def _model_context(request, model, form):
+def _model_context(request, model):
     evidence = selectors.evidence_for(model)
     scores = selectors.current_scores(model)
     snapshots = selectors.model_page_snapshots(model)
@@ -298,7 +308,6 @@ def _model_context(request, model, form):
         "badge_png": badge_png,
         "badge_markdown": f"[![{badge.alt}]({badge_png})]({page_url})",
         "badge_html": f'<a href="{page_url}"><img src="{badge_svg}" alt="{badge.alt}"></a>',
-        "form": form,
     }
 
 
@@ -327,6 +336,8 @@ def _citation(request, model, snapshot):
     return {"url": url, "apa": citations.apa(item), "bibtex": citations.bibtex(item)}
 
 
+@require_safe
+@public_page
 def snapshot(request, slug, key):
     """The permalink of a dated score: what a citation points at."""
     model = selectors.model_for_page(slug)
@@ -346,15 +357,11 @@ def snapshot(request, slug, key):
 # --- Corrections ---------------------------------------------------------------------------------
 
 
-def _client_address(request):
-    # The address the connection came from. Behind a proxy every client shares the proxy's
-    # address; trusting X-Forwarded-For needs the deployment to say which proxy to trust.
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _submitter(request):
+    # The client's address as the throttles find it (NUM_PROXIES): behind the proxy REMOTE_ADDR
+    # is the proxy's, and every reader would share one hourly allowance.
     return salted_hmac(
-        "catalog.corrections", _client_address(request), algorithm="sha256"
+        "catalog.corrections", client_address(request), algorithm="sha256"
     ).hexdigest()
 
 
@@ -411,6 +418,8 @@ def correction_sent(request, slug):
 # --- Compare -------------------------------------------------------------------------------------
 
 
+@require_safe
+@public_page
 def compare(request):
     raw = request.GET.getlist("models")
     slugs = comparison.parse_slugs(raw)
@@ -461,6 +470,8 @@ def _paragraphs(text):
     ]
 
 
+@require_safe
+@public_page
 def methodology(request):
     return render(
         request,
@@ -491,6 +502,8 @@ def _restriction_rows():
     ]
 
 
+@require_safe
+@public_page
 def framework_page(request, framework_id):
     module = frameworks.BY_ID.get(framework_id)
     if module is None:
@@ -567,6 +580,8 @@ def _index_rules():
     }
 
 
+@require_safe
+@public_page
 def about_data(request):
     return render(
         request,
@@ -577,6 +592,7 @@ def about_data(request):
             "site": request.build_absolute_uri("/"),
             "audits": audits.published(),
             "corrections_count": len(selectors.corrections_log()),
+            "shared_cache_seconds": settings.SHARED_CACHE_SECONDS,
         },
     )
 
@@ -584,6 +600,8 @@ def about_data(request):
 # --- Licences and organisations ------------------------------------------------------------------
 
 
+@require_safe
+@public_page
 def licence_list(request):
     return render(
         request,
@@ -592,6 +610,8 @@ def licence_list(request):
     )
 
 
+@require_safe
+@public_page
 def licence_detail(request, identifier):
     lic = selectors.licence_for_page(identifier)
     models = selectors.models_under_licence(lic)
@@ -612,6 +632,8 @@ def licence_detail(request, identifier):
     )
 
 
+@require_safe
+@public_page
 def organisation_list(request):
     return render(
         request,
@@ -620,6 +642,8 @@ def organisation_list(request):
     )
 
 
+@require_safe
+@public_page
 def organisation_detail(request, slug):
     org = selectors.organization_for_page(slug)
     models = selectors.attach_component_states(
@@ -663,6 +687,8 @@ def _openness_chart(points, title, id_prefix):
     )
 
 
+@require_safe
+@public_page
 def chart(request):
     points = selectors.chart_points()
     return render(
@@ -679,6 +705,8 @@ def chart(request):
 # --- Changes -------------------------------------------------------------------------------------
 
 
+@require_safe
+@public_page
 def changes(request):
     page = Paginator(selectors.recent_changes(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -688,6 +716,8 @@ def changes(request):
     )
 
 
+@require_safe
+@public_page
 def corrections_log(request):
     """Every correction of a verdict-relevant fact: date, before, after and reason."""
     page = Paginator(selectors.corrections_log(), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -697,6 +727,8 @@ def corrections_log(request):
 # --- Downloads and badges ------------------------------------------------------------------------
 
 
+@require_safe
+@public_page
 def downloads(request):
     version = conditional.data_version()
     return render(
@@ -716,7 +748,7 @@ def _download_name(version, extension):
 
 
 @require_safe
-@conditional_page
+@public_page
 def download_csv(request):
     version = conditional.data_version()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -729,7 +761,7 @@ def download_csv(request):
 
 
 @require_safe
-@conditional.conditional_response(conditional.hub_facts_version)
+@conditional.public_read(conditional.hub_facts_version)
 def download_json(request):
     from catalog.api.views import cached_dump
 
@@ -762,20 +794,18 @@ def _badge(request, slug):
 
 
 def _badge_response(body, content_type):
-    response = HttpResponse(body, content_type=content_type)
-    response["Cache-Control"] = "public, max-age=3600"
-    return response
+    return HttpResponse(body, content_type=content_type)
 
 
 @require_safe
-@conditional_page
+@public_page
 def badge_svg(request, slug):
     badge, error = _badge(request, slug)
     return error or _badge_response(badges.svg(badge), "image/svg+xml")
 
 
 @require_safe
-@conditional_page
+@public_page
 def badge_png(request, slug):
     badge, error = _badge(request, slug)
     return error or _badge_response(badges.png(badge), "image/png")
@@ -784,6 +814,8 @@ def badge_png(request, slug):
 # --- The API guide -------------------------------------------------------------------------------
 
 
+@require_safe
+@public_page
 def api_guide(request):
     rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
     return render(

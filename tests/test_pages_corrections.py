@@ -132,6 +132,16 @@ def test_the_limit_is_per_address(scored):
     assert CorrectionRequest.objects.count() == 6
 
 
+def test_behind_the_proxy_the_limit_is_per_client_not_per_proxy(scored, settings):
+    settings.NUM_PROXIES = 1
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    proxy = {"REMOTE_ADDR": "172.18.0.5"}
+    for _ in range(5):
+        scored.post(URL, GOOD, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy)
+    assert scored.post(URL, GOOD, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy).status_code == 429
+    assert scored.post(URL, GOOD, HTTP_X_FORWARDED_FOR="198.51.100.8", **proxy).status_code == 302
+
+
 def test_refused_posts_do_not_count_towards_the_limit(scored):
     for _ in range(6):
         scored.post(URL, {**GOOD, "evidence_url": ""}, REMOTE_ADDR="198.51.100.7")
@@ -144,12 +154,19 @@ def test_a_post_without_the_csrf_token_is_refused(catalogue_with_scores):
     assert CorrectionRequest.objects.count() == 0
 
 
-def test_a_post_with_the_token_from_the_model_page_is_accepted(catalogue_with_scores):
+def test_a_post_with_the_token_from_the_form_page_is_accepted(catalogue_with_scores):
     client = Client(enforce_csrf_checks=True)
-    page = client.get("/models/example-7b-chat/")
+    page = client.get(URL)
     token = page.text.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
     assert client.post(URL, {**GOOD, "csrfmiddlewaretoken": token}).status_code == 302
     assert CorrectionRequest.objects.count() == 1
+
+
+def test_the_form_page_is_never_kept_by_a_cache(scored):
+    response = scored.get(URL)
+    assert 'name="csrfmiddlewaretoken"' in response.text
+    assert response["Cache-Control"] == "private, no-store"
+    assert "Cookie" in response["Vary"]
 
 
 def test_the_form_page_can_preselect_a_component(scored):
