@@ -214,4 +214,4 @@ def test_a_write_is_never_kept(scored):
 
 def test_the_about_page_states_how_soon_a_change_is_public(scored):
     text = scored.get("/about/data/").text
-    assert "public everywhere within 60 seconds of being saved" in text
+    assert "public everywhere within 61 seconds of being saved" in text
