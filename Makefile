@@ -9,8 +9,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 CHROMIUM ?= /usr/bin/chromium
+NGINX ?= /usr/sbin/nginx
 
-.PHONY: install browser run test lint format check-migrations check-deploy schema bench clean
+.PHONY: install browser proxy run test lint format check-migrations check-deploy check-nginx schema bench clean
 
 $(UV):
 	@test -n "$(PYTHON)" || exit 1
@@ -42,8 +43,19 @@ browser:
 	    exit 1; \
 	  fi; }
 
+# The proxy tests run the deployed nginx configuration with Debian's nginx; install it likewise.
+proxy:
+	@test -x $(NGINX) || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's nginx for the proxy tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+	  else \
+	    echo "The proxy tests need Debian's nginx at $(NGINX): apt-get install nginx" >&2; \
+	    exit 1; \
+	  fi; }
+
 # The whole suite, on PostgreSQL and Redis (DATABASE_URL, REDIS_URL; loopback by default).
-test: install browser
+test: install browser proxy
 	$(VENV_PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
@@ -61,6 +73,10 @@ check-migrations: install
 check-deploy: install
 	EMBEDDED=0 SECRET_KEY=$$($(VENV_PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
 	  ALLOWED_HOSTS=scorecard.example.org $(VENV_PY) manage.py check --deploy --fail-level WARNING
+
+# nginx -t on deploy/nginx.conf, rewritten for loopback (where nginx is installed).
+check-nginx: install
+	$(VENV_PY) -m tests.nginx
 
 # Regenerate the committed OpenAPI schema after changing the API.
 schema: install

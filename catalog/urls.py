@@ -1,6 +1,7 @@
 from django.urls import path
 
 from catalog import converters, feeds, views  # noqa: F401 (registers the model slug converter)
+from catalog.api.conditional import public_read
 
 app_name = "catalog"
 urlpatterns = [
@@ -20,9 +21,9 @@ urlpatterns = [
     path("organisations/", views.organisation_list, name="organisations"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation"),
     path("changes/", views.changes, name="changes"),
-    path("changes/feed/", feeds.ChangesFeed(), name="changes-feed"),
+    path("changes/feed/", public_read()(feeds.ChangesFeed()), name="changes-feed"),
     path("corrections/", views.corrections_log, name="corrections-log"),
-    path("corrections/feed/", feeds.CorrectionsFeed(), name="corrections-feed"),
+    path("corrections/feed/", public_read()(feeds.CorrectionsFeed()), name="corrections-feed"),
     path("downloads/", views.downloads, name="downloads"),
     path("downloads/openness-scorecard.csv", views.download_csv, name="download-csv"),
     path("downloads/openness-scorecard.json", views.download_json, name="download-json"),

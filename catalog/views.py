@@ -1,12 +1,14 @@
 """The public pages: thin views over the selectors and the pure display functions.
 
-Every page is server-rendered and works without JavaScript. The directory, the busiest page, is
-cached whole, keyed by the data version and the full query string, and answers conditional
-requests with the same ETag and Last-Modified as the API.
+Every page is server-rendered and works without JavaScript. Every public page answers
+conditional requests with the same ETag and Last-Modified as the API and says that shared caches
+may keep it (conditional.public_read); the busiest, the directory and the model pages, are also
+kept whole in the cache, keyed by their version and the full query string. The correction form,
+which carries a CSRF token, has a page of its own, so that no public page is personal.
 """
 
 import csv
-import hashlib
+import functools
 import json
 import re
 from urllib import parse
@@ -54,7 +56,7 @@ from catalog.models import AIModel
 PAGE_SIZE = 50
 CORRECTIONS_PER_HOUR = 5
 
-conditional_page = conditional.conditional_response()
+public_page = conditional.public_read()
 
 SORTS = (
     ("-g7", "G7 label, most open first"),
@@ -96,16 +98,31 @@ SIZE_NAMES = {
 MOF_NAMES = {"III": "Class III", "II": "Class II", "I": "Class I", "unclassified": "Unclassified"}
 
 
-def _cache_key(name, request):
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"pages:{name}:{conditional.version_of(request).isoformat()}:{path}"
+def kept_whole(view):
+    """Keep a page's 200 answer in the cache until its version changes (PAGE_CACHE_SECONDS at
+    most), per host and full path: repeated reads skip the queries and the rendering. Goes
+    inside public_read, which works out the version."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        seconds = settings.PAGE_CACHE_SECONDS
+        key = conditional.page_cache_key(view.__name__, request) if seconds else None
+        if key and (body := cache.get(key)) is not None:
+            return HttpResponse(body)
+        response = view(request, *args, **kwargs)
+        if key and response.status_code == 200:
+            cache.set(key, response.content, seconds)
+        return response
+
+    return wrapper
 
 
 # --- The directory -------------------------------------------------------------------------------
 
 
 @require_safe
-@conditional_page
+@public_page
+@kept_whole
 def model_list(request):
     """The ranked directory. Cached whole: it depends only on the data and the query string."""
     pairs = [(k, v) for k, values in request.GET.lists() for v in values]
@@ -114,17 +131,6 @@ def model_list(request):
         # reader shares holds only the filters that are set.
         kept = urlencode([(k, v) for k, v in pairs if v != ""])
         return redirect(reverse("catalog:model-list") + (f"?{kept}" if kept else ""))
-    seconds = settings.PAGE_CACHE_SECONDS
-    key = _cache_key("directory", request) if seconds else None
-    if key and (body := cache.get(key)) is not None:
-        return HttpResponse(body)
-    response = _directory(request)
-    if key and response.status_code == 200:
-        cache.set(key, response.content, seconds)
-    return response
-
-
-def _directory(request):
     params = request.GET
     # The filters' choices change only with the data.
     choices = cache.get_or_set(
@@ -249,14 +255,17 @@ def _without(params, name, value):
 # --- One model -----------------------------------------------------------------------------------
 
 
+@require_safe
+@conditional.public_read(conditional.published_model_version)
+@kept_whole
 def model_detail(request, slug):
+    """A model's page: cached whole, like the directory, until its version changes (the data
+    version, or a hub read of the model since)."""
     model = selectors.model_for_page(slug)
-    return render(
-        request, "catalog/model_detail.html", _model_context(request, model, CorrectionForm())
-    )
+    return render(request, "catalog/model_detail.html", _model_context(request, model))
 
 
-def _model_context(request, model, form):
+def _model_context(request, model):
     evidence = selectors.evidence_for(model)
     scores = selectors.current_scores(model)
     snapshots = selectors.model_page_snapshots(model)
@@ -315,7 +324,6 @@ def _model_context(request, model, form):
         "badge_png": badge_png,
         "badge_markdown": f"[![{badge.alt}]({badge_png})]({page_url})",
         "badge_html": f'<a href="{page_url}"><img src="{badge_svg}" alt="{badge.alt}"></a>',
-        "form": form,
     }
 
 
@@ -344,6 +352,8 @@ def _citation(request, model, snapshot):
     return {"url": url, "apa": citations.apa(item), "bibtex": citations.bibtex(item)}
 
 
+@require_safe
+@public_page
 def snapshot(request, slug, key):
     """The permalink of a dated score: what a citation points at."""
     model = selectors.model_for_page(slug)
@@ -364,6 +374,8 @@ def snapshot(request, slug, key):
 
 
 def _submitter(request):
+    # The client's address as the throttles find it (NUM_PROXIES): behind the proxy REMOTE_ADDR
+    # is the proxy's, and every reader would share one hourly allowance.
     return salted_hmac(
         "catalog.corrections", rate_limits.client_address(request), algorithm="sha256"
     ).hexdigest()
@@ -416,6 +428,8 @@ def correction_sent(request, slug):
 # --- Compare -------------------------------------------------------------------------------------
 
 
+@require_safe
+@public_page
 def compare(request):
     raw = request.GET.getlist("models")
     slugs = comparison.parse_slugs(raw)
@@ -474,6 +488,8 @@ def _paragraphs(text):
     ]
 
 
+@require_safe
+@public_page
 def methodology(request):
     return render(
         request,
@@ -504,6 +520,8 @@ def _restriction_rows():
     ]
 
 
+@require_safe
+@public_page
 def framework_page(request, framework_id):
     module = frameworks.BY_ID.get(framework_id)
     if module is None:
@@ -626,6 +644,8 @@ def _index_rules():
     }
 
 
+@require_safe
+@public_page
 def about_data(request):
     return render(
         request,
@@ -636,6 +656,7 @@ def about_data(request):
             "site": request.build_absolute_uri("/"),
             "audits": audits.published(),
             "corrections_count": len(selectors.corrections_log()),
+            "shared_cache_seconds": settings.SHARED_CACHE_SECONDS,
         },
     )
 
@@ -643,6 +664,8 @@ def about_data(request):
 # --- Licences and organisations ------------------------------------------------------------------
 
 
+@require_safe
+@public_page
 def licence_list(request):
     return render(
         request,
@@ -651,6 +674,8 @@ def licence_list(request):
     )
 
 
+@require_safe
+@public_page
 def licence_detail(request, identifier):
     lic = selectors.licence_for_page(identifier)
     models = selectors.models_under_licence(lic)
@@ -671,6 +696,8 @@ def licence_detail(request, identifier):
     )
 
 
+@require_safe
+@public_page
 def organisation_list(request):
     return render(
         request,
@@ -679,6 +706,8 @@ def organisation_list(request):
     )
 
 
+@require_safe
+@public_page
 def organisation_detail(request, slug):
     org = selectors.organization_for_page(slug)
     models = selectors.attach_component_states(
@@ -722,6 +751,8 @@ def _openness_chart(points, title, id_prefix):
     )
 
 
+@require_safe
+@public_page
 def chart(request):
     points = selectors.chart_points()
     return render(
@@ -738,6 +769,8 @@ def chart(request):
 # --- Changes -------------------------------------------------------------------------------------
 
 
+@require_safe
+@public_page
 def changes(request):
     page = Paginator(selectors.recent_changes(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -747,6 +780,8 @@ def changes(request):
     )
 
 
+@require_safe
+@public_page
 def corrections_log(request):
     """Every correction of a verdict-relevant fact: date, before, after and reason."""
     page = Paginator(selectors.corrections_log(), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -756,6 +791,8 @@ def corrections_log(request):
 # --- Downloads and badges ------------------------------------------------------------------------
 
 
+@require_safe
+@public_page
 def downloads(request):
     version = conditional.data_version()
     return render(
@@ -775,7 +812,7 @@ def _download_name(version, extension):
 
 
 @require_safe
-@conditional_page
+@public_page
 def download_csv(request):
     version = conditional.data_version()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -788,7 +825,7 @@ def download_csv(request):
 
 
 @require_safe
-@conditional.conditional_response(conditional.hub_facts_version)
+@conditional.public_read(conditional.hub_facts_version)
 def download_json(request):
     from catalog.api.views import cached_dump
 
@@ -821,20 +858,18 @@ def _badge(request, slug):
 
 
 def _badge_response(body, content_type):
-    response = HttpResponse(body, content_type=content_type)
-    response["Cache-Control"] = "public, max-age=3600"
-    return response
+    return HttpResponse(body, content_type=content_type)
 
 
 @require_safe
-@conditional_page
+@public_page
 def badge_svg(request, slug):
     badge, error = _badge(request, slug)
     return error or _badge_response(badges.svg(badge), "image/svg+xml")
 
 
 @require_safe
-@conditional_page
+@public_page
 def badge_png(request, slug):
     badge, error = _badge(request, slug)
     return error or _badge_response(badges.png(badge), "image/png")
@@ -843,6 +878,8 @@ def badge_png(request, slug):
 # --- The API guide -------------------------------------------------------------------------------
 
 
+@require_safe
+@public_page
 def api_guide(request):
     rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
     return render(

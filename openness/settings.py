@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "openness.observability.RequestIdMiddleware",
+    # Outside the session and CSRF middleware, so that it sees the Vary: Cookie they add.
+    "catalog.middleware.CachePolicyMiddleware",
     "openness.health.LoopbackHealthMiddleware",  # before anything that checks the Host header
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -130,6 +132,11 @@ else:
 # How long a rendered directory page is kept (its key changes with the data anyway); 0 turns the
 # page cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+# How long a shared cache (the proxy in front, a CDN) or a browser may keep a public answer before
+# it asks again (by its ETag): a curator's save is public everywhere within this bound. When the
+# site is down, a cache may go on serving what it has for STALE_IF_ERROR_SECONDS.
+SHARED_CACHE_SECONDS = env_int("SHARED_CACHE_SECONDS", 60)
+STALE_IF_ERROR_SECONDS = env_int("STALE_IF_ERROR_SECONDS", 24 * 3600)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -337,7 +337,7 @@ def test_gunicorn_sizes_are_overridden_by_the_environment(gunicorn_conf):
 def test_the_compose_file_checks_every_long_running_service_and_keeps_secrets_out():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    for name in ("db", "redis", "web", "worker", "beat"):
+    for name in ("db", "redis", "web", "proxy", "worker", "beat"):
         assert services[name]["healthcheck"]["test"], name
         assert services[name]["restart"] == "unless-stopped", name
     assert "beat_is_alive" in " ".join(services["beat"]["healthcheck"]["test"])
@@ -347,3 +347,21 @@ def test_the_compose_file_checks_every_long_running_service_and_keeps_secrets_ou
     assert web["GUNICORN_THREADS"] == "${GUNICORN_THREADS:-}"
     assert services["db"]["environment"]["POSTGRES_PASSWORD"] == "${POSTGRES_PASSWORD:-openness}"
     assert "${POSTGRES_PASSWORD:-openness}@db" in web["DATABASE_URL"]
+
+
+def test_the_compose_file_puts_the_caching_proxy_in_front_of_the_web_server():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    proxy, web = services["proxy"], services["web"]
+    assert "./deploy/nginx.conf:/etc/nginx/nginx.conf:ro" in proxy["volumes"]
+    assert "static:/srv/static:ro" in proxy["volumes"]
+    assert "static:/app/var/static" in web["volumes"]
+    assert "collectstatic" in web["command"]
+    # Only the proxy is published; the web server counts the client one hop behind it.
+    assert "ports" not in web and proxy["ports"] == ["${PORT:-8000}:80"]
+    assert web["environment"]["NUM_PROXIES"] == "${NUM_PROXIES:-1}"
+    assert proxy["depends_on"]["web"]["condition"] == "service_started"
+    config = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert "server web:8000;" in config
+    assert "alias /srv/static/;" in config
+    assert "/var/cache/nginx/scorecard" in config

@@ -197,12 +197,19 @@ def test_a_post_without_the_csrf_token_is_refused(catalogue_with_scores):
     assert CorrectionRequest.objects.count() == 0
 
 
-def test_a_post_with_the_token_from_the_model_page_is_accepted(catalogue_with_scores):
+def test_a_post_with_the_token_from_the_form_page_is_accepted(catalogue_with_scores):
     client = Client(enforce_csrf_checks=True)
-    page = client.get("/models/example-7b-chat/")
+    page = client.get(URL)
     token = page.text.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
     assert client.post(URL, {**GOOD, "csrfmiddlewaretoken": token}).status_code == 302
     assert CorrectionRequest.objects.count() == 1
+
+
+def test_the_form_page_is_never_kept_by_a_cache(scored):
+    response = scored.get(URL)
+    assert 'name="csrfmiddlewaretoken"' in response.text
+    assert response["Cache-Control"] == "private, no-store"
+    assert "Cookie" in response["Vary"]
 
 
 def test_the_form_page_can_preselect_a_component(scored):

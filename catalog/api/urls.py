@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from catalog import converters  # noqa: F401 (registers the model slug converter)
 from catalog.api import views
+from catalog.api.conditional import public_read
 
 app_name = "api"
 urlpatterns = [
@@ -19,7 +20,7 @@ urlpatterns = [
     path("components/", views.ComponentList.as_view(), name="component-list"),
     path("frameworks/", views.FrameworkList.as_view(), name="framework-list"),
     path("dump/", views.Dump.as_view(), name="dump"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", public_read()(SpectacularAPIView.as_view()), name="schema"),
     path("docs/", views.docs, name="docs"),
     # [\s\S], not ".": a path holding a newline is no endpoint either, and answers in JSON too.
     re_path(r"^(?P<path>[\s\S]*)$", views.not_found),

@@ -226,14 +226,6 @@ def _scores_as_of(snapshots):
     return values
 
 
-def _model_last_changed(slug):
-    """The data version, or a hub read since (hub facts are in the detail); None: no such model."""
-    found = selectors.published_model_hub_reads(slug)
-    if found is None:
-        return None
-    return max(filter(None, [conditional.data_version(), found["last_fetched"]]))
-
-
 def _published_model_last_changed(slug):
     exists = AIModel.objects.published().filter(slug=slug).exists()
     return conditional.data_version() if exists else None
@@ -259,7 +251,7 @@ def _path_parameter(name, description, examples, pattern=None):
 SLUG = _path_parameter("slug", "model slug", MODEL_EXAMPLES, pattern=r"^[a-z0-9][a-z0-9.\-]*$")
 
 
-@conditional_get(_model_last_changed)
+@conditional_get(conditional.published_model_version)
 @extend_schema(
     summary="One model",
     parameters=[

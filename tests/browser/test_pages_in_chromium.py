@@ -221,6 +221,7 @@ def test_opening_a_model_from_the_directory(page):
 
 def test_submitting_a_correction(page):
     page.goto("/models/olmo-7b/")
+    page.get_by_role("link", name="Suggest a correction to OLMo 7B").click()
     form = page.locator("form.correction-form")
     form.get_by_label("Component").select_option("doc_model_card")
     form.get_by_label("What was released (proposed)").select_option("partial")
@@ -239,6 +240,7 @@ def test_submitting_a_correction(page):
 
 def test_a_refused_correction_keeps_what_was_typed(page):
     page.goto("/models/olmo-7b/")
+    page.get_by_role("link", name="Suggest a correction to OLMo 7B").click()
     form = page.locator("form.correction-form")
     form.get_by_label("Component").select_option("weights_final")
     form.get_by_label("Evidence URL").fill("https://example.org/evidence")

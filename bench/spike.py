@@ -1,0 +1,177 @@
+"""A newspaper links a model page: the site behind its caching proxy (deploy/nginx.conf, Debian's
+nginx) beside the same nginx serving files of the same bytes, and straight from gunicorn, with
+wrk as the load generator. 1,000 synthetic models on PostgreSQL, Redis for the cache, gunicorn
+with 2 workers.
+
+    .venv/bin/python bench/spike.py [--models 1000] [--seconds 10] [--spike-seconds 30]
+
+Prints, for the home page, a model page and the API list: nginx serving a file of the same bytes,
+the same through the proxy (warm), and straight from gunicorn (its page cache warm, then a model
+page built on every request: the cold path after a data change); then a spike of 500
+connections on one model page through the proxy. Each line: requests a second, p50, p95, p99,
+errors. Targets: through the proxy, at least 0.5 of nginx's rate for the same bytes; the spike
+with 0 errors and p95 under 50 ms; a model page built every time at 3 times 44 req/s (the rate
+when it embedded the correction form and was never cached) or better.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from _load import Gunicorn, fetch
+from _setup import django_on_fresh_database
+
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+MODEL_PAGE_BEFORE = 44  # req/s, measured before model pages were cacheable
+PATHS = {
+    "home page": "/",
+    "model page": "/models/model-000500/",
+    "API list": "/api/v1/models/",
+}
+FILES = {"home page": "home.html", "model page": "model.html", "API list": "models.json"}
+REPORT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests": %d, "seconds": %f, "p50": %f, "p95": %f, "p99": %f, "errors": %d}\\n',
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
+    latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    e.connect + e.read + e.write + e.status + e.timeout))
+end
+"""
+
+
+def installed(command, package):
+    """The path of `command`, installing Debian's `package` first when missing (as root)."""
+    found = shutil.which(command) or shutil.which(command, path="/usr/sbin:/usr/bin")
+    if found:
+        return found
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        raise SystemExit(f"{command} is missing: apt-get install {package}")
+    print(f"Installing Debian's {package}")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-qq", package], check=True, env=env)
+    return shutil.which(command) or shutil.which(command, path="/usr/sbin:/usr/bin")
+
+
+def wrk(port, path, *, connections=8, threads=2, seconds=10.0, script):
+    """wrk's figures for one path: (req/s, p50 ms, p95 ms, p99 ms, errors)."""
+    result = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds:.0f}s", "--timeout", "10s",
+         "-s", str(script), f"http://127.0.0.1:{port}{path}"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    rate = figures["requests"] / figures["seconds"]
+    return rate, figures["p50"], figures["p95"], figures["p99"], figures["errors"]
+
+
+def warm(port, paths, times=6):
+    """A few requests to each path, so that every gunicorn worker has loaded and rendered once
+    before it is measured (a worker's first request takes seconds)."""
+    for path in paths:
+        for _ in range(times):
+            assert fetch(port, path)[0] == 200, path
+
+
+def report(name, figures):
+    rate, p50, p95, p99, errors = figures
+    print(
+        f"  {name:44} {rate:8.0f} req/s  p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  "
+        f"p99 {p99:6.1f} ms  errors {errors}"
+    )
+    return rate
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--models", type=int, default=1000)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--spike-seconds", type=float, default=30.0)
+    parser.add_argument("--spike-connections", type=int, default=500)
+    args = parser.parse_args()
+    installed("nginx", "nginx")
+    installed("wrk", "wrk")
+
+    django_on_fresh_database()
+    from synthetic import build_scored
+
+    build_scored(args.models)
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    from tests.nginx import LocalNginx
+
+    work = Path(tempfile.mkdtemp(prefix="scorecard-spike-"))
+    script = work / "report.lua"
+    script.write_text(REPORT)
+    files = work / "static"
+    files.mkdir()
+    run = {"seconds": args.seconds, "script": script}
+    print(
+        f"{args.models} models; gunicorn 2 workers; wrk 2 threads, 8 connections, "
+        f"{args.seconds:.0f} s each"
+    )
+    rates = {}
+    try:
+        with Gunicorn(env={"REDIS_URL": REDIS_URL}, workers=2, threads=1) as server:
+            for name, path in PATHS.items():
+                status, _, body = fetch(server.port, path)
+                assert status == 200, (path, status)
+                (files / FILES[name]).write_bytes(body)
+            warm(server.port, PATHS.values())
+            with LocalNginx(server.port, static_root=files) as proxy:
+                for name, path in PATHS.items():
+                    size = (files / FILES[name]).stat().st_size
+                    print(f"{name} ({size / 1024:.0f} KiB)")
+                    static = f"/static/{FILES[name]}"
+                    rates[name, "nginx"] = report(
+                        "nginx, a file of the same bytes", wrk(proxy.port, static, **run)
+                    )
+                    status, headers, _ = fetch(proxy.port, path)  # fills the proxy's cache
+                    assert status == 200, (path, status)
+                    rates[name, "proxy"] = report(
+                        "through the proxy, warm", wrk(proxy.port, path, **run)
+                    )
+                    rates[name, "gunicorn"] = report(
+                        "straight from gunicorn, its page cache warm",
+                        wrk(server.port, path, **run),
+                    )
+                print(
+                    f"spike: {args.spike_connections} connections on {PATHS['model page']} "
+                    f"through the proxy for {args.spike_seconds:.0f} s"
+                )
+                spike = wrk(
+                    proxy.port, PATHS["model page"], connections=args.spike_connections,
+                    seconds=args.spike_seconds, script=script,
+                )  # fmt: skip
+                report("through the proxy", spike)
+        with Gunicorn(env={"REDIS_URL": REDIS_URL, "PAGE_CACHE_SECONDS": "0"}, workers=2) as cold:
+            print("the cold path: gunicorn builds every page (as after a data change)")
+            warm(cold.port, [PATHS["model page"]])
+            built = report(
+                "model page, straight from gunicorn",
+                wrk(cold.port, PATHS["model page"], **run),
+            )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    print("ratios")
+    for name in PATHS:
+        ratio = rates[name, "proxy"] / rates[name, "nginx"]
+        print(f"  {name:12} proxy / nginx for the same bytes: {ratio:.2f} (target 0.5 or better)")
+    _, _, p95, _, errors = spike
+    print(f"  spike: p95 {p95:.1f} ms (target under 50), errors {errors} (target 0)")
+    print(
+        f"  model page built by gunicorn: {built / MODEL_PAGE_BEFORE:.1f} times "
+        f"{MODEL_PAGE_BEFORE} req/s (target 3 or better)"
+    )
+
+
+if __name__ == "__main__":
+    main()

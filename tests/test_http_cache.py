@@ -1,0 +1,217 @@
+"""Every answer says whether a cache may keep it: public reads for a short shared max-age with
+validators tied to the data version, anything personal never."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils.http import http_date
+from rest_framework.authtoken.models import Token
+from rest_framework.throttling import AnonRateThrottle
+
+from catalog.api import conditional
+from catalog.models import AIModel, HubRecord, ScoreSnapshot
+
+pytestmark = pytest.mark.django_db
+
+# Every named route of the site but the admin, with an address that answers 200.
+PUBLIC = {
+    "catalog:model-list": "/",
+    "catalog:api-guide": "/api/",
+    "catalog:model-detail": "/models/example-7b-chat/",
+    "catalog:snapshot": "/models/example-7b-chat/scores/{key}/",
+    "catalog:compare": "/compare/?models=example-base-7b,example-7b-chat",
+    "catalog:chart": "/chart/",
+    "catalog:methodology": "/methodology/",
+    "catalog:framework": "/methodology/osaid/",
+    "catalog:about-data": "/about/data/",
+    "catalog:licences": "/licences/",
+    "catalog:licence": "/licences/Apache-2.0/",
+    "catalog:organisations": "/organisations/",
+    "catalog:organisation": "/organisations/example-lab/",
+    "catalog:changes": "/changes/",
+    "catalog:changes-feed": "/changes/feed/",
+    "catalog:corrections-log": "/corrections/",
+    "catalog:corrections-feed": "/corrections/feed/",
+    "catalog:downloads": "/downloads/",
+    "catalog:download-csv": "/downloads/openness-scorecard.csv",
+    "catalog:download-json": "/downloads/openness-scorecard.json",
+    "catalog:badge-svg": "/badge/example-7b-chat.svg",
+    "catalog:badge-png": "/badge/example-7b-chat.png",
+    "api:model-list": "/api/v1/models/",
+    "api:model-detail": "/api/v1/models/example-7b-chat/",
+    "api:model-history": "/api/v1/models/example-7b-chat/history/",
+    "api:license-list": "/api/v1/licenses/",
+    "api:license-detail": "/api/v1/licenses/Apache-2.0/",
+    "api:organization-list": "/api/v1/organizations/",
+    "api:organization-detail": "/api/v1/organizations/example-lab/",
+    "api:change-list": "/api/v1/changes/",
+    "api:component-list": "/api/v1/components/",
+    "api:framework-list": "/api/v1/frameworks/",
+    "api:dump": "/api/v1/dump/",
+    "api:schema": "/api/v1/schema/",
+}
+# Routes whose answers are personal, or carry a one-time CSP nonce, or are not reads.
+PERSONAL = {
+    "catalog:correction": "/models/example-7b-chat/correction/",
+    "catalog:correction-sent": "/models/example-7b-chat/correction/sent/",
+    "api:docs": "/api/v1/docs/",
+    "health": "/health/",
+    "webhook-huggingface": "/hooks/huggingface",
+    "api:None": "/api/v1/no-such-endpoint/",
+}
+PRIVATE = "private, no-store"
+
+
+def route_names(patterns=None, namespace=None):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name == "admin":
+                continue
+            yield from route_names(pattern.url_patterns, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+@pytest.fixture
+def scored(client, catalogue_with_scores):
+    return client
+
+
+def address(name):
+    path = PUBLIC[name]
+    if "{key}" in path:
+        snapshot = ScoreSnapshot.objects.filter(model__slug="example-7b-chat").first()
+        path = path.format(key=snapshot.key)
+    return path
+
+
+def test_every_route_is_either_public_or_personal():
+    assert set(route_names()) == set(PUBLIC) | set(PERSONAL)
+    assert not set(PUBLIC) & set(PERSONAL)
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_every_public_read_may_be_kept_by_shared_caches_and_revalidated(scored, name):
+    response = scored.get(address(name))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == conditional.shared_cache_control()
+    assert response["Cache-Control"].startswith("public, max-age=60, stale-while-revalidate=")
+    assert response["ETag"].startswith('"')
+    assert response["Last-Modified"]
+    assert "Cookie" not in response.get("Vary", "")
+    assert not response.cookies
+    again = scored.get(address(name), HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+    assert again["Cache-Control"] == response["Cache-Control"]
+    assert again["ETag"] == response["ETag"]
+
+
+def test_the_last_modified_of_a_public_read_is_the_data_version(scored):
+    response = scored.get("/licences/")
+    assert response["Last-Modified"] == http_date(conditional.data_version().timestamp())
+
+
+def test_a_model_page_is_last_modified_when_its_hub_was_last_read(scored):
+    first = scored.get("/models/example-7b-chat/")
+    read = conditional.data_version().replace(microsecond=0) + datetime.timedelta(hours=1)
+    HubRecord.objects.create(
+        model=AIModel.objects.get(slug="example-7b-chat"),
+        hub=HubRecord.Hub.HUGGINGFACE,
+        repo_id="example/chat",
+        fetched_at=read,
+    )
+    second = scored.get("/models/example-7b-chat/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert second.status_code == 200
+    assert second["Last-Modified"] == http_date(read.timestamp())
+    assert second["ETag"] != first["ETag"]
+
+
+def test_the_etag_names_the_host_as_pages_hold_absolute_links(scored):
+    here = scored.get("/models/example-7b-chat/")
+    there = scored.get("/models/example-7b-chat/", HTTP_HOST="localhost")
+    assert 'href="http://localhost/badge/example-7b-chat.svg"' in there.text
+    assert here["ETag"] != there["ETag"]
+
+
+def test_the_model_page_is_kept_whole_in_the_cache_until_the_data_changes(
+    scored, django_assert_max_num_queries
+):
+    first = scored.get("/models/example-7b-chat/")
+    # Again: one query for the model's version (its hub reads), none for the page.
+    with django_assert_max_num_queries(1):
+        again = scored.get("/models/example-7b-chat/")
+    assert again.content == first.content
+
+
+@pytest.mark.parametrize("name", ["catalog:correction", "catalog:correction-sent", "api:docs"])
+def test_pages_with_a_form_or_a_nonce_are_never_kept(scored, name):
+    response = scored.get(PERSONAL[name])
+    assert response.status_code == 200
+    assert response["Cache-Control"] == PRIVATE
+
+
+def test_the_health_check_is_never_kept(scored):
+    response = scored.get("/health/")
+    assert "no-store" in response["Cache-Control"]
+    assert "public" not in response["Cache-Control"]
+
+
+def test_an_unknown_address_is_not_kept(scored):
+    assert scored.get("/api/v1/no-such-endpoint/")["Cache-Control"] == PRIVATE
+    assert scored.get("/no-such-page/")["Cache-Control"] == PRIVATE
+
+
+def test_a_token_holders_answer_is_private(scored):
+    user = User.objects.create_user("reader")
+    token = Token.objects.create(user=user)
+    response = scored.get("/api/v1/models/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == PRIVATE
+
+
+def test_a_bad_token_is_refused_and_not_kept(scored):
+    response = scored.get("/api/v1/models/", HTTP_AUTHORIZATION="Token nonsense")
+    assert response.status_code == 401
+    assert response["Cache-Control"] == PRIVATE
+
+
+def test_a_throttled_answer_is_not_kept(scored, monkeypatch):
+    monkeypatch.setattr(AnonRateThrottle, "rate", "1/minute", raising=False)
+    assert scored.get("/api/v1/components/").status_code == 200
+    response = scored.get("/api/v1/components/")
+    assert response.status_code == 429
+    assert response["Cache-Control"] == PRIVATE
+
+
+def test_the_admin_is_never_kept(scored):
+    staff = User.objects.create_user("curator", password="pw", is_staff=True, is_superuser=True)
+    assert "no-store" in scored.get("/admin/login/")["Cache-Control"]
+    signed_in = Client()
+    signed_in.force_login(staff)
+    response = signed_in.get("/admin/catalog/aimodel/")
+    assert response.status_code == 200
+    assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+
+
+def test_a_public_page_read_with_a_session_stays_public(scored):
+    # A curator signed in reads the same public page as anyone: nothing personal is on it.
+    staff = User.objects.create_user("curator", is_staff=True)
+    signed_in = Client()
+    signed_in.force_login(staff)
+    response = signed_in.get("/models/example-7b-chat/")
+    assert response["Cache-Control"] == conditional.shared_cache_control()
+    assert "Cookie" not in response.get("Vary", "")
+
+
+def test_a_write_is_never_kept(scored):
+    response = scored.post("/models/example-7b-chat/correction/", {})
+    assert response.status_code in (400, 403)
+    assert response["Cache-Control"] == PRIVATE
+
+
+def test_the_about_page_states_how_soon_a_change_is_public(scored):
+    text = scored.get("/about/data/").text
+    assert "public everywhere within 61 seconds of being saved" in text
