@@ -36,7 +36,7 @@ from catalog.forms import CorrectionForm
 from catalog.frameworks import index, label, mof, osaid
 from catalog.frameworks import restrictions as clauses
 from catalog.frameworks.evidence import RESTRICTION_LABELS, USE_RESTRICTIONS
-from catalog.models import AIModel
+from catalog.models import AIModel, IndexMatch
 
 PAGE_SIZE = 50
 CORRECTIONS_PER_HOUR = 5
@@ -290,6 +290,7 @@ def _model_context(request, model, form):
         "lineage": list(reversed(evidence.lineage())),
         "derivatives": selectors.published_derivatives(model),
         "hub_records": selectors.hub_records(model),
+        "other_indexes": _with_method_labels(selectors.index_verdicts([model.pk])[model.pk]),
         "history": list(reversed(snapshots)),
         "history_chart": mark_safe(history_chart),
         "cite": _citation(request, model, scores.get(label.ID)),
@@ -300,6 +301,11 @@ def _model_context(request, model, form):
         "badge_html": f'<a href="{page_url}"><img src="{badge_svg}" alt="{badge.alt}"></a>',
         "form": form,
     }
+
+
+def _with_method_labels(items):
+    labels = dict(IndexMatch.Method.choices)
+    return [{**item, "method_label": labels[item["method"]].lower()} for item in items]
 
 
 def _label_at(snapshots, moment):
@@ -577,6 +583,23 @@ def about_data(request):
             "site": request.build_absolute_uri("/"),
             "audits": audits.published(),
             "corrections_count": len(selectors.corrections_log()),
+        },
+    )
+
+
+@require_safe
+def concordance(request):
+    rows = selectors.concordance_rows()
+    disagreeing = [row for row in rows if row["differences"]]
+    return render(
+        request,
+        "catalog/concordance.html",
+        {
+            "rows": rows,
+            "disagreeing": disagreeing,
+            "agreeing": len(rows) - len(disagreeing),
+            "unmatched": selectors.unmatched_index_entries().count(),
+            "imports": selectors.index_imports(),
         },
     )
 
