@@ -30,11 +30,15 @@ MODELS = [
     "catalog.aimodel",
     "catalog.assessment",
     "catalog.change",
+    "catalog.correction",
     "catalog.scoresnapshot",
     "catalog.currentscores",
     "catalog.hubrecord",
     "catalog.discrepancy",
     "catalog.correctionrequest",
+    "catalog.indeximport",
+    "catalog.indexentry",
+    "catalog.indexmatch",
 ]
 # Groups by name, their permissions and users' permissions by (codename, app label, model).
 NATURAL_KEYS = {
