@@ -154,3 +154,14 @@ def test_the_task_imports_every_index_and_counts_what_it_wrote(real_catalogue_fo
     assert counts["osi"]["written"] == 12
     assert counts["eosai"]["written"] == 4
     assert counts["mot"] == {"unchanged": False, "written": 4, "removed": 0, "errors": 0}
+
+
+def test_the_command_imports_the_indexes_named(real_catalogue_for_module):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("import_indexes", "osi", stdout=out)
+    assert "osi: {'unchanged': False, 'written': 12" in out.getvalue()
+    assert IndexEntry.objects.filter(source="osi").count() == 12
