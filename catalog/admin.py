@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 
 from catalog import catalogue, components, history
+from catalog.api import conditional
 from catalog.catalogue import REPO_RE
 from catalog.models import (
     AIModel,
@@ -20,6 +21,9 @@ from catalog.models import (
     CorrectionRequest,
     Discrepancy,
     HubRecord,
+    IndexEntry,
+    IndexImport,
+    IndexMatch,
     License,
     Organization,
     validate_http_url,
@@ -414,6 +418,89 @@ class HubRecordAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in HubRecord._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+
+# --- What other indexes say ----------------------------------------------------------------------
+# Importers write the entries; curators only match them to our models. An entry that matched
+# nothing (or only candidates) is listed under "unmatched" with the models it may be.
+
+
+class MatchedFilter(admin.SimpleListFilter):
+    title = "matched"
+    parameter_name = "matched"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Unmatched: waiting for a curator"), ("yes", "Matched")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(matches__isnull=True)
+        if self.value() == "yes":
+            return queryset.filter(matches__isnull=False).distinct()
+        return queryset
+
+
+class IndexMatchInline(admin.TabularInline):
+    model = IndexMatch
+    extra = 1
+    fields = ["model", "method", "matched_by", "matched_at"]
+    readonly_fields = ["method", "matched_by", "matched_at"]
+    autocomplete_fields = ["model"]
+
+
+@admin.register(IndexEntry)
+class IndexEntryAdmin(admin.ModelAdmin):
+    list_display = ["name", "source", "verdict", "matched_to", "candidate_models", "dated"]
+    list_filter = [MatchedFilter, "source"]
+    search_fields = ["name", "key"]
+    inlines = [IndexMatchInline]
+    readonly_fields = [f.name for f in IndexEntry._meta.fields if f.name not in ("id",)] + [
+        "candidate_models"
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("matches__model")
+
+    @admin.display(description="matched to")
+    def matched_to(self, entry):
+        return ", ".join(m.model.slug for m in entry.matches.all()) or "–"
+
+    @admin.display(description="candidates")
+    def candidate_models(self, entry):
+        return ", ".join(entry.candidates) or "–"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_formset(self, request, form, formset, change):
+        matches = formset.save(commit=False)
+        for match in matches:
+            if match.pk is None:
+                match.method = IndexMatch.Method.CURATOR
+                match.matched_by = request.user
+            match.save()
+        for match in formset.deleted_objects:
+            match.delete()
+        conditional.bump_after_commit()
+
+
+@admin.register(IndexImport)
+class IndexImportAdmin(admin.ModelAdmin):
+    list_display = ["source", "revision", "imported_at", "has_error", "last_error_at"]
+    readonly_fields = [f.name for f in IndexImport._meta.fields]
+
+    @admin.display(boolean=True, description="last read reported problems")
+    def has_error(self, state):
+        return bool(state.last_error)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

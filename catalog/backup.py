@@ -41,6 +41,9 @@ MODELS = [
     "catalog.hubrecord",
     "catalog.discrepancy",
     "catalog.correctionrequest",
+    "catalog.indeximport",
+    "catalog.indexentry",
+    "catalog.indexmatch",
     "admin.logentry",
 ]
 # Rows not worth restoring, with the reason: every other model of the catalogue is backed up.

@@ -674,3 +674,96 @@ class RateCounter(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.count} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class IndexSource(models.TextChoices):
+    """The other indexes whose published verdicts are imported and compared with ours."""
+
+    OSI = "osi", "OSI's OSAID 1.0 validation"
+    EOSAI = "eosai", "European Open Source AI Index"
+    MOT = "mot", "Model Openness Tool"
+
+
+class IndexImport(models.Model):
+    """The state of one index's importer: the upstream revision last read, and its last error.
+
+    `revision` is the upstream commit (or, for OSI's list, the hash of the data file); an import
+    that finds the same revision writes nothing. `last_error` stays until a revision imports
+    without one.
+    """
+
+    source = models.CharField(max_length=10, choices=IndexSource.choices, unique=True)
+    revision = models.CharField(max_length=64, blank=True)
+    revision_date = models.DateTimeField(null=True, blank=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["source"]
+
+    def __str__(self):
+        return self.get_source_display()
+
+
+class IndexEntry(models.Model):
+    """What another index says about one system, as it published it (one upstream file or row).
+
+    `details` keeps the parsed entry (per-dimension classes, listed components...); `matched_models`
+    are our models it is matched to. An entry that matched nothing, or several candidates only,
+    waits in the admin for a curator.
+    """
+
+    source = models.CharField(max_length=10, choices=IndexSource.choices)
+    key = models.CharField(max_length=300, help_text="The upstream's own id: a file path or name")
+    name = models.CharField(max_length=200)
+    verdict = models.CharField(max_length=120)
+    details = models.JSONField(default=dict, blank=True)
+    hf_repos = models.JSONField(default=list, blank=True, help_text="Repo ids naming the system")
+    candidates = models.JSONField(
+        default=list, blank=True, help_text="Slugs of our models it may be, for a curator to match"
+    )
+    dated = models.DateField(null=True, blank=True)
+    date_meaning = models.CharField(max_length=200, blank=True)
+    url = models.URLField(max_length=500)
+    content_hash = models.CharField(max_length=64)
+    imported_at = models.DateTimeField()
+    matched_models = models.ManyToManyField(
+        AIModel, through="IndexMatch", related_name="index_entries", blank=True
+    )
+
+    class Meta:
+        ordering = ["source", "name"]
+        verbose_name_plural = "index entries"
+        constraints = [
+            models.UniqueConstraint(fields=["source", "key"], name="indexentry_source_key_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.get_source_display()}: {self.name}"
+
+
+class IndexMatch(models.Model):
+    """One of our models that an index entry speaks about, and how that was established."""
+
+    class Method(models.TextChoices):
+        HUB_REPO = "hub_repo", "Same Hugging Face repository"
+        NAME = "name", "Same name"
+        CURATOR = "curator", "Confirmed by a curator"
+
+    entry = models.ForeignKey(IndexEntry, on_delete=models.CASCADE, related_name="matches")
+    model = models.ForeignKey(AIModel, on_delete=models.CASCADE, related_name="index_matches")
+    method = models.CharField(max_length=20, choices=Method.choices, default=Method.CURATOR)
+    matched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    matched_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["entry", "model"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "model"], name="indexmatch_entry_model_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.entry} = {self.model}"

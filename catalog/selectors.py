@@ -602,3 +602,70 @@ DATASET_COLUMNS = (
     "base_model", "g7", "label", "openness_index", "osaid", "mof_class", "component", "component_group",
     "availability", "license", "evidence", "note", "assessed_at", "assessed_by", "source",
 )  # fmt: skip
+
+
+INDEX_ORDER = {source: number for number, source in enumerate(("osi", "eosai", "mot"))}
+
+
+def index_verdicts(model_ids):
+    """What other indexes say about each of these models, and where we differ, and why.
+
+    {model id: [{"entry": IndexEntry, "method": ..., "differences": [Difference, ...]}, ...]}, in
+    the order OSI, EOSAI, MOT. The reasons come from our frameworks' criteria on the current
+    evidence (catalog.indexes.concordance).
+    """
+    from catalog.frameworks.evidence import licence_is_open
+    from catalog.indexes import concordance
+    from catalog.models import IndexMatch
+
+    matches = list(
+        IndexMatch.objects.filter(model_id__in=model_ids)
+        .select_related("entry")
+        .order_by("model_id", "entry__source", "entry__name")
+    )
+    if not matches:
+        return {pk: [] for pk in model_ids}
+    terms = licence_terms()
+    open_licences = frozenset(t.identifier for t in terms.values() if licence_is_open(t))
+    matched_ids = sorted({m.model_id for m in matches})
+    evidence = evidence_by_model_id(matched_ids, terms=terms)
+    results = {pk: frameworks.evaluate_all(evidence[pk]) for pk in matched_ids}
+    found = {pk: [] for pk in model_ids}
+    for match in matches:
+        entry = match.entry
+        differences = concordance.differences(
+            entry.source, entry.verdict, entry.details, results[match.model_id],
+            evidence[match.model_id], open_licences,
+        )  # fmt: skip
+        found[match.model_id].append(
+            {"entry": entry, "method": match.method, "differences": differences}
+        )
+    for items in found.values():
+        items.sort(key=lambda item: (INDEX_ORDER[item["entry"].source], item["entry"].name))
+    return found
+
+
+def concordance_rows():
+    """Every match of a published model, with its differences: the concordance page's rows."""
+    models = {
+        m.pk: m for m in AIModel.objects.published().filter(index_matches__isnull=False).distinct()
+    }
+    verdicts = index_verdicts(list(models))
+    rows = []
+    for pk, items in verdicts.items():
+        for item in items:
+            rows.append({"model": models[pk], **item})
+    rows.sort(key=lambda r: (INDEX_ORDER[r["entry"].source], r["model"].name))
+    return rows
+
+
+def unmatched_index_entries():
+    from catalog.models import IndexEntry
+
+    return IndexEntry.objects.filter(matches__isnull=True).order_by("source", "name")
+
+
+def index_imports():
+    from catalog.models import IndexImport
+
+    return list(IndexImport.objects.order_by("source"))

@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 REFRESH_TIME_LIMIT = 180
 DISPATCH_TIME_LIMIT = 120
 DISCOVERY_TIME_LIMIT = 480
+INDEX_IMPORT_TIME_LIMIT = 300
 
 
 @shared_task(acks_late=True)
@@ -136,4 +137,17 @@ def discover_models():
         return None
     counts = {"created": len(discovery.created), "errors": len(discovery.errors)}
     logger.info("discovery: %s", counts, extra={"event": "discovery", "counts": counts})
+    return counts
+
+
+@shared_task(
+    acks_late=True, soft_time_limit=INDEX_IMPORT_TIME_LIMIT - 60, time_limit=INDEX_IMPORT_TIME_LIMIT
+)
+def import_indexes():
+    """Import what OSI, EOSAI and the MOT publish; an unchanged upstream writes nothing."""
+    from catalog.indexes import importer
+
+    outcomes = importer.import_all()
+    counts = {source: outcome.counts() for source, outcome in outcomes.items()}
+    logger.info("index import: %s", counts, extra={"event": "index-import", "counts": counts})
     return counts

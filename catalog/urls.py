@@ -16,6 +16,7 @@ urlpatterns = [
     path("methodology/", views.methodology, name="methodology"),
     path("methodology/<str:framework_id>/", views.framework_page, name="framework"),
     path("about/data/", views.about_data, name="about-data"),
+    path("concordance/", views.concordance, name="concordance"),
     path("licences/", views.licence_list, name="licences"),
     path("licences/<licence:identifier>/", views.licence_detail, name="licence"),
     path("organisations/", views.organisation_list, name="organisations"),

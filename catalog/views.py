@@ -51,7 +51,7 @@ from catalog.forms import CorrectionForm
 from catalog.frameworks import g7, index, label, mof, osaid
 from catalog.frameworks import restrictions as clauses
 from catalog.frameworks.evidence import RESTRICTION_LABELS, USE_RESTRICTIONS
-from catalog.models import AIModel
+from catalog.models import AIModel, IndexMatch
 
 PAGE_SIZE = 50
 CORRECTIONS_PER_HOUR = 5
@@ -316,6 +316,7 @@ def _model_context(request, model):
         "lineage": list(reversed(evidence.lineage())),
         "derivatives": selectors.published_derivatives(model),
         "hub_records": selectors.hub_records(model),
+        "other_indexes": _with_method_labels(selectors.index_verdicts([model.pk])[model.pk]),
         "history": list(reversed(snapshots)),
         "history_chart": mark_safe(history_chart),
         "cite": _citation(request, model, scores.get(frameworks.HEADLINE.ID)),
@@ -325,6 +326,11 @@ def _model_context(request, model):
         "badge_markdown": f"[![{badge.alt}]({badge_png})]({page_url})",
         "badge_html": f'<a href="{page_url}"><img src="{badge_svg}" alt="{badge.alt}"></a>',
     }
+
+
+def _with_method_labels(items):
+    labels = dict(IndexMatch.Method.choices)
+    return [{**item, "method_label": labels[item["method"]].lower()} for item in items]
 
 
 def _label_at(snapshots, moment):
@@ -657,6 +663,24 @@ def about_data(request):
             "audits": audits.published(),
             "corrections_count": len(selectors.corrections_log()),
             "shared_cache_seconds": settings.SHARED_CACHE_SECONDS,
+        },
+    )
+
+
+@require_safe
+@public_page
+def concordance(request):
+    rows = selectors.concordance_rows()
+    disagreeing = [row for row in rows if row["differences"]]
+    return render(
+        request,
+        "catalog/concordance.html",
+        {
+            "rows": rows,
+            "disagreeing": disagreeing,
+            "agreeing": len(rows) - len(disagreeing),
+            "unmatched": selectors.unmatched_index_entries().count(),
+            "imports": selectors.index_imports(),
         },
     )
 

@@ -50,6 +50,20 @@ def _queue():
     return {"depth": client.llen("celery"), "broker": "redis"}
 
 
+def _index_imports():
+    """Each index importer's last read and last error: a malformed upstream file shows here."""
+    from catalog.models import IndexImport
+
+    return {
+        state.source: {
+            "revision": state.revision,
+            "imported_at": state.imported_at.isoformat() if state.imported_at else None,
+            "last_error": state.last_error[:300] or None,
+        }
+        for state in IndexImport.objects.order_by("source")
+    }
+
+
 @never_cache
 def health(request):
     """200 while the database answers (Redis down only degrades); 503 when it does not."""
@@ -61,7 +75,14 @@ def health(request):
     status = "ok" if all(c["ok"] for c in checks.values()) else "degraded"
     if not checks["database"]["ok"]:
         status = "down"
-    body = {"status": status, **checks, "last_dispatcher_run": last_run}
+    try:
+        index_imports = _index_imports() if checks["database"]["ok"] else None
+    except Exception:
+        index_imports = None
+    body = {
+        "status": status, **checks, "last_dispatcher_run": last_run,
+        "index_imports": index_imports,
+    }  # fmt: skip
     return JsonResponse(body, status=503 if status == "down" else 200)
 
 

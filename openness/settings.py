@@ -205,10 +205,33 @@ REFRESH_BATCH_SIZE = env_int("REFRESH_BATCH_SIZE", 100)
 REFRESH_MAX_RETRIES = env_int("REFRESH_MAX_RETRIES", 5)
 # A refresh that met a transient error retries after this many seconds, doubling each time.
 REFRESH_RETRY_BASE_SECONDS = env_int("REFRESH_RETRY_BASE_SECONDS", 30)
+# What other indexes say, imported by a periodic task from their public repositories (and, for
+# OSI's validation list, from a data file kept with the code); nothing is fetched at request time.
+# GitHub answers an archive request with a redirect to codeload.github.com, so that host is
+# allowed too.
+INDEXES_GITHUB_API_URL = env_str("INDEXES_GITHUB_API_URL", GITHUB_API_URL).rstrip("/")
+INDEXES_ALLOWED_HOSTS = env_list(
+    "INDEXES_ALLOWED_HOSTS",
+    default=[urlsplit(INDEXES_GITHUB_API_URL).hostname, "codeload.github.com"],
+)
+INDEXES_TIMEOUT = env_int("INDEXES_TIMEOUT", 60)
+INDEXES_MAX_ARCHIVE_BYTES = env_int("INDEXES_MAX_ARCHIVE_BYTES", 100_000_000)
+INDEXES_IMPORT_EVERY_HOURS = env_int("INDEXES_IMPORT_EVERY_HOURS", 24)
+EOSAI_REPOSITORY = env_str("EOSAI_REPOSITORY", "Language-Technology-Assessment/main-database")
+EOSAI_BRANCH = env_str("EOSAI_BRANCH", "main")
+MOT_REPOSITORY = env_str("MOT_REPOSITORY", "lfai/model_openness_tool")
+MOT_BRANCH = env_str("MOT_BRANCH", "main")
+OSI_VALIDATION_FILE = Path(
+    env_str("OSI_VALIDATION_FILE", str(BASE_DIR / "catalog" / "indexes" / "osi_validation.yaml"))
+)
 CELERY_BEAT_SCHEDULE = {
     "dispatch-refreshes": {"task": "catalog.tasks.dispatch_refreshes", "schedule": 300.0},
     "discover-models": {"task": "catalog.tasks.discover_models", "schedule": 6 * 3600.0},
     "rescore-all": {"task": "catalog.tasks.rescore_all", "schedule": 3600.0},
+    "import-indexes": {
+        "task": "catalog.tasks.import_indexes",
+        "schedule": INDEXES_IMPORT_EVERY_HOURS * 3600.0,
+    },
 }
 # Beat wakes at least once a minute and touches this file each time: its health check.
 CELERY_BEAT_SCHEDULER = "openness.celery:HeartbeatScheduler"

@@ -12,6 +12,9 @@ It serves, in the shapes of the recorded payloads in tests/fixtures/hub/:
 - GET /api/models/{repo_id}/refs: branches and tags registered with add_refs (else only main);
 - GET /api/models?author={org}: a paginated listing with an absolute `Link: <...>; rel="next"`;
 - GET /repos/{owner}/{repo}: GitHub repositories registered with add_github_repo;
+- GET /repos/{owner}/{repo}/commits/{branch} and /repos/{owner}/{repo}/tarball/{sha}: a repository
+  snapshot registered with add_github_snapshot, the archive behind a 302 to /codeload/..., as
+  GitHub redirects to codeload.github.com;
 - a 307 from an old repo id to its new one (add_rename), like the Hub after a rename;
 - 404 with `X-Error-Code: RepoNotFound` or `RevisionNotFound` for unknown repos and revisions.
 
@@ -21,7 +24,9 @@ answers...); once they are used up the path answers normally again. Every reques
 
 import base64
 import hashlib
+import io
 import json
+import tarfile
 import threading
 import time
 from collections import defaultdict, deque
@@ -185,6 +190,7 @@ class FakeHub:
         self.refs = {}
         self.renames = {}
         self.github_repos = {}
+        self.github_snapshots = {}
         self.requests = []
         self._queued = defaultdict(deque)
         self._lock = threading.Lock()
@@ -241,6 +247,20 @@ class FakeHub:
         self.github_repos[payload["full_name"].lower()] = payload
         return payload
 
+    def add_github_snapshot(self, full_name, branch, sha, date, files):
+        """Serve `files` ({path: bytes or str}) as `branch` of `full_name` at commit `sha`."""
+        top = f"{full_name.replace('/', '-')}-{sha[:7]}"
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+            for path, content in files.items():
+                data = content.encode() if isinstance(content, str) else content
+                info = tarfile.TarInfo(f"{top}/{path}")
+                info.size = len(data)
+                archive.addfile(info, io.BytesIO(data))
+        self.github_snapshots[full_name.lower()] = {
+            "branch": branch, "sha": sha, "date": date, "archive": buffer.getvalue(),
+        }  # fmt: skip
+
     def queue(self, path, *replies):
         """Answer the next requests to `path` with `replies`, in order, then normally again."""
         with self._lock:
@@ -262,6 +282,10 @@ class FakeHub:
             return self._listing(query)
         if path.startswith("/api/models/"):
             return self._model_api(path.removeprefix("/api/models/"))
+        if path.startswith("/codeload/"):
+            return self._codeload(path.removeprefix("/codeload/"))
+        if path.startswith("/repos/") and path.count("/") >= 5:
+            return self._github_snapshot(path.removeprefix("/repos/"))
         if path.startswith("/repos/"):
             return self._github_repo(path.removeprefix("/repos/"))
         return 404, {"Content-Type": "text/plain"}, b"Not Found"
@@ -312,6 +336,27 @@ class FakeHub:
             next_url = f"{self.url}/api/models?{urlencode({**params, 'cursor': cursor})}"
             headers["Link"] = f'<{next_url}>; rel="next"'
         return status, headers, body
+
+    def _github_snapshot(self, rest):
+        owner, name, kind, ref = rest.split("/", 3)
+        snapshot = self.github_snapshots.get(f"{owner}/{name}".lower())
+        if snapshot is None or ref not in (snapshot["branch"], snapshot["sha"]):
+            body = {"message": "No commit found for SHA: " + ref, "status": "422"}
+            return 422, {"Content-Type": JSON}, json.dumps(body).encode()
+        if kind == "commits":
+            committer = {"name": "curator", "date": snapshot["date"]}
+            return _json({"sha": snapshot["sha"], "commit": {"committer": committer}})
+        if kind == "tarball":
+            location = f"{self.url}/codeload/{owner}/{name}/legacy.tar.gz/{snapshot['sha']}"
+            return 302, {"Location": location}, b""
+        return 404, {"Content-Type": "text/plain"}, b"Not Found"
+
+    def _codeload(self, rest):
+        owner, name, _kind, sha = rest.split("/", 3)
+        snapshot = self.github_snapshots.get(f"{owner}/{name}".lower())
+        if snapshot is None or snapshot["sha"] != sha:
+            return 404, {"Content-Type": "text/plain"}, b"Not Found"
+        return 200, {"Content-Type": "application/x-gzip"}, snapshot["archive"]
 
     def _github_repo(self, full_name):
         payload = self.github_repos.get(full_name.lower())

@@ -35,6 +35,7 @@ PUBLIC = {
     "catalog:changes-feed": "/changes/feed/",
     "catalog:corrections-log": "/corrections/",
     "catalog:corrections-feed": "/corrections/feed/",
+    "catalog:concordance": "/concordance/",
     "catalog:downloads": "/downloads/",
     "catalog:download-csv": "/downloads/openness-scorecard.csv",
     "catalog:download-json": "/downloads/openness-scorecard.json",

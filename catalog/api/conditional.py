@@ -30,11 +30,14 @@ def data_version():
     """The moment the evidence base last changed (a timezone-aware datetime)."""
     version = cache.get(CACHE_KEY)
     if version is None:
-        from catalog.models import Change, ScoreSnapshot
+        from catalog.models import Change, IndexEntry, IndexMatch, ScoreSnapshot
 
         moments = [
             Change.objects.aggregate(at=Max("at"))["at"],
             ScoreSnapshot.objects.aggregate(at=Max("computed_at"))["at"],
+            # What other indexes say is on model pages and in the API too.
+            IndexEntry.objects.aggregate(at=Max("imported_at"))["at"],
+            IndexMatch.objects.aggregate(at=Max("matched_at"))["at"],
         ]
         version = max(
             [m for m in moments if m], default=datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)

@@ -272,6 +272,27 @@ class CorrectionSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class DifferenceSerializer(serializers.Serializer):
+    topic = serializers.CharField(help_text="what they and we differ on")
+    theirs = serializers.CharField(help_text="what the other index says")
+    ours = serializers.CharField(help_text="what the Scorecard says")
+    reason = serializers.CharField(help_text="why, by the Scorecard's own criteria")
+
+
+class IndexVerdictSerializer(serializers.Serializer):
+    index = serializers.ChoiceField(choices=["osi", "eosai", "mot"])
+    index_name = serializers.CharField()
+    name = serializers.CharField(help_text="the entry's name in that index")
+    verdict = serializers.CharField(help_text="their verdict, class or summary, in their terms")
+    date = serializers.DateField(allow_null=True, help_text="their date for the entry")
+    date_meaning = serializers.CharField(help_text="what that date is")
+    url = serializers.URLField(help_text="their entry")
+    matched_by = serializers.ChoiceField(
+        choices=["hub_repo", "name", "curator"], help_text="how the entry was matched to the model"
+    )
+    differences = DifferenceSerializer(many=True, help_text="empty when they agree with us")
+
+
 class ModelDetailSerializer(ModelListSerializer):
     description = serializers.CharField()
     homepage = serializers.CharField()
@@ -289,6 +310,9 @@ class ModelDetailSerializer(ModelListSerializer):
     corrections = CorrectionSerializer(many=True, help_text="published corrections, newest first")
     scores = serializers.DictField(child=ScoreSerializer())
     hub_records = HubRecordSerializer(many=True, help_text="what each hub last said")
+    other_indexes = IndexVerdictSerializer(
+        many=True, help_text="what OSI, the European Open Source AI Index and the MOT say"
+    )
     as_of = serializers.DateField(allow_null=True)
 
 

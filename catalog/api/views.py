@@ -174,6 +174,7 @@ def model_details(models, request, as_of=None):
     derivatives = selectors.published_derivative_slugs(ids)
     hub_records = selectors.hub_records_by_model(ids)
     corrections = selectors.corrections_by_model(ids)
+    other_indexes = selectors.index_verdicts(ids)
     if as_of:
         scores = {model.pk: selectors.snapshots_as_of(model, as_of) for model in models}
     else:
@@ -194,12 +195,28 @@ def model_details(models, request, as_of=None):
             "corrections": corrections[model.pk],
             "scores": snapshots,
             "hub_records": hub_records[model.pk],
+            "other_indexes": [_index_verdict(item) for item in other_indexes[model.pk]],
             "as_of": as_of,
         }
         if as_of:
             values.update(_scores_as_of(snapshots))
         details.append(_Detail(rows[model.pk], **values))
     return serializers.ModelDetailSerializer(details, many=True, context={"request": request}).data
+
+
+def _index_verdict(item):
+    entry = item["entry"]
+    return {
+        "index": entry.source,
+        "index_name": entry.get_source_display(),
+        "name": entry.name,
+        "verdict": entry.verdict,
+        "date": entry.dated,
+        "date_meaning": entry.date_meaning,
+        "url": entry.url,
+        "matched_by": item["method"],
+        "differences": [d.as_dict() for d in item["differences"]],
+    }
 
 
 def _with_effective(model, evidence):

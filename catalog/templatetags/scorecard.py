@@ -153,6 +153,7 @@ NAV = (
     ("Compare", "catalog:compare", ("compare",)),
     ("Chart", "catalog:chart", ("chart",)),
     ("Methodology", "catalog:methodology", ("methodology", "framework", "about-data")),
+    ("Other indexes", "catalog:concordance", ("concordance",)),
     ("Licences", "catalog:licences", ("licences", "licence")),
     ("Organisations", "catalog:organisations", ("organisations", "organisation")),
     ("Changes", "catalog:changes", ("changes", "corrections-log")),
