@@ -29,6 +29,7 @@ run: install
 	@mkdir -p var
 	$(VENV_PY) manage.py migrate --noinput
 	$(VENV_PY) manage.py load_catalog
+	$(VENV_PY) manage.py import_indexes osi
 	$(VENV_PY) manage.py recompute_scores
 	$(VENV_PY) manage.py runserver $(HOST):$(PORT)
 

@@ -25,7 +25,8 @@ def fixture_files(folder):
 
 
 def confirm(source, name, slug):
-    IndexMatch.objects.create(
+    """A curator's match (some come with the catalogue, in catalog/data/index_matches.yaml)."""
+    IndexMatch.objects.get_or_create(
         entry=IndexEntry.objects.get(source=source, name=name),
         model=AIModel.objects.get(slug=slug),
     )
@@ -148,6 +149,8 @@ def test_curators_see_unmatched_entries_and_can_match_them_in_the_admin(imported
     assert "AMD OLMo" in listing.content.decode()
     entry = IndexEntry.objects.get(source="osi", name="Grok")
     assert entry.candidates == ["grok-1"]
+    # Matched by the catalogue's own file; the curator makes the match again, by hand.
+    IndexMatch.objects.filter(entry=entry).delete()
     grok = AIModel.objects.get(slug="grok-1")
     response = client.post(
         f"/admin/catalog/indexentry/{entry.pk}/change/",
@@ -166,3 +169,18 @@ def test_health_reports_each_importers_last_error(imported, client):
     body = client.get("/health/").json()
     assert body["index_imports"]["mot"]["last_error"] is None
     assert body["index_imports"]["osi"]["revision"]
+
+
+def test_the_catalogues_own_matches_put_osis_outcomes_on_the_pages_it_names(
+    real_catalogue_for_module, client, settings
+):
+    # OSI's list is a local file: it imports without reaching any upstream, and the matches
+    # kept in catalog/data/index_matches.yaml are applied as curators' matches.
+    outcome = importer.import_index("osi")
+    assert not outcome.errors
+    for slug in ("pythia-6.9b", "pythia-12b", "olmo-7b", "mixtral-8x7b-v0.1"):
+        page = client.get(f"/models/{slug}/").content.decode()
+        assert '<a href="https://opensource.org/ai">' in page, slug
+    assert IndexMatch.objects.filter(entry__source="osi").count() == 18
+    # OSI's twelve outcomes agree with the Scorecard's OSAID verdicts.
+    assert "we say" not in client.get("/models/amber-7b/").content.decode()

@@ -16,6 +16,7 @@ import json
 import logging
 from dataclasses import dataclass, field
 
+import yaml
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -65,12 +66,42 @@ def import_index(source):
     except (HubError, MalformedEntry) as error:
         outcome = ImportOutcome(source, errors=[str(error)])
         _record_error(state, outcome.errors)
+    with transaction.atomic():
+        apply_catalogue_matches(source)
     for problem in outcome.errors:
         logger.error(
             "index import %s: %s", source, problem,
             extra={"event": "index-import-error", "index": source},
         )  # fmt: skip
     return outcome
+
+
+CATALOGUE_MATCHES_FILE = "index_matches.yaml"
+
+
+def apply_catalogue_matches(source):
+    """Add the curators' matches kept in catalog/data/index_matches.yaml; returns how many.
+
+    Idempotent: a match already there is left alone, and one naming an entry or a model that is
+    not (yet) there waits for the next import.
+    """
+    path = settings.CATALOG_DIR / CATALOGUE_MATCHES_FILE
+    if not path.exists():
+        return 0
+    wanted = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get(source) or {}
+    added = 0
+    for name, slugs in wanted.items():
+        entry = IndexEntry.objects.filter(source=source, name=name).first()
+        if entry is None:
+            continue
+        for model in AIModel.objects.filter(slug__in=slugs):
+            _, created = IndexMatch.objects.update_or_create(
+                entry=entry, model=model, defaults={"method": IndexMatch.Method.CURATOR}
+            )
+            added += created
+    if added:
+        conditional.bump_after_commit()
+    return added
 
 
 def import_all():
