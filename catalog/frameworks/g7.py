@@ -153,7 +153,15 @@ def _data_exception(evidence):
 def evaluate(evidence, restrictions=None):
     if restrictions is None:
         restrictions = clauses.restrictions_of(evidence)
-    binding = [r for r in restrictions if r.flag in USE_RESTRICTIONS]
+    # The ladder's licence rung is about the weights and the deployment code: restrictions in
+    # their licences, or inherited from a base model's weights. A data or training-code licence
+    # is judged where the higher rungs read those components.
+    binding = [
+        r
+        for r in restrictions
+        if r.flag in USE_RESTRICTIONS
+        and (r.inherited_from or set(r.components) & {"weights_final", "code_inference"})
+    ]
     criteria = [_weights(evidence)]
     if not criteria[0].passed:
         return _result(NOT_RELEASED, criteria)
