@@ -31,6 +31,7 @@ PAGE_TYPES = {
     "chart": "/chart/",
     "methodology": "/methodology/",
     "framework": "/methodology/mof/",
+    "framework-eu-ai-act": "/methodology/eu_ai_act/",
     "about-data": "/about/data/",
     "licences": "/licences/",
     "licence": "/licences/LicenseRef-llama-3.1/",
