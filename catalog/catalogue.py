@@ -14,6 +14,7 @@ import yaml
 from django.core.exceptions import ValidationError
 
 from catalog import components
+from catalog.frameworks.eu_ai_act import COMPUTE_SOURCES
 from catalog.frameworks.g7 import WITHHELD_REASONS
 from catalog.models import AIModel, Assessment, License, Organization, validate_http_url
 from catalog.pins import COMMIT_RE
@@ -36,6 +37,7 @@ CORRECTION_SUBJECTS = (
     *components.COMPONENT_IDS,
     *(f"release_licenses.{kind}" for kind in components.LICENCE_KINDS),
     "parameters", "base_model", "modality",
+    *(f"eu_ai_act.{fact}" for fact in ("training_compute", "training_summary", "monetised")),
 )  # fmt: skip
 
 CLAUSE_BOOLEANS = License.CLAUSE_FLAGS
@@ -369,7 +371,7 @@ MODEL_REQUIRED = (
 )  # fmt: skip
 MODEL_OPTIONAL = (
     "parameters", "base_model", "hub_repos", "homepage", "description", "status",
-    "release_licenses", "training_data_withheld", "corrections",
+    "release_licenses", "training_data_withheld", "eu_ai_act", "corrections",
 )  # fmt: skip
 ASSESSMENT_REQUIRED = ("availability",)
 ASSESSMENT_OPTIONAL = (
@@ -425,6 +427,7 @@ def parse_model(text, file, *, organizations, licenses):
         ),
         "release_licenses": _release_licenses(checker, data, licenses),
         "training_data_withheld": _data_withheld(checker, data),
+        "eu_ai_act_facts": _eu_ai_act_facts(checker, data),
         "corrections": _corrections(checker, data, "corrections", CORRECTION_SUBJECTS),
     }
     if model["base_model"] and model["base_model"] == model["slug"]:
@@ -620,6 +623,54 @@ def _data_withheld(checker, data):
     }
 
 
+# The EU AI Act lens's facts: each (key, its value's field, fields besides evidence and note).
+EU_AI_ACT_FACTS = {
+    "training_compute": ("flop", ("flop", "source")),
+    "training_summary": ("published", ("published",)),
+    "monetised": ("value", ("value",)),
+}
+
+
+def _eu_ai_act_facts(checker, data):
+    """The training compute, the training-content summary and monetisation, with evidence."""
+    given = data.get("eu_ai_act")
+    if given is None:
+        return {}
+    if checker.mapping(given, "eu_ai_act") is None:
+        return {}
+    checker.fields(given, "eu_ai_act", (), tuple(EU_AI_ACT_FACTS))
+    facts = {}
+    for key, (value_field, required) in EU_AI_ACT_FACTS.items():
+        where = f"eu_ai_act.{key}"
+        item = given.get(key)
+        if item is None or checker.mapping(item, where) is None:
+            continue
+        checker.fields(item, where, (*required, "evidence"), ("note",))
+        value = item.get(value_field)
+        if value_field == "flop":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                checker.problem(f"{where}.flop", f"must be a positive number, not {value!r}")
+                value = None
+            else:
+                value = float(value)
+        elif value is not None and not isinstance(value, bool):
+            checker.problem(f"{where}.{value_field}", f"must be true or false, not {value!r}")
+            value = None
+        evidence = item.get("evidence") or []
+        if not isinstance(evidence, list) or not evidence:
+            checker.problem(f"{where}.evidence", "needs a list of one or more evidence URLs")
+            evidence = []
+        fact = {value_field: value}
+        if key == "training_compute":
+            fact["source"] = checker.choice(item, "source", f"{where}.source", COMPUTE_SOURCES)
+        fact["evidence"] = [
+            url for i, url in enumerate(evidence) if checker.url(url, f"{where}.evidence[{i}]")
+        ]
+        fact["note"] = checker.text(item, "note", f"{where}.note")
+        facts[key] = fact
+    return facts
+
+
 def _corrections(checker, data, at, subjects):
     given = data.get("corrections")
     if given is None:
@@ -762,6 +813,17 @@ def render_model(model, assessments):
         entry["training_data_withheld"] = _ordered(
             model["training_data_withheld"], ("reason", "evidence", "note")
         )
+    if model["eu_ai_act_facts"]:
+        facts = dict(model["eu_ai_act_facts"])
+        if "training_compute" in facts and facts["training_compute"].get("flop") is not None:
+            # PostgreSQL's jsonb hands 3.8e25 back as a whole number: written as a float always.
+            compute = facts["training_compute"]
+            facts["training_compute"] = {**compute, "flop": float(compute["flop"])}
+        entry["eu_ai_act"] = {
+            key: _ordered(facts[key], (*fields, "evidence", "note"))
+            for key, (_, fields) in EU_AI_ACT_FACTS.items()
+            if key in facts
+        }
     if model["corrections"]:
         entry["corrections"] = _rendered_corrections(model["corrections"])
 

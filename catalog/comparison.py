@@ -7,6 +7,7 @@ the licence terms; runs no query of its own.
 from dataclasses import dataclass
 
 from catalog import components, selectors
+from catalog.frameworks import eu_ai_act
 from catalog.frameworks.evidence import LicenseTerms
 
 MIN_MODELS, MAX_MODELS = 2, 4
@@ -53,6 +54,14 @@ def _terms(lic):
     )
 
 
+def _compute(model):
+    compute = (model.eu_ai_act_facts or {}).get("training_compute")
+    if not compute:
+        return "not known"
+    how = "derived" if compute.get("source") == eu_ai_act.COMPUTE_DERIVED else "stated"
+    return f"{eu_ai_act.flops(compute['flop'])} ({how})"
+
+
 def rows(models):
     """Headline rows, then one row per component, for directory rows with assessments loaded."""
     headline = [
@@ -64,6 +73,8 @@ def rows(models):
         Row("Openness Index", tuple(Cell(_score(m.index_score)) for m in models)),
         Row("OSAID 1.0", tuple(Cell(m.osaid_verdict or "–") for m in models)),
         Row("MOF class", tuple(Cell(m.mof_verdict or "–") for m in models)),
+        Row("EU AI Act exemption", tuple(Cell(m.eu_ai_act_verdict or "–") for m in models)),
+        Row("Training compute", tuple(Cell(_compute(m)) for m in models)),
         Row(
             "Weights licence",
             tuple(

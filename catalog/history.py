@@ -60,6 +60,16 @@ def snapshot_corrections(obj):
     ]
 
 
+def _eu_ai_act_facts(facts):
+    # PostgreSQL's jsonb hands a compute of 3.8e25 back as a whole number; the catalogue and
+    # every comparison read it as the float it was written as.
+    facts = dict(facts or {})
+    compute = facts.get("training_compute")
+    if compute and compute.get("flop") is not None:
+        facts["training_compute"] = {**compute, "flop": float(compute["flop"])}
+    return facts
+
+
 def snapshot_model(model):
     return {
         "slug": model.slug,
@@ -78,6 +88,7 @@ def snapshot_model(model):
         "status": model.status,
         "release_licenses": dict(model.release_licenses),
         "training_data_withheld": dict(model.training_data_withheld),
+        "eu_ai_act_facts": _eu_ai_act_facts(model.eu_ai_act_facts),
         "corrections": snapshot_corrections(model),
     }
 

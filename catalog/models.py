@@ -228,6 +228,14 @@ class AIModel(models.Model):
         help_text="Why the developer withholds training data, as it states it: "
         '{"reason": "legal" | "technical" | "unstated", "evidence": [...], "note": ""}',
     )
+    eu_ai_act_facts = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The EU AI Act lens's facts, each with evidence: "
+        '{"training_compute": {"flop": 3.8e25, "source": "stated" | "derived", "evidence": [...], '
+        '"note": ""}, "training_summary": {"published": true, "evidence": [...], "note": ""}, '
+        '"monetised": {"value": false, "evidence": [...], "note": ""}}',
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PUBLISHED)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -492,6 +500,8 @@ class CurrentScores(models.Model):
     )
     g7_verdict = models.CharField(max_length=40, default="")
     g7_score = models.FloatField(default=0.0)
+    eu_ai_act_verdict = models.CharField(max_length=40, default="")
+    eu_ai_act_score = models.FloatField(default=0.0)
     label_verdict = models.CharField(max_length=40)
     label_score = models.FloatField()
     osaid_verdict = models.CharField(max_length=40)
@@ -518,6 +528,9 @@ class CurrentScores(models.Model):
             models.Index(fields=["-index_score", "-label_score"], name="current_index_rank_idx"),
             models.Index(fields=["-osaid_score", "-label_score"], name="current_osaid_rank_idx"),
             models.Index(fields=["-mof_score", "-label_score"], name="current_mof_rank_idx"),
+            models.Index(
+                fields=["-eu_ai_act_score", "-g7_score"], name="current_eu_ai_act_rank_idx"
+            ),
         ]
 
     def __str__(self):

@@ -90,6 +90,7 @@ def evidence_by_model_id(model_ids, *, terms=None, known=None):
                 "modality",
                 "release_licenses",
                 "training_data_withheld",
+                "eu_ai_act_facts",
             )  # fmt: skip
         }
         rows.update(batch)
@@ -149,12 +150,28 @@ def evidence_by_model_id(model_ids, *, terms=None, known=None):
             evidence = built[pk] = ModelEvidence(
                 row["slug"], row["name"], items, base, row["organization__slug"], row["modality"],
                 (row["training_data_withheld"] or {}).get("reason", ""),
+                **eu_ai_act_evidence(row["eu_ai_act_facts"]),
             )  # fmt: skip
         if as_base:
             known[pk] = evidence
         return evidence
 
     return {pk: build(pk) for pk in model_ids if pk in rows or pk in known}
+
+
+def eu_ai_act_evidence(facts):
+    """The ModelEvidence fields the EU AI Act lens reads, from a model's `eu_ai_act_facts`."""
+    facts = facts or {}
+    compute = facts.get("training_compute") or {}
+    summary = facts.get("training_summary") or {}
+    monetised = facts.get("monetised") or {}
+    flop = compute.get("flop")
+    return {
+        "training_compute_flop": float(flop) if flop is not None else None,
+        "compute_source": compute.get("source", "") if flop is not None else "",
+        "training_summary_published": summary.get("published"),
+        "monetised": monetised.get("value"),
+    }
 
 
 def release_licences(model):
@@ -585,6 +602,7 @@ def dataset_rows():
                 "openness_index": "" if model.index_score is None else model.index_score,
                 "osaid": model.osaid_verdict or "",
                 "mof_class": model.mof_verdict or "",
+                "eu_ai_act": model.eu_ai_act_verdict or "",
                 "component": component.id,
                 "component_group": component.group,
                 "availability": a.availability if a else components.UNKNOWN,
@@ -599,7 +617,8 @@ def dataset_rows():
 
 DATASET_COLUMNS = (
     "model", "name", "organization", "family", "release_date", "parameters", "modality", "kind",
-    "base_model", "g7", "label", "openness_index", "osaid", "mof_class", "component", "component_group",
+    "base_model", "g7", "label", "openness_index", "osaid", "mof_class", "eu_ai_act", "component",
+    "component_group",
     "availability", "license", "evidence", "note", "assessed_at", "assessed_by", "source",
 )  # fmt: skip
 

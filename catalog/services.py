@@ -292,6 +292,7 @@ def _set_model_fields(model, data, file):
     model.status = data["status"]
     model.release_licenses = data["release_licenses"]
     model.training_data_withheld = data["training_data_withheld"]
+    model.eu_ai_act_facts = data["eu_ai_act_facts"]
 
 
 def _set_corrections(obj, corrections):
@@ -411,6 +412,8 @@ def _inputs(evidence):
     base = _inputs(evidence.base) if evidence.base is not None else None
     return (
         evidence.slug, evidence.organization, evidence.modality, evidence.data_withheld, items, base,
+        evidence.training_compute_flop, evidence.compute_source,
+        evidence.training_summary_published, evidence.monetised,
     )  # fmt: skip
 
 
@@ -513,6 +516,8 @@ def _current_scores(model_id, evidence, results, now):
         model_id=model_id,
         g7_verdict=results["g7"].verdict,
         g7_score=results["g7"].score,
+        eu_ai_act_verdict=results["eu_ai_act"].verdict,
+        eu_ai_act_score=results["eu_ai_act"].score,
         label_verdict=results["label"].verdict,
         label_score=results["label"].score,
         osaid_verdict=results["osaid"].verdict,

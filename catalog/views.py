@@ -37,6 +37,7 @@ from catalog import (
 )
 from catalog.api import conditional, criteria
 from catalog.api.filters import (
+    EU_AI_ACT_VERDICTS,
     G7_LABELS,
     LABELS,
     MOF_CLASSES,
@@ -48,7 +49,7 @@ from catalog.api.filters import (
 )
 from catalog.converters import ModelSlugConverter
 from catalog.forms import CorrectionForm
-from catalog.frameworks import g7, index, label, mof, osaid
+from catalog.frameworks import eu_ai_act, g7, index, label, mof, osaid
 from catalog.frameworks import restrictions as clauses
 from catalog.frameworks.evidence import RESTRICTION_LABELS, USE_RESTRICTIONS
 from catalog.models import AIModel, IndexMatch
@@ -69,6 +70,8 @@ SORTS = (
     ("osaid", "OSAID, not conforming first"),
     ("-mof", "MOF class, most open first"),
     ("mof", "MOF class, least open first"),
+    ("-eu_ai_act", "EU AI Act exemption, likeliest first"),
+    ("eu_ai_act", "EU AI Act exemption, unlikeliest first"),
     ("-release_date", "Newest first"),
     ("release_date", "Oldest first"),
     ("name", "Name, A to Z"),
@@ -202,6 +205,10 @@ def _filter_state(params, choices):
         "label": ("Earlier headline label", [(key, value) for key, value in LABELS.items()]),
         "osaid": ("OSAID 1.0", [(key, value) for key, value in OSAID_VERDICTS.items()]),
         "mof_class": ("MOF class", [(key, MOF_NAMES[key]) for key in MOF_CLASSES]),
+        "eu_ai_act": (
+            "EU AI Act exemption",
+            [(key, value) for key, value in EU_AI_ACT_VERDICTS.items()],
+        ),
         "license": (
             "Weights licence",
             [(identifier, identifier) for identifier, _ in choices["licenses"]],
@@ -538,6 +545,7 @@ def framework_page(request, framework_id):
         osaid.ID: _osaid_rules,
         mof.ID: _mof_rules,
         index.ID: _index_rules,
+        eu_ai_act.ID: _eu_ai_act_rules,
     }[module.ID]()
     return render(
         request,
@@ -600,6 +608,78 @@ def _g7_rules():
         "criteria": [(c.id, c.name, c.description, _names(c.components)) for c in criteria.G7],
         "sources": G7_SOURCES,
         "examples": G7_EXAMPLES,
+    }  # fmt: skip
+
+
+# The texts the EU AI Act lens reads, each cited by the article or recital it rests on.
+EU_AI_ACT_SOURCES = (
+    ("Regulation (EU) 2024/1689 (the AI Act), Official Journal of the European Union, "
+     "12 July 2024", "https://eur-lex.europa.eu/eli/reg/2024/1689/oj"),
+    ("Art. 51: classification of general-purpose AI models with systemic risk; 51(2): presumed "
+     "above 10^25 FLOP of cumulative training compute", "https://ai-act-law.eu/article/51/"),
+    ("Recital 102: free and open-source licences, attribution and identical or comparable "
+     "terms of distribution allowed", "https://ai-act-law.eu/recital/102/"),
+    ("Recital 103: components provided against a price or otherwise monetised are excluded; "
+     "open repositories are not, in themselves, monetisation", "https://ai-act-law.eu/recital/103/"),
+    ("Recital 104: the exemption never covers the training-content summary or the copyright "
+     "policy, nor models with systemic risk", "https://ai-act-law.eu/recital/104/"),
+    ("Recital 107: the summary of the content used for training, on a template from the AI "
+     "Office", "https://www.mishcon.com/eu-uk-ai-navigator/recital/no-107"),
+    ("European Commission, Guidelines on the scope of the obligations for providers of "
+     "general-purpose AI models under the AI Act (18 July 2025)",
+     "https://digital-strategy.ec.europa.eu/en/library/"
+     "guidelines-scope-obligations-providers-general-purpose-ai-models-under-ai-act"),
+    ("European Commission, the template for the public summary of training content (24 July "
+     "2025) and its questions and answers",
+     "https://digital-strategy.ec.europa.eu/en/faqs/"
+     "template-general-purpose-ai-model-providers-summarise-their-training-content"),
+)  # fmt: skip
+EU_AI_ACT_EXAMPLES = (
+    ("olmo-2-1124-7b", "weights, code and data under open licences, public architecture and "
+     "usage information, and a training compute its developer states far below 10^25 FLOP: the "
+     "exemption plausibly applies; the copyright policy and the training-content summary remain."),
+    ("llama-3.1-8b", "the Llama 3.1 Community Licence's user cap and acceptable-use policy "
+     "restrict use, and the weights sit behind a gate Meta approves: the exemption does not "
+     "apply, whatever the compute."),
+    ("llama-3.1-405b", "Meta states 3.8 × 10^25 FLOP of pre-training compute, above the 10^25 "
+     "FLOP presumption: systemic risk is presumed, and the exemption could not apply even under "
+     "an open licence."),
+    ("gpt-oss-20b", "Apache-2.0 weights with no use restriction, public architecture and usage "
+     "information; where the developer gives no figure to compute its training compute from, "
+     "systemic risk cannot be ruled out: Not enough evidence."),
+    ("gpt-4o", "no weights released: the exemption does not apply and every obligation of Art. "
+     "53(1) remains."),
+)  # fmt: skip
+
+
+def _eu_ai_act_rules():
+    return {
+        "kind": "eu_ai_act",
+        "verdicts": [
+            (eu_ai_act.APPLIES, "The weights are under a free and open-source licence with no "
+             "use restriction, public, with public architecture and usage information; no "
+             "monetisation is recorded; and the training compute is known and not above 10^25 "
+             "FLOP. Art. 53(1)(a) and (b) plausibly do not apply; (c) and (d) remain."),
+            (eu_ai_act.NOT_ENOUGH, "Every condition above holds except that the training compute "
+             "is not known, so a presumed systemic risk cannot be ruled out."),
+            (eu_ai_act.DOES_NOT_APPLY, "A condition fails: a restrictive or closed licence (the "
+             "base model's included), weights not public or behind an approval gate, no public "
+             "architecture or usage information, or a recorded monetisation. All of Art. 53(1) "
+             "applies."),
+            (eu_ai_act.SYSTEMIC_RISK, "The cumulative training compute is above 10^25 FLOP (Art. "
+             "51(2)): the exemption does not apply to a model with systemic risk (Art. 53(2)), and "
+             "Art. 52 and 55 add their obligations."),
+        ],
+        "criteria": [
+            (c.id, c.name, c.description, _names(c.components)) for c in criteria.EU_AI_ACT
+        ],
+        "obligations": [
+            eu_ai_act.COPYRIGHT_POLICY, eu_ai_act.TRAINING_SUMMARY, eu_ai_act.DOCUMENTATION,
+            eu_ai_act.DOWNSTREAM, eu_ai_act.SYSTEMIC_DUTIES,
+        ],
+        "sources": EU_AI_ACT_SOURCES,
+        "examples": EU_AI_ACT_EXAMPLES,
+        "not_legal_advice": eu_ai_act.NOT_LEGAL_ADVICE,
     }  # fmt: skip
 
 

@@ -168,7 +168,13 @@ def test_the_detail_has_everything_the_model_page_has(api):
     assert weights["evidence"][0].startswith("https://")
     inherited = [r for r in body["restrictions"] if r["inherited_from"] == "llama-3.3-70b-instruct"]
     assert {r["flag"] for r in inherited} >= {"mau_cap", "acceptable_use_policy"}
-    assert set(body["scores"]) == {"g7", "label", "osaid", "mof", "index"}
+    assert set(body["scores"]) == {"g7", "label", "osaid", "mof", "index", "eu_ai_act"}
+    # An inherited Llama licence denies the EU AI Act exemption, whatever the card states.
+    assert body["eu_ai_act"] == "Exemption does not apply"
+    eu = body["scores"]["eu_ai_act"]
+    assert "inherited from llama-3.3-70b-instruct" in eu["criteria"][0]["reason"]
+    assert "not legal advice" in eu["details"]["not_legal_advice"]
+    assert body["eu_ai_act_facts"] == {}
     osaid = body["scores"]["osaid"]
     assert osaid["verdict"] == "does not conform"
     assert osaid["permalink"].startswith(
@@ -210,6 +216,7 @@ def test_history_and_as_of(api):
         "osaid",
         "mof",
         "index",
+        "eu_ai_act",
     }
     assert all(row["computed_at"].startswith("2025-01-01") for row in history["results"])
     assert api.get("/api/v1/models/olmo-7b/", {"as_of": "2024-12-31"}).json()["scores"] == {}
@@ -254,7 +261,13 @@ def test_licences_organisations_components_frameworks_changes(api):
     assert [c["id"] for c in components][:2] == ["architecture", "weights_final"]
     assert len(components) == 20
     frameworks = {f["id"]: f for f in api.get("/api/v1/frameworks/").json()}
-    assert set(frameworks) == {"g7", "label", "osaid", "mof", "index"}
+    assert set(frameworks) == {"g7", "label", "osaid", "mof", "index", "eu_ai_act"}
+    assert frameworks["eu_ai_act"]["version"] == "1.0.0"
+    assert frameworks["eu_ai_act"]["name"] == "EU AI Act open-source exemption"
+    assert [c["id"] for c in frameworks["eu_ai_act"]["criteria"]][-2:] == [
+        "systemic_risk",
+        "training_summary",
+    ]
     assert frameworks["osaid"]["versions"][0]["version"] == "1.0.0"
     changes = api.get("/api/v1/changes/", {"model": "olmo-7b"}).json()
     assert changes["count"] == 21  # the model and its 20 assessments

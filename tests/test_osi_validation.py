@@ -9,7 +9,7 @@ The MOF classes follow from release licences; the G7 labels from effective licen
 import pytest
 
 from catalog import frameworks, selectors
-from catalog.frameworks import g7, label, mof, osaid
+from catalog.frameworks import eu_ai_act, g7, label, mof, osaid
 from catalog.frameworks import restrictions as clauses
 from catalog.models import AIModel
 
@@ -198,3 +198,38 @@ def test_g7_labels_of_the_worked_examples(evaluate, slug, verdict):
 def test_an_apache_qwen_lacks_only_training_code_for_open_source_ai(evaluate):
     result = evaluate("qwen2.5-7b")["g7"]
     assert [c.id for c in result.criteria if not c.passed][0] == "training_code"
+
+
+# The EU AI Act lens: its methodology page's worked examples.
+@pytest.mark.parametrize(
+    ("slug", "verdict", "failing_ids"),
+    [
+        ("olmo-2-1124-7b", eu_ai_act.APPLIES, {"training_summary"}),
+        ("llama-3.1-8b", eu_ai_act.DOES_NOT_APPLY, {"licence", "weights_public"}),
+        ("llama-3.1-405b", eu_ai_act.SYSTEMIC_RISK, {"licence", "weights_public", "systemic_risk"}),
+        ("gpt-oss-20b", eu_ai_act.NOT_ENOUGH, {"systemic_risk", "training_summary"}),
+        ("gpt-4o", eu_ai_act.DOES_NOT_APPLY, {"licence", "weights_public", "systemic_risk"}),
+    ],
+)
+def test_eu_ai_act_verdicts_of_the_worked_examples(evaluate, slug, verdict, failing_ids):
+    result = evaluate(slug)["eu_ai_act"]
+    assert result.verdict == verdict
+    assert {c.id for c in result.criteria if not c.passed} >= failing_ids
+    assert "not legal advice" in result.details["not_legal_advice"]
+
+
+def test_the_stated_compute_of_llama_3_1_405b_is_above_the_threshold(evaluate):
+    result = evaluate("llama-3.1-405b")["eu_ai_act"]
+    assert result.details["training_compute_flop"] == 3.8e25
+    assert result.details["compute_source"] == eu_ai_act.COMPUTE_STATED
+    assert [o["article"] for o in result.details["obligations"]][-1] == "Art. 52, 55"
+
+
+def test_every_catalogue_model_gets_an_eu_ai_act_verdict_with_reasons_and_obligations(evaluate):
+    for slug in AIModel.objects.values_list("slug", flat=True):
+        result = evaluate(slug)["eu_ai_act"]
+        assert result.verdict in eu_ai_act.VERDICTS, slug
+        assert all(c.reason for c in result.criteria), slug
+        articles = [o["article"] for o in result.details["obligations"]]
+        # The copyright policy and the training-content summary remain in every case.
+        assert articles[:2] == ["Art. 53(1)(c)", "Art. 53(1)(d)"], slug

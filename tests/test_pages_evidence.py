@@ -88,3 +88,36 @@ def test_the_g7_methodology_page_cites_the_text_and_works_examples(site):
     assert "Weights Available AI" in text
     assert 'href="/models/olmo-7b/"' in text
     assert 'href="/models/gpt-4o/"' in text
+
+
+def test_the_eu_ai_act_methodology_page_cites_articles_and_recitals_and_works_examples(site):
+    text = site.get("/methodology/eu_ai_act/").text
+    assert "Not legal advice." in text
+    for cited in ("Art. 53(2)", "Art. 51(2)", "recital 102", "recital 103", "recital 104"):
+        assert cited in text, cited
+    assert "https://eur-lex.europa.eu/eli/reg/2024/1689/oj" in text
+    assert "https://ai-act-law.eu/recital/103/" in text
+    assert "Systemic risk presumed: no exemption" in text
+    for slug in ("olmo-2-1124-7b", "llama-3.1-8b", "llama-3.1-405b", "gpt-oss-20b", "gpt-4o"):
+        assert f'href="/models/{slug}/"' in text, slug
+
+
+def test_the_directory_filters_and_the_comparison_shows_the_eu_ai_act_lens(site):
+    text = site.get("/", {"eu_ai_act": "systemic-risk-presumed"}).text
+    assert 'href="/models/llama-3.1-405b/"' in text
+    assert 'href="/models/llama-3.1-8b/"' not in text
+    assert '<option value="-eu_ai_act">' in site.get("/").text
+    compare = site.get("/compare/", {"models": "olmo-2-1124-7b,llama-3.1-405b,gpt-4o"}).text
+    assert "EU AI Act exemption" in compare
+    assert "Exemption plausibly applies" in compare
+    assert "3.8 × 10^25 FLOP (stated)" in compare
+    assert "1.8 × 10^23 FLOP (derived)" in compare
+
+
+def test_the_model_page_shows_the_eu_ai_act_facts_obligations_and_notice(site):
+    text = site.get("/models/llama-3.1-405b/").text
+    assert "Systemic risk presumed: no exemption" in text
+    assert "3.8 × 10^25 FLOP, as the developer states" in text
+    assert 'href="https://arxiv.org/abs/2407.21783"' in text
+    assert "Art. 53(1)(c)" in text
+    assert "not legal advice" in text

@@ -8,7 +8,7 @@ the modules' docstrings for one criterion each. Pure: no ORM, no HTTP.
 from dataclasses import dataclass
 
 from catalog import components
-from catalog.frameworks import g7, index, label, mof, osaid
+from catalog.frameworks import eu_ai_act, g7, index, label, mof, osaid
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,51 @@ G7 = (
 )  # fmt: skip
 
 
+EU_AI_ACT = (
+    CriterionDefinition(
+        "licence", "Free and open-source licence",
+        "The final weights' effective licence, the base model's included, is open (OSI-approved, "
+        "or an open data licence) and no clause binding the model restricts use, users or fields "
+        "of use; attribution, notice and share-alike terms are allowed (Art. 53(2), recital 102).",
+        ("weights_final",),
+    ),
+    CriterionDefinition(
+        "weights_public", "Weights public",
+        "The final weights are released in full: a click-through that grants access at once "
+        "counts, a gate someone must approve does not (Art. 53(2)).",
+        ("weights_final",),
+    ),
+    CriterionDefinition(
+        "architecture_information", "Architecture information public",
+        "The architecture code, a technical report or a research paper is released (Art. 53(2)).",
+        eu_ai_act.ARCHITECTURE_INFORMATION,
+    ),
+    CriterionDefinition(
+        "usage_information", "Usage information public",
+        "A model card, code documentation or inference code is released (Art. 53(2)).",
+        eu_ai_act.USAGE_INFORMATION,
+    ),
+    CriterionDefinition(
+        "not_monetised", "Not monetised",
+        "The model is not recorded, with evidence, as provided against a price or otherwise "
+        "monetised (recital 103).",
+    ),
+    CriterionDefinition(
+        "systemic_risk", "No systemic risk presumed",
+        f"The cumulative training compute, stated by the developer or derived from the figures "
+        f"it states, is known and not above 10^25 FLOP (Art. 51(2)); above it, the verdict is "
+        f"{eu_ai_act.SYSTEMIC_RISK!r} (Art. 53(2)); unknown, {eu_ai_act.NOT_ENOUGH!r} at best.",
+    ),
+    CriterionDefinition(
+        "training_summary", "Training-content summary",
+        "A public summary of the training content following the AI Office's template is "
+        "published (Art. 53(1)(d)). Reported, not part of the verdict: the obligation remains "
+        "whatever the verdict (recital 104).",
+        optional=True,
+    ),
+)  # fmt: skip
+
+
 def _mof():
     stands_in = {"doc_technical_report": " A research paper included may stand in for it."}
     found = []
@@ -150,6 +195,7 @@ def _index():
 
 CRITERIA = {
     g7.ID: G7, label.ID: LABEL, osaid.ID: OSAID, mof.ID: _mof(), index.ID: _index(),
+    eu_ai_act.ID: EU_AI_ACT,
 }  # fmt: skip
 
 

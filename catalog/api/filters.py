@@ -14,7 +14,7 @@ from django.db.models import Q
 
 from catalog import selectors
 from catalog.api import conditional
-from catalog.frameworks import g7, label, mof, osaid
+from catalog.frameworks import eu_ai_act, g7, label, mof, osaid
 from catalog.frameworks import restrictions as clauses
 from catalog.frameworks.evidence import RESTRICTIONS
 from catalog.models import AIModel, License, Organization
@@ -33,6 +33,13 @@ LABELS = {
     "open-weights": label.OPEN_WEIGHTS,
     "restricted-weights": label.RESTRICTED_WEIGHTS,
     "closed": label.CLOSED,
+}
+# The EU AI Act lens: whether the open-source exemption plausibly applies.
+EU_AI_ACT_VERDICTS = {
+    "exemption-plausibly-applies": eu_ai_act.APPLIES,
+    "not-enough-evidence": eu_ai_act.NOT_ENOUGH,
+    "exemption-does-not-apply": eu_ai_act.DOES_NOT_APPLY,
+    "systemic-risk-presumed": eu_ai_act.SYSTEMIC_RISK,
 }
 OSAID_VERDICTS = {"conforms": osaid.CONFORMS, "does-not-conform": osaid.DOES_NOT_CONFORM}
 MOF_CLASSES = {
@@ -53,11 +60,12 @@ ORDERINGS = {
     "index": "index",
     "osaid": "osaid",
     "mof": "mof",
+    "eu_ai_act": "eu_ai_act",
 }
 OTHER_ORDERINGS = {"release_date": "release_date", "name": "name"}
 FILTER_PARAMS = (
-    "organization", "g7", "label", "osaid", "mof_class", "license", "restriction", "modality", "kind",
-    "size", "release_year", "released_after", "released_before", "updated_since", "q",
+    "organization", "g7", "label", "osaid", "mof_class", "eu_ai_act", "license", "restriction",
+    "modality", "kind", "size", "release_year", "released_after", "released_before", "updated_since", "q",
 )  # fmt: skip
 
 
@@ -137,6 +145,8 @@ def filter_models(queryset, params):
         queryset = queryset.filter(osaid_verdict__in=[OSAID_VERDICTS[v] for v in verdicts])
     if classes := _choice(params, "mof_class", MOF_CLASSES):
         queryset = queryset.filter(mof_verdict__in=[MOF_CLASSES[v] for v in classes])
+    if verdicts := _choice(params, "eu_ai_act", EU_AI_ACT_VERDICTS):
+        queryset = queryset.filter(eu_ai_act_verdict__in=[EU_AI_ACT_VERDICTS[v] for v in verdicts])
     if licences := text_values(params, "license"):
         _known("license", licences, License, "identifier", "licence")
         queryset = queryset.filter(weights_license__in=licences)

@@ -99,6 +99,12 @@ class ModelListSerializer(serializers.Serializer):
     osaid = serializers.CharField(source="osaid_verdict", allow_null=True)
     mof_class = serializers.CharField(source="mof_verdict", allow_null=True)
     mof_progress = MofProgressSerializer(allow_null=True)
+    eu_ai_act = serializers.CharField(
+        source="eu_ai_act_verdict",
+        allow_null=True,
+        help_text="whether the EU AI Act's open-source exemption (Art. 53(2)) plausibly applies; "
+        "not legal advice",
+    )
     weights_license = serializers.CharField(allow_null=True)
     unknown_components = serializers.IntegerField(source="unknown_count", default=0)
     updated_at = serializers.DateTimeField()
@@ -293,6 +299,39 @@ class IndexVerdictSerializer(serializers.Serializer):
     differences = DifferenceSerializer(many=True, help_text="empty when they agree with us")
 
 
+class TrainingComputeSerializer(serializers.Serializer):
+    flop = serializers.FloatField(
+        help_text="cumulative training compute, floating-point operations"
+    )
+    source = serializers.ChoiceField(
+        choices=["stated", "derived"],
+        help_text="stated by the developer, or derived from the parameters and training tokens "
+        "it states (6 operations per parameter per token)",
+    )
+    evidence = serializers.ListField(child=serializers.URLField())
+    note = serializers.CharField(required=False)
+
+
+class TrainingSummarySerializer(serializers.Serializer):
+    published = serializers.BooleanField(
+        help_text="a public summary of the training content (Art. 53(1)(d)) is published"
+    )
+    evidence = serializers.ListField(child=serializers.URLField())
+    note = serializers.CharField(required=False)
+
+
+class MonetisedSerializer(serializers.Serializer):
+    value = serializers.BooleanField(help_text="provided against a price or otherwise monetised")
+    evidence = serializers.ListField(child=serializers.URLField())
+    note = serializers.CharField(required=False)
+
+
+class EuAiActFactsSerializer(serializers.Serializer):
+    training_compute = TrainingComputeSerializer(required=False)
+    training_summary = TrainingSummarySerializer(required=False)
+    monetised = MonetisedSerializer(required=False)
+
+
 class ModelDetailSerializer(ModelListSerializer):
     description = serializers.CharField()
     homepage = serializers.CharField()
@@ -312,6 +351,10 @@ class ModelDetailSerializer(ModelListSerializer):
     hub_records = HubRecordSerializer(many=True, help_text="what each hub last said")
     other_indexes = IndexVerdictSerializer(
         many=True, help_text="what OSI, the European Open Source AI Index and the MOT say"
+    )
+    eu_ai_act_facts = EuAiActFactsSerializer(
+        help_text="the facts the EU AI Act lens reads, each with its evidence; a missing one is "
+        "not known"
     )
     as_of = serializers.DateField(allow_null=True)
 

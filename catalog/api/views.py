@@ -22,6 +22,7 @@ from catalog import components, frameworks, selectors
 from catalog.api import conditional, serializers
 from catalog.api.conditional import conditional_get
 from catalog.api.filters import (
+    EU_AI_ACT_VERDICTS,
     FILTER_PARAMS,
     G7_LABELS,
     LABELS,
@@ -110,6 +111,10 @@ MODEL_FILTERS = [
     OpenApiParameter("osaid", str, enum=list(OSAID_VERDICTS), many=True),
     OpenApiParameter("mof_class", str, enum=list(MOF_CLASSES), many=True),
     OpenApiParameter(
+        "eu_ai_act", str, enum=list(EU_AI_ACT_VERDICTS), many=True,
+        description="the EU AI Act lens: whether the open-source exemption plausibly applies",
+    ),
+    OpenApiParameter(
         "license", str, many=True, description="licence id of the final weights",
         examples=_examples(LICENCE_EXAMPLES, many=True),
     ),
@@ -130,7 +135,7 @@ MODEL_FILTERS = [
     ),
     OpenApiParameter(
         "ordering", str,
-        enum=[p + f for f in ("g7", "label", "index", "osaid", "mof", "release_date", "name") for p in ("", "-")],
+        enum=[p + f for f in ("g7", "label", "index", "osaid", "mof", "eu_ai_act", "release_date", "name") for p in ("", "-")],
         description="framework score or field; prefix - for descending (default -g7)",
     ),
 ]  # fmt: skip

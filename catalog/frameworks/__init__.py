@@ -4,10 +4,10 @@ Each module has ID, NAME, VERSION, CHANGES (its rule history) and `evaluate(evid
 Changing a rule bumps VERSION; snapshots written under an older version keep theirs.
 """
 
-from catalog.frameworks import g7, index, label, mof, osaid
+from catalog.frameworks import eu_ai_act, g7, index, label, mof, osaid
 from catalog.frameworks.restrictions import restrictions_of
 
-FRAMEWORKS = (g7, label, osaid, mof, index)
+FRAMEWORKS = (g7, label, osaid, mof, index, eu_ai_act)
 BY_ID = {framework.ID: framework for framework in FRAMEWORKS}
 # The headline: the label every page, badge, feed, download and API answer leads with.
 HEADLINE = g7
@@ -23,6 +23,7 @@ def evaluate_all(evidence):
         osaid.ID: osaid_result,
         mof.ID: mof.evaluate(evidence),
         index.ID: index.evaluate(evidence, restrictions),
+        eu_ai_act.ID: eu_ai_act.evaluate(evidence, restrictions),
     }
 
 

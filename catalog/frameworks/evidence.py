@@ -138,6 +138,13 @@ class ModelEvidence:
     # Why the developer withholds training data, as it states it: legal, technical, unstated; ""
     # when nothing is recorded.
     data_withheld: str = ""
+    # The EU AI Act lens's facts (catalog.frameworks.eu_ai_act): the cumulative training compute
+    # in FLOP and how it was obtained (stated or derived); whether a public summary of the
+    # training content is published, and whether the model is monetised. None: not known.
+    training_compute_flop: float | None = None
+    compute_source: str = ""
+    training_summary_published: bool | None = None
+    monetised: bool | None = None
 
     def get(self, component_id):
         return self.components.get(component_id) or ComponentEvidence(components.UNKNOWN)

@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from catalog import components, pins, selectors
-from catalog.frameworks import g7, label, osaid
+from catalog.frameworks import eu_ai_act, g7, label, osaid
 
 register = template.Library()
 
@@ -196,3 +196,11 @@ def link_if_url(value):
 def pin_url(pin):
     """The address of the file (or tree) a pin names, at its commit."""
     return pins.url(pin)
+
+
+@register.filter
+def flops(value):
+    """A training compute as a reader sees it: 3.8 × 10^25 FLOP."""
+    if value in (None, ""):
+        return ""
+    return eu_ai_act.flops(float(value))

@@ -32,6 +32,7 @@ PAGE_TYPES = {
     "methodology": "/methodology/",
     "framework": "/methodology/mof/",
     "framework-g7": "/methodology/g7/",
+    "framework-eu-ai-act": "/methodology/eu_ai_act/",
     "about-data": "/about/data/",
     "licences": "/licences/",
     "licence": "/licences/LicenseRef-llama-3.1/",

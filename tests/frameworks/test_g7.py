@@ -117,7 +117,7 @@ def test_weights_behind_a_click_through_are_released_in_full():
 def test_deployment_code_not_released_keeps_open_weights_on_the_lowest_rung():
     result = g7.evaluate(with_open_data(code_inference=item(components.NONE, None)))
     assert result.verdict == g7.WEIGHTS_AVAILABLE
-    assert "Deployment (inference) code is not released." == failing(result)["deployment_code"]
+    assert failing(result)["deployment_code"] == "Deployment (inference) code is not released."
 
 
 def test_a_fine_tune_of_a_restricted_base_is_weights_available_whatever_its_card_says():
