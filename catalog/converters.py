@@ -22,7 +22,7 @@ class LicenceIdConverter(ModelSlugConverter):
 class SnapshotKeyConverter(ModelSlugConverter):
     """`<framework>-<version>-<timestamp>`, as the scorer names a snapshot."""
 
-    regex = r"[A-Za-z0-9][A-Za-z0-9.\-]*"
+    regex = r"[A-Za-z0-9][A-Za-z0-9._\-]*"  # framework ids may hold an underscore (eu_ai_act)
 
 
 register_converter(ModelSlugConverter, "model")
