@@ -197,15 +197,20 @@ def _apply_model_entry(entry, report, overwrite, actor):
     )
     if model:
         current = {a.component: a for a in model.assessments.select_related("license")}
-        unchanged = history.snapshot(model) == data and all(
-            cid in current and history.snapshot(current[cid]) == snap
-            for cid, snap in entry.assessments.items()
+        unchanged = (
+            not model.is_machine_read
+            and history.snapshot(model) == data
+            and all(
+                cid in current and history.snapshot(current[cid]) == snap
+                for cid, snap in entry.assessments.items()
+            )
         )
         if unchanged:
             report.unchanged.append(data["slug"])
             return
         edited = _edited_outside_catalogue(model, actor)
-        if edited and not overwrite:
+        # A curated file always wins over an entry read by machine: it takes the entry over.
+        if edited and not overwrite and not model.is_machine_read:
             report.kept.append(
                 (entry.file, f"{edited.subject_key} was changed by {edited.actor} on "
                  f"{edited.at:%Y-%m-%d}; export the catalogue to keep it, or load with --overwrite")
@@ -255,6 +260,7 @@ def _set_model_fields(model, data, file):
     model.status = data["status"]
     model.release_licenses = data["release_licenses"]
     model.training_data_withheld = data["training_data_withheld"]
+    model.review_status = AIModel.ReviewStatus.CURATED
 
 
 def _set_corrections(obj, corrections):
@@ -303,7 +309,10 @@ def export_catalogue(directory):
     directory = Path(directory)
     models_dir = directory / catalogue.MODELS_DIR
     models_dir.mkdir(parents=True, exist_ok=True)
-    orgs = [history.snapshot(org) for org in Organization.objects.order_by("slug")]
+    orgs = [
+        history.snapshot(org)
+        for org in Organization.objects.exclude(kind=Organization.Kind.UNKNOWN).order_by("slug")
+    ]
     (directory / catalogue.ORGANIZATIONS_FILE).write_text(
         catalogue.render_organizations(orgs), encoding="utf-8"
     )
@@ -315,8 +324,11 @@ def export_catalogue(directory):
         catalogue.render_licenses(licenses), encoding="utf-8"
     )
     written = set()
-    models = AIModel.objects.select_related("organization", "base_model").prefetch_related(
-        "assessments__license", "corrections_made"
+    # The machine-read tier is the Hub's, not the catalogue's: it is read again, not exported.
+    models = (
+        AIModel.objects.exclude(review_status=AIModel.ReviewStatus.MACHINE_READ)
+        .select_related("organization", "base_model")
+        .prefetch_related("assessments__license", "corrections_made")
     )
     for model in models.order_by("slug"):
         assessments = {a.component: history.snapshot(a) for a in model.assessments.all()}
@@ -331,10 +343,14 @@ def export_catalogue(directory):
     return len(written)
 
 
-def fill_missing_assessments(model, *, actor, reason, assessed_at=None):
+def fill_missing_assessments(
+    model, *, actor, reason, assessed_at=None, source=Assessment.Source.CURATED
+):
     """Give `model` an `unknown` assessment for every component it has none for.
 
-    Every model always carries all twenty components, so unknowns are shown, never hidden.
+    Every model always carries all twenty components, so unknowns are shown, never hidden. With
+    `source` hub, the hub's refreshes fill them in (a discovered draft); curated ones are a
+    curator's, and the hub only puts its view before them.
     """
     have = set(model.assessments.values_list("component", flat=True))
     for component_id in components.COMPONENT_IDS:
@@ -346,6 +362,7 @@ def fill_missing_assessments(model, *, actor, reason, assessed_at=None):
             availability=components.UNKNOWN,
             assessed_at=assessed_at or datetime.date.today(),
             assessed_by=actor,
+            source=source,
         )
         history.record(assessment, before=None, actor=actor, reason=reason)
 
