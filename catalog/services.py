@@ -577,6 +577,25 @@ def publish_correction(assessment, before, after, reason):
     )  # fmt: skip
 
 
+def promote_to_curated(model, *, actor, user=None, reason):
+    """A curator takes a machine-read entry into the curated catalogue: it joins the default
+    ranking and the downloads, and keeps its history. Its assessments stay as the Hub wrote them
+    (and keep following the Hub) until a curator edits each one, which makes it theirs."""
+    if not model.is_machine_read:
+        return False
+    with transaction.atomic():
+        model.review_status = AIModel.ReviewStatus.CURATED
+        model.save(update_fields=["review_status", "updated_at"])
+        Change.objects.create(
+            subject=Change.Subject.MODEL, subject_key=model.slug, model=model,
+            action=Change.Action.UPDATED, actor=actor, user=user, reason=reason.strip(),
+            before={"review_status": AIModel.ReviewStatus.MACHINE_READ},
+            after={"review_status": AIModel.ReviewStatus.CURATED},
+        )  # fmt: skip
+        bump_after_commit()
+    return True
+
+
 def keep_as_is(model, component_id, *, actor, user=None, reason):
     """File a curator's decision to keep one assessment as it is, so that the history shows who
     looked at it, when and why, though nothing changed."""

@@ -525,3 +525,30 @@ def modality_from_pipeline_tag(pipeline_tag, tags=()):
     if modality == "other" and "robotics" in tags:
         return "robotics"
     return modality
+
+
+HUB_HOSTS = ("huggingface.co", "www.huggingface.co", "hf.co")
+REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
+# What a Hub URL may carry after the repo id: a page of the repo, not part of its name.
+REPO_PAGES = ("tree", "blob", "resolve", "commit", "commits", "discussions", "raw", "edit")
+
+
+def repo_id_from_text(text):
+    """The Hub repo id a reader pasted: `org/name`, or a Hub URL of the repo or one of its pages
+    (`https://huggingface.co/org/name/tree/main`); None when the text is neither."""
+    text = text.strip()
+    if "://" not in text and text.split("/", 1)[0].lower() in HUB_HOSTS:
+        text = f"https://{text}"
+    if "://" in text:
+        parts = urlsplit(text)
+        if (parts.hostname or "").lower() not in HUB_HOSTS:
+            return None
+        segments = [segment for segment in unquote(parts.path).split("/") if segment]
+        if segments[:1] == ["models"]:
+            segments = segments[1:]
+        if len(segments) < 2 or segments[0] in ("datasets", "spaces"):
+            return None
+        if len(segments) > 2 and segments[2] not in REPO_PAGES:
+            return None
+        text = "/".join(segments[:2])
+    return text if REPO_ID.match(text) else None
