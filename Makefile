@@ -10,7 +10,7 @@ PORT ?= 8000
 
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install browser run test lint format check-migrations check-deploy schema bench clean
+.PHONY: install browser run demo-hub test lint format check-migrations check-deploy schema bench clean
 
 $(UV):
 	@test -n "$(PYTHON)" || exit 1
@@ -30,6 +30,11 @@ run: install
 	$(VENV_PY) manage.py load_catalog
 	$(VENV_PY) manage.py recompute_scores
 	$(VENV_PY) manage.py runserver $(HOST):$(PORT)
+
+# The machine-read tier against a fake Hub of synthetic repositories on loopback (bin/demo-hub).
+demo-hub: install
+	@mkdir -p var
+	$(VENV_PY) bin/demo-hub --port $(PORT)
 
 # Browser tests drive Debian's Chromium; install it when missing and we may (root, apt).
 browser:

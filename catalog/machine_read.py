@@ -27,6 +27,7 @@ from catalog.models import AIModel, Assessment, Change, HubRecord, License, Orga
 logger = logging.getLogger(__name__)
 
 ACTOR = "hub-discovery"
+LOCK = "lock:hub-discovery-whole"
 ASSESSED_BY = f"{ACTOR} (Hugging Face Hub)"
 DESCRIPTION = (
     "Machine-read from the Hugging Face Hub as {repo_id}, not reviewed by a curator: every "
@@ -300,6 +301,11 @@ def discover_hub(*, now=None, min_downloads=None, trending=None, max_pages=None,
     trending = settings.HUB_DISCOVERY_TRENDING if trending is None else trending
     max_pages = max_pages or settings.HUB_DISCOVERY_MAX_PAGES
     page_size = page_size or settings.HUB_LISTING_PAGE_SIZE
+    from catalog.refresh import ensure_hub_records
+
+    # Every repository the catalogue names is known by its hub record: give the few curated
+    # entries and drafts that lack one theirs, so that none is read into the tier twice.
+    ensure_hub_records(AIModel.objects.exclude(review_status=AIModel.ReviewStatus.MACHINE_READ))
     run = HubDiscovery()
     listings = [("downloads", min_downloads, None)]
     if trending:

@@ -210,6 +210,7 @@ REFRESH_MACHINE_READ_PERIOD_HOURS = env_int("REFRESH_MACHINE_READ_PERIOD_HOURS",
 CELERY_BEAT_SCHEDULE = {
     "dispatch-refreshes": {"task": "catalog.tasks.dispatch_refreshes", "schedule": 300.0},
     "discover-models": {"task": "catalog.tasks.discover_models", "schedule": 6 * 3600.0},
+    "discover-hub-models": {"task": "catalog.tasks.discover_hub_models", "schedule": 24 * 3600.0},
     "rescore-all": {"task": "catalog.tasks.rescore_all", "schedule": 3600.0},
 }
 # Beat wakes at least once a minute and touches this file each time: its health check.
