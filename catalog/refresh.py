@@ -26,6 +26,7 @@ from catalog.hubs import (
     HubError,
     PermanentHubError,
     TransientHubError,
+    budget,
     github,
     huggingface,
     reading,
@@ -67,9 +68,38 @@ def fetch_huggingface(repo_id):
         "token": settings.HF_TOKEN,
         "timeout": settings.HUB_TIMEOUT,
     }
-    info = huggingface.fetch_model(repo_id, **common)
-    refs = huggingface.fetch_refs(info.repo_id, **common)
+    try:
+        info = huggingface.fetch_model(repo_id, **common)
+        refs = huggingface.fetch_refs(info.repo_id, **common)
+    finally:
+        remember_budget(huggingface.last_rate_limit())
     return info, refs
+
+
+HUB_BUDGET = "refresh:hub-budget"
+HF_CALLS_PER_ENTRY = 2  # model info and refs
+
+
+def remember_budget(rate_limit, now=None):
+    """Keep the Hub's last reported quota for the dispatcher and the health page."""
+    if rate_limit is None:
+        return
+    remaining, reset = rate_limit
+    now = now or timezone.now()
+    reset_at = now + datetime.timedelta(seconds=reset)
+    cache.set(HUB_BUDGET, {"remaining": remaining, "reset_at": reset_at.isoformat()}, reset + 60)
+
+
+def current_budget(now=None):
+    """(remaining calls, seconds to reset) from the Hub's last report still in its window."""
+    seen = cache.get(HUB_BUDGET)
+    if not seen:
+        return None, None
+    now = now or timezone.now()
+    reset = (datetime.datetime.fromisoformat(seen["reset_at"]) - now).total_seconds()
+    if reset <= 0:
+        return None, None  # a new window: the full quota again
+    return seen["remaining"], reset
 
 
 def fetch_github(full_name):
@@ -479,25 +509,63 @@ def due_models(now=None, limit=None):
     once it is stale. Each model comes once, however many of its records are due.
     """
     now = now or timezone.now()
-    limit = limit or settings.REFRESH_BATCH_SIZE
+    limit = settings.REFRESH_BATCH_SIZE if limit is None else limit
     stale_before = now - datetime.timedelta(hours=settings.REFRESH_STALE_AFTER_HOURS)
+    tier_stale_before = now - datetime.timedelta(hours=settings.REFRESH_MACHINE_READ_PERIOD_HOURS)
+    machine_read = Q(model__review_status=AIModel.ReviewStatus.MACHINE_READ)
     backed_off_until_now = Q(next_attempt_at__lte=now)
+    # Curated entries and drafts once a day; the machine-read tier once in its longer period.
     stale = Q(next_attempt_at__isnull=True) & (
-        Q(fetched_at__isnull=True) | Q(fetched_at__lt=stale_before)
+        Q(fetched_at__isnull=True)
+        | (~machine_read & Q(fetched_at__lt=stale_before))
+        | (machine_read & Q(fetched_at__lt=tier_stale_before))
     )
     due = (
         # Drafts too: discovered drafts are filled in from the hub before a curator looks.
         HubRecord.objects.filter(backed_off_until_now | stale)
-        .order_by(F("fetched_at").asc(nulls_first=True), "pk")
+        # Curated entries first ("curated" sorts before "machine-read"), then the stalest.
+        .order_by("model__review_status", F("fetched_at").asc(nulls_first=True), "pk")
         .values_list("model_id", flat=True)
     )
     chosen = []
+    if limit <= 0:
+        return chosen  # the Hub's quota is spent until its window resets
     for model_id in due.iterator():
         if model_id not in chosen:
             chosen.append(model_id)
         if len(chosen) >= limit:
             break
     return chosen
+
+
+def planned_batch(remaining, reset):
+    """How many entries this dispatcher run enqueues: the configured batch, within the Hub's
+    remaining quota spread over the runs left in its window (hubs/budget.py)."""
+    return budget.entries_to_enqueue(
+        remaining=remaining, reset_seconds=reset, calls_per_entry=HF_CALLS_PER_ENTRY,
+        batch_size=settings.REFRESH_BATCH_SIZE,
+        run_every=settings.CELERY_BEAT_SCHEDULE["dispatch-refreshes"]["schedule"],
+    )  # fmt: skip
+
+
+def queue_state(now=None):
+    """What the health page shows of the refresh queue: how many records are due, the budget
+    left in the Hub's current window, and the entry refreshed longest ago."""
+    now = now or timezone.now()
+    remaining, reset = current_budget(now)
+    oldest = (
+        HubRecord.objects.order_by(F("fetched_at").asc(nulls_first=True))
+        .values("model__slug", "fetched_at")
+        .first()
+    )
+    return {
+        "due": len(due_models(now, limit=10_000)),
+        "hub_calls_remaining": remaining,
+        "hub_window_resets_in": None if reset is None else round(reset),
+        "next_batch": planned_batch(remaining, reset),
+        "oldest_entry": oldest and oldest["model__slug"],
+        "oldest_fetched_at": oldest and oldest["fetched_at"] and oldest["fetched_at"].isoformat(),
+    }
 
 
 @contextmanager
@@ -525,7 +593,8 @@ def dispatch(enqueue, now=None):
             AIModel.objects.exclude(review_status=AIModel.ReviewStatus.MACHINE_READ)
             | AIModel.objects.filter(hub_records__isnull=True)
         )
-        chosen = due_models(now)
+        remaining, reset = current_budget(now)
+        chosen = due_models(now, limit=planned_batch(remaining, reset))
         for model_id in chosen:
             enqueue(model_id)
         cache.set(DISPATCHER_LAST_RUN, (now or timezone.now()).isoformat(), None)

@@ -8,7 +8,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
-from catalog.refresh import DISPATCHER_LAST_RUN
+from catalog.refresh import DISPATCHER_LAST_RUN, queue_state
 
 
 def _timed(check):
@@ -61,7 +61,11 @@ def health(request):
     status = "ok" if all(c["ok"] for c in checks.values()) else "degraded"
     if not checks["database"]["ok"]:
         status = "down"
-    body = {"status": status, **checks, "last_dispatcher_run": last_run}
+    try:
+        refreshes = queue_state()
+    except Exception:
+        refreshes = None
+    body = {"status": status, **checks, "last_dispatcher_run": last_run, "refreshes": refreshes}
     return JsonResponse(body, status=503 if status == "down" else 200)
 
 

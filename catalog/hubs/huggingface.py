@@ -299,6 +299,17 @@ def _keep_response(response):
     call = _current_call.get()
     if call is not None:
         call.responses.append(response)
+        if (seen := rate_limit_from_headers(response.headers)) is not None:
+            global _last_rate_limit
+            _last_rate_limit = seen
+
+
+_last_rate_limit = None
+
+
+def last_rate_limit():
+    """(remaining calls, seconds to reset) the Hub last reported in this process, or None."""
+    return _last_rate_limit
 
 
 def _classify(error):
