@@ -11,7 +11,7 @@ PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 NGINX ?= /usr/sbin/nginx
 
-.PHONY: install browser proxy run test lint format check-migrations check-deploy check-nginx schema bench clean
+.PHONY: install browser proxy run demo-hub test lint format check-migrations check-deploy check-nginx schema bench clean
 
 $(UV):
 	@test -n "$(PYTHON)" || exit 1
@@ -32,6 +32,11 @@ run: install
 	$(VENV_PY) manage.py import_indexes osi
 	$(VENV_PY) manage.py recompute_scores
 	$(VENV_PY) manage.py runserver $(HOST):$(PORT)
+
+# The machine-read tier against a fake Hub of synthetic repositories on loopback (bin/demo-hub).
+demo-hub: install
+	@mkdir -p var
+	$(VENV_PY) bin/demo-hub --port $(PORT)
 
 # Browser tests drive Debian's Chromium; install it when missing and we may (root, apt).
 browser:

@@ -30,6 +30,7 @@ from catalog.models import (
 )
 from catalog.services import (
     fill_missing_assessments,
+    promote_to_curated,
     publish_correction,
     resolve_correction,
     resolve_discrepancy,
@@ -273,13 +274,25 @@ def edits_of(model):
 @admin.register(AIModel)
 class AIModelAdmin(HistoryAdmin):
     form = AIModelForm
-    list_display = ["name", "slug", "organization", "release_date", "kind", "status"]
-    list_filter = ["status", "kind", "modality", "organization"]
+    list_display = ["name", "slug", "organization", "release_date", "kind", "status",
+                    "review_status"]  # fmt: skip
+    list_filter = ["status", "review_status", "kind", "modality"]
     search_fields = ["name", "slug", "family"]
     list_select_related = ["organization"]
     autocomplete_fields = ["organization", "base_model"]
     inlines = [AssessmentInline]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["review_status", "created_at", "updated_at"]
+    actions = ["promote"]
+
+    @admin.action(description="Promote to curated (joins the ranking; its history is kept)")
+    def promote(self, request, queryset):
+        promoted = 0
+        for model in queryset.filter(review_status=AIModel.ReviewStatus.MACHINE_READ):
+            promoted += promote_to_curated(
+                model, actor=self.actor(request), user=request.user,
+                reason=f"Promoted to curated by {request.user.get_username()}",
+            )  # fmt: skip
+        self.message_user(request, f"{promoted} machine-read entries promoted to curated.")
 
     def get_inlines(self, request, obj):
         return self.inlines if obj else []

@@ -42,12 +42,22 @@ class Badge:
         return f"{self.left}: {self.right}"
 
 
-def badge_for(framework, scores):
+MACHINE_READ = "machine-read, not reviewed"
+
+
+def badge_for(framework, scores, *, machine_read=False):
     """The badge of one framework for a model's current scores.
 
     `scores` is a mapping with `<framework>_verdict` and `<framework>_score` (values may be None
-    when the model has not been scored yet).
+    when the model has not been scored yet). A machine-read entry's badge says so on its face.
     """
+    badge = _badge_for(framework, scores)
+    if machine_read:
+        return Badge(badge.left, f"{badge.right} ({MACHINE_READ})", GREY)
+    return badge
+
+
+def _badge_for(framework, scores):
     if framework not in FRAMEWORKS:
         raise ValueError(f"unknown framework {framework!r}")
     verdict = scores.get(f"{framework}_verdict")

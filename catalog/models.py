@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from catalog import components
 
@@ -35,6 +36,10 @@ def is_http_url(value):
     return True
 
 
+# `field__lower=value`: the repository-id searches, served by the Lower(...) indexes below.
+models.CharField.register_lookup(Lower)
+
+
 class Organization(models.Model):
     class Kind(models.TextChoices):
         COMPANY = "company"
@@ -42,6 +47,7 @@ class Organization(models.Model):
         NON_PROFIT = "non-profit"
         COLLABORATION = "collaboration"
         GOVERNMENT = "government"
+        UNKNOWN = "unknown", "Not yet reviewed (a Hub account read by machine)"
 
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
@@ -177,6 +183,13 @@ class AIModelQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=AIModel.Status.PUBLISHED)
 
+    def curated(self):
+        """Published and reviewed by a curator: what the default ranking and pages show."""
+        return self.published().filter(review_status=AIModel.ReviewStatus.CURATED)
+
+    def machine_read(self):
+        return self.published().filter(review_status=AIModel.ReviewStatus.MACHINE_READ)
+
 
 class AIModel(models.Model):
     """One model release."""
@@ -188,6 +201,9 @@ class AIModel(models.Model):
         MULTIMODAL = "multimodal"
         AUDIO = "audio"
         IMAGE = "image"
+        VIDEO = "video"
+        ROBOTICS = "robotics"
+        OTHER = "other"
 
     class Kind(models.TextChoices):
         BASE = "base"
@@ -196,10 +212,15 @@ class AIModel(models.Model):
         CODE = "code"
         REASONING = "reasoning"
         MULTIMODAL = "multimodal"
+        UNKNOWN = "unknown", "Not yet reviewed"
 
     class Status(models.TextChoices):
         PUBLISHED = "published"
         DRAFT = "draft", "Draft (not public until a curator reviews it)"
+
+    class ReviewStatus(models.TextChoices):
+        CURATED = "curated", "Curated: reviewed by a curator"
+        MACHINE_READ = "machine-read", "Machine-read from the Hub, not reviewed by a curator"
 
     slug = models.SlugField(max_length=100, unique=True)
     name = models.CharField(max_length=200)
@@ -237,6 +258,9 @@ class AIModel(models.Model):
         '"monetised": {"value": false, "evidence": [...], "note": ""}}',
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PUBLISHED)
+    review_status = models.CharField(
+        max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.CURATED
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -251,6 +275,10 @@ class AIModel(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_machine_read(self):
+        return self.review_status == self.ReviewStatus.MACHINE_READ
 
     def clean(self):
         super().clean()
@@ -568,6 +596,11 @@ class HubRecord(models.Model):
     base_models = models.JSONField(default=list, blank=True)
     datasets = models.JSONField(default=list, blank=True)
     files = models.JSONField(default=list, blank=True)
+    weight_files = models.JSONField(
+        default=list, blank=True, help_text="the files that are weights, in any format"
+    )
+    weight_formats = models.JSONField(default=list, blank=True)
+    pipeline_tag = models.CharField(max_length=60, blank=True)
     checkpoint_branches = models.JSONField(default=list, blank=True)
     downloads = models.PositiveBigIntegerField(null=True, blank=True)
     likes = models.PositiveIntegerField(null=True, blank=True)
@@ -588,6 +621,9 @@ class HubRecord(models.Model):
         indexes = [
             # The dispatcher takes the stalest records that are due.
             models.Index(fields=["next_attempt_at", "fetched_at"], name="hubrecord_due_idx"),
+            # Search by repository id, in any letter case, as named or as the hub names it now.
+            models.Index(Lower("repo_id"), name="hubrecord_repo_lower_idx"),
+            models.Index(Lower("canonical_id"), name="hubrecord_canonical_lower_idx"),
         ]
 
     def __str__(self):

@@ -20,16 +20,22 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from catalog import components, history
+from catalog import components, history, lineage
 from catalog.api.conditional import bump_after_commit
-from catalog.hubs import HubError, PermanentHubError, TransientHubError, github, huggingface
+from catalog.hubs import (
+    HubError,
+    PermanentHubError,
+    TransientHubError,
+    budget,
+    github,
+    huggingface,
+    reading,
+)
 from catalog.models import AIModel, Assessment, Discrepancy, HubRecord, License, Organization
 
 logger = logging.getLogger(__name__)
 
 ACTOR = "hub-refresh"
-WEIGHT_SUFFIXES = (".safetensors", ".bin", ".gguf", ".pt", ".pth", ".ckpt", ".msgpack", ".h5",
-                   ".npz", ".onnx")  # fmt: skip
 CODE_COMPONENTS = ("architecture", *(c.id for c in components.in_group(components.CODE)))
 BACKOFF_BASE = datetime.timedelta(minutes=15)
 BACKOFF_MAX = datetime.timedelta(days=7)
@@ -62,9 +68,38 @@ def fetch_huggingface(repo_id):
         "token": settings.HF_TOKEN,
         "timeout": settings.HUB_TIMEOUT,
     }
-    info = huggingface.fetch_model(repo_id, **common)
-    refs = huggingface.fetch_refs(info.repo_id, **common)
+    try:
+        info = huggingface.fetch_model(repo_id, **common)
+        refs = huggingface.fetch_refs(info.repo_id, **common)
+    finally:
+        remember_budget(huggingface.last_rate_limit())
     return info, refs
+
+
+HUB_BUDGET = "refresh:hub-budget"
+HF_CALLS_PER_ENTRY = 2  # model info and refs
+
+
+def remember_budget(rate_limit, now=None):
+    """Keep the Hub's last reported quota for the dispatcher and the health page."""
+    if rate_limit is None:
+        return
+    remaining, reset = rate_limit
+    now = now or timezone.now()
+    reset_at = now + datetime.timedelta(seconds=reset)
+    cache.set(HUB_BUDGET, {"remaining": remaining, "reset_at": reset_at.isoformat()}, reset + 60)
+
+
+def current_budget(now=None):
+    """(remaining calls, seconds to reset) from the Hub's last report still in its window."""
+    seen = cache.get(HUB_BUDGET)
+    if not seen:
+        return None, None
+    now = now or timezone.now()
+    reset = (datetime.datetime.fromisoformat(seen["reset_at"]) - now).total_seconds()
+    if reset <= 0:
+        return None, None  # a new window: the full quota again
+    return seen["remaining"], reset
 
 
 def fetch_github(full_name):
@@ -181,7 +216,12 @@ def _fingerprint_hf(record):
     # Gone or not, rather than the status: recovering from a transient error is not a change.
     return (record.canonical_id, record.sha, record.gated, record.private, record.license_tag,
             record.license_name, tuple(record.checkpoint_branches),
-            record.status == HubRecord.Status.GONE)  # fmt: skip
+            record.status == HubRecord.Status.GONE, tuple(record.weight_files))  # fmt: skip
+
+
+# Counts the Hub keeps moving: kept current on every refresh, in the same one-row update as the
+# fetch time, and never a change worth a history entry.
+LIVE_COUNTS = ("downloads", "likes", "last_modified")
 
 
 def _apply_huggingface(model, record, info, refs, *, now, outcome):
@@ -194,25 +234,28 @@ def _apply_huggingface(model, record, info, refs, *, now, outcome):
     record.license_tag = info.license or ""
     record.license_name = info.license_name or ""
     record.checkpoint_branches = list(refs.checkpoint_branches)
+    record.weight_files = list(info.weight_files)
     record.status = HubRecord.Status.GONE if record.private else HubRecord.Status.OK
     record.error_count, record.last_error, record.next_attempt_at = 0, "", None
     record.fetched_at = now
+    live = {"downloads": info.downloads, "likes": info.likes, "last_modified": info.last_modified}
     if _fingerprint_hf(record) == before:
         HubRecord.objects.filter(pk=record.pk).update(
             fetched_at=now, error_count=0, last_error="", next_attempt_at=None,
-            status=record.status,
+            status=record.status, **live,
         )  # fmt: skip
         outcome.unchanged += 1
         return
-    record.last_modified = info.last_modified
     record.hub_created_at = info.created_at
     record.license_link = info.license_link or ""
     record.parameters = info.total_parameters
     record.base_models = list(info.base_models)
     record.datasets = list(info.datasets)
     record.files = list(info.files)
-    record.downloads = info.downloads
-    record.likes = info.likes
+    record.weight_formats = list(info.weight_formats)
+    record.pipeline_tag = info.pipeline_tag or ""
+    for key, value in live.items():
+        setattr(record, key, value)
     record.raw = {"model_info": dict(info.raw), "refs": dict(refs.raw)}
     record.changed_at = now
     record.save()
@@ -225,30 +268,61 @@ def _apply_huggingface(model, record, info, refs, *, now, outcome):
         )  # fmt: skip
     primary = model.hf_repos[0] if model.hf_repos else None
     if record.repo_id != primary:
-        return  # only the first repository speaks for the model's weights
-    url = f"{settings.HF_ENDPOINT}/{record.canonical_id}"
+        return  # only the first repository speaks for the model
     if record.private:
         _weights_withdrawn(model, record, outcome,
                            f"{record.canonical_id} is private or disabled on the Hugging Face Hub")  # fmt: skip
         return
-    if not any(name.endswith(WEIGHT_SUFFIXES) for name in record.files):
+    if not is_curated(model):
+        _fill_model_facts(model, record, info)
+    lineage.link(model, record)
+    apply_components(model, record, outcome)
+
+
+def is_curated(model):
+    """Whether a curator reviewed the entry: its model-level facts are then theirs alone."""
+    return (
+        model.status == AIModel.Status.PUBLISHED
+        and model.review_status == AIModel.ReviewStatus.CURATED
+    )
+
+
+def _fill_model_facts(model, record, info):
+    """A draft's or machine-read entry's modality and size follow the Hub."""
+    changes = {}
+    if info.modality != model.modality:
+        changes["modality"] = info.modality
+    if info.total_parameters and info.total_parameters != model.parameters:
+        changes["parameters"] = info.total_parameters
+    if model.is_machine_read and info.created_at and info.created_at.date() != model.release_date:
+        changes["release_date"] = info.created_at.date()
+    if not changes:
         return
-    licence, licence_problem = _licence_for_hf(record)
-    availability, access = components.gated_availability(record.gated)
-    gate = {
-        components.ACCESS_CLICK_THROUGH: ", behind a click-through that grants access at once",
-        components.ACCESS_APPROVAL: ", behind a gate where each request must be approved",
-    }.get(access, "")
-    _reconcile(model, "weights_final", availability, licence, url, record, outcome,
-               f"Weights published on the Hugging Face Hub as {record.canonical_id}{gate}",
-               licence_problem=licence_problem, access=access)  # fmt: skip
-    if record.checkpoint_branches:
-        first = record.checkpoint_branches[0]
-        _reconcile(model, "weights_intermediate", availability, licence, f"{url}/tree/{first}",
-                   record, outcome,
-                   f"{len(record.checkpoint_branches)} intermediate checkpoints published as "
-                   f"branches of {record.canonical_id}", licence_problem=licence_problem,
-                   access=access)  # fmt: skip
+    before = history.snapshot(model)
+    for key, value in changes.items():
+        setattr(model, key, value)
+    model.save(update_fields=[*changes, "updated_at"])
+    history.record(model, before=before, actor=ACTOR,
+                   reason=f"Read from the Hugging Face Hub: {record.canonical_id} "
+                   f"({', '.join(changes)})")  # fmt: skip
+
+
+def apply_components(model, record, outcome):
+    """Reconcile every component the repository's facts speak for (hubs/reading.py)."""
+    observed = reading.read_components(
+        endpoint=settings.HF_ENDPOINT, repo_id=record.canonical_id, gated=record.gated,
+        license_key=reading.licence_key(record.license_tag, record.license_name),
+        files=record.files, weight_files=record.weight_files,
+        weight_formats=record.weight_formats, datasets=record.datasets,
+        base_models=record.base_models, checkpoint_branches=record.checkpoint_branches,
+    )  # fmt: skip
+    for component_id, seen in observed.items():
+        licence, licence_problem = None, None
+        if seen.license_key is not None or seen.binding:
+            licence, licence_problem = _licence_for_hf(record)
+        _reconcile(model, component_id, seen.availability, licence, seen.evidence[0], record,
+                   outcome, seen.note.removesuffix("."), licence_problem=licence_problem,
+                   access=seen.access, evidence=seen.evidence, binding=seen.binding)  # fmt: skip
 
 
 def _weights_withdrawn(model, record, outcome, message):
@@ -264,19 +338,16 @@ def _weights_withdrawn(model, record, outcome, message):
 
 def _describe_hf(fingerprint):
     keys = ("canonical_id", "sha", "gated", "private", "license_tag", "license_name",
-            "checkpoint_branches", "gone")  # fmt: skip
+            "checkpoint_branches", "gone", "weight_files")  # fmt: skip
     described = dict(zip(keys, fingerprint, strict=True))
     described["checkpoint_branches"] = len(described["checkpoint_branches"])
+    described["weight_files"] = len(described["weight_files"])
     return described
 
 
 def _licence_for_hf(record):
     """The catalogue's licence for a Hub licence tag, and a problem to report when there is none."""
-    key = (
-        record.license_name
-        if record.license_tag == "other" and record.license_name
-        else record.license_tag
-    )
+    key = reading.licence_key(record.license_tag, record.license_name)
     if not key:
         return None, "the repository states no licence"
     licence = License.objects.filter(hf_license_tag=key).order_by("identifier").first()
@@ -346,11 +417,12 @@ def _is_within(url, repo_url):
 
 
 def _reconcile(model, component_id, availability, licence, url, record, outcome, message,
-               licence_problem=None, access=None):  # fmt: skip
+               licence_problem=None, access=None, evidence=(), binding=True):  # fmt: skip
     """Bring one assessment in line with an observation, or open a discrepancy for a curator.
 
     `availability` None means the hub says nothing about it; `licence` None with a
-    `licence_problem` means the hub names a licence the catalogue cannot match.
+    `licence_problem` means the hub names a licence the catalogue cannot match. An observation
+    that is not `binding` only fills what the hub speaks for, and never queues a discrepancy.
     """
     assessment = Assessment.objects.select_related("license").get(
         model=model, component=component_id
@@ -364,13 +436,13 @@ def _reconcile(model, component_id, availability, licence, url, record, outcome,
         observed["access"] = access
     # Only what came from the hub follows the hub. A curated `unknown` is a curator's answer too
     # (often "not verified yet"): the hub's view goes to the queue rather than over it.
-    if assessment.source == Assessment.Source.HUB:
+    if follows_hub(assessment):
         changes = {k: v for k, v in observed.items() if getattr(assessment, k) != v}
         if changes:
             before = history.snapshot(assessment)
             for key, value in changes.items():
                 setattr(assessment, key, value)
-            assessment.evidence = list(dict.fromkeys([url, *assessment.evidence]))
+            assessment.evidence = list(dict.fromkeys([url, *evidence, *assessment.evidence]))
             assessment.source = Assessment.Source.HUB
             assessment.assessed_by = f"{ACTOR} ({record.get_hub_display()})"
             assessment.assessed_at = timezone.now().date()
@@ -378,16 +450,27 @@ def _reconcile(model, component_id, availability, licence, url, record, outcome,
             assessment.save()
             history.record(assessment, before=before, actor=ACTOR, reason=message)
             outcome.assessments_written += 1
-    else:
+    elif binding:
         for key, value in observed.items():
             current = getattr(assessment, key)
             if current != value:
                 _open_discrepancy(
                     model, component_id, record, key, current, value, message, outcome
                 )
-    if licence_problem and licence is None:
+    else:
+        return
+    if licence_problem and licence is None and binding and not model.is_machine_read:
         _open_discrepancy(model, component_id, record, "license",
                           assessment.license, None, f"{message}, but {licence_problem}", outcome)  # fmt: skip
+
+
+def follows_hub(assessment):
+    """Whether an assessment follows the hub: one the hub wrote, or one discovery created as
+    `unknown` for a draft no curator has touched. A curator's own `unknown` never does."""
+    return assessment.source == Assessment.Source.HUB or (
+        assessment.assessed_by in (DISCOVERY_ACTOR, ACTOR)
+        and assessment.availability == components.UNKNOWN
+    )
 
 
 def _value(value):
@@ -426,25 +509,63 @@ def due_models(now=None, limit=None):
     once it is stale. Each model comes once, however many of its records are due.
     """
     now = now or timezone.now()
-    limit = limit or settings.REFRESH_BATCH_SIZE
+    limit = settings.REFRESH_BATCH_SIZE if limit is None else limit
     stale_before = now - datetime.timedelta(hours=settings.REFRESH_STALE_AFTER_HOURS)
+    tier_stale_before = now - datetime.timedelta(hours=settings.REFRESH_MACHINE_READ_PERIOD_HOURS)
+    machine_read = Q(model__review_status=AIModel.ReviewStatus.MACHINE_READ)
     backed_off_until_now = Q(next_attempt_at__lte=now)
+    # Curated entries and drafts once a day; the machine-read tier once in its longer period.
     stale = Q(next_attempt_at__isnull=True) & (
-        Q(fetched_at__isnull=True) | Q(fetched_at__lt=stale_before)
+        Q(fetched_at__isnull=True)
+        | (~machine_read & Q(fetched_at__lt=stale_before))
+        | (machine_read & Q(fetched_at__lt=tier_stale_before))
     )
     due = (
-        HubRecord.objects.filter(model__status=AIModel.Status.PUBLISHED)
-        .filter(backed_off_until_now | stale)
-        .order_by(F("fetched_at").asc(nulls_first=True), "pk")
+        # Drafts too: discovered drafts are filled in from the hub before a curator looks.
+        HubRecord.objects.filter(backed_off_until_now | stale)
+        # Curated entries first ("curated" sorts before "machine-read"), then the stalest.
+        .order_by("model__review_status", F("fetched_at").asc(nulls_first=True), "pk")
         .values_list("model_id", flat=True)
     )
     chosen = []
+    if limit <= 0:
+        return chosen  # the Hub's quota is spent until its window resets
     for model_id in due.iterator():
         if model_id not in chosen:
             chosen.append(model_id)
         if len(chosen) >= limit:
             break
     return chosen
+
+
+def planned_batch(remaining, reset):
+    """How many entries this dispatcher run enqueues: the configured batch, within the Hub's
+    remaining quota spread over the runs left in its window (hubs/budget.py)."""
+    return budget.entries_to_enqueue(
+        remaining=remaining, reset_seconds=reset, calls_per_entry=HF_CALLS_PER_ENTRY,
+        batch_size=settings.REFRESH_BATCH_SIZE,
+        run_every=settings.CELERY_BEAT_SCHEDULE["dispatch-refreshes"]["schedule"],
+    )  # fmt: skip
+
+
+def queue_state(now=None):
+    """What the health page shows of the refresh queue: how many records are due, the budget
+    left in the Hub's current window, and the entry refreshed longest ago."""
+    now = now or timezone.now()
+    remaining, reset = current_budget(now)
+    oldest = (
+        HubRecord.objects.order_by(F("fetched_at").asc(nulls_first=True))
+        .values("model__slug", "fetched_at")
+        .first()
+    )
+    return {
+        "due": len(due_models(now, limit=10_000)),
+        "hub_calls_remaining": remaining,
+        "hub_window_resets_in": None if reset is None else round(reset),
+        "next_batch": planned_batch(remaining, reset),
+        "oldest_entry": oldest and oldest["model__slug"],
+        "oldest_fetched_at": oldest and oldest["fetched_at"] and oldest["fetched_at"].isoformat(),
+    }
 
 
 @contextmanager
@@ -467,8 +588,13 @@ def dispatch(enqueue, now=None):
     with single_run(DISPATCHER_LOCK, seconds=240) as held:
         if not held:
             return None
-        ensure_hub_records(AIModel.objects.published())
-        chosen = due_models(now)
+        # Machine-read entries are created with their records; only the others can lack one.
+        ensure_hub_records(
+            AIModel.objects.exclude(review_status=AIModel.ReviewStatus.MACHINE_READ)
+            | AIModel.objects.filter(hub_records__isnull=True)
+        )
+        remaining, reset = current_budget(now)
+        chosen = due_models(now, limit=planned_batch(remaining, reset))
         for model_id in chosen:
             enqueue(model_id)
         cache.set(DISPATCHER_LAST_RUN, (now or timezone.now()).isoformat(), None)
@@ -542,8 +668,8 @@ def _create_draft(org, author, repo_id, created_at, now):
             organization=org,
             family=name,
             release_date=(created_at or now).date(),
-            modality=AIModel.Modality.TEXT,
-            kind=AIModel.Kind.BASE,
+            modality=AIModel.Modality.OTHER,
+            kind=AIModel.Kind.UNKNOWN,
             hf_repos=[repo_id],
             description=f"Discovered on the Hugging Face Hub as {repo_id}; "
             "not yet reviewed: modality, kind and every component are to be checked.",
@@ -551,9 +677,12 @@ def _create_draft(org, author, repo_id, created_at, now):
         )
         reason = f"New repository {repo_id} of tracked account {author}"
         history.record(model, before=None, actor=DISCOVERY_ACTOR, reason=reason)
+        # The hub fills a draft's unknowns on its refreshes, until a curator takes them over.
         fill_missing_assessments(
-            model, actor=DISCOVERY_ACTOR, reason=reason, assessed_at=now.date()
-        )
+            model, actor=DISCOVERY_ACTOR, reason=reason, assessed_at=now.date(),
+            source=Assessment.Source.HUB,
+        )  # fmt: skip
+        ensure_hub_records(AIModel.objects.filter(pk=model.pk))  # due for the dispatcher now
     return model.slug
 
 

@@ -35,8 +35,9 @@ def _with_evidence(queryset):
 
 
 def published_models():
-    """Every public model with its organisation and assessments, in a fixed number of queries."""
-    return _with_evidence(AIModel.objects.published()).order_by(
+    """Every curated public model with its organisation and assessments, in a fixed number of
+    queries: the dataset the downloads carry (the machine-read tier is the Hub's, read again)."""
+    return _with_evidence(AIModel.objects.curated()).order_by(
         "organization__name", "release_date", "name"
     )
 
@@ -263,6 +264,10 @@ def directory():
     )
 
 
+def curated_directory():
+    return directory().filter(review_status=AIModel.ReviewStatus.CURATED)
+
+
 def ranking():
     """The published models a ranked list shows: those with scores (a model is scored as soon as
     its evidence commits). Joining the scores, rather than left-joining them, lets PostgreSQL
@@ -372,7 +377,7 @@ def attach_component_states(models):
 
 def directory_choices():
     """The values the directory's filters offer, each from the published catalogue."""
-    published = AIModel.objects.published()
+    published = AIModel.objects.curated()
     return {
         "organizations": list(
             Organization.objects.filter(models__in=published)
@@ -395,7 +400,7 @@ def directory_choices():
 
 def chart_points(queryset=None):
     """(slug, name, organisation, release date, label, index) of every scored model."""
-    queryset = directory() if queryset is None else queryset
+    queryset = curated_directory() if queryset is None else queryset
     return list(
         queryset.filter(current__isnull=False)
         .order_by("release_date", "slug")
@@ -493,17 +498,25 @@ def models_for_compare(slugs):
 
 
 def compare_choices():
-    return list(AIModel.objects.published().order_by("name").values_list("slug", "name"))
+    return list(AIModel.objects.curated().order_by("name").values_list("slug", "name"))
 
 
 def organizations_with_counts():
-    """Every organisation with its number of published models and its first and latest release."""
-    published = Q(models__status=AIModel.Status.PUBLISHED)
-    return Organization.objects.annotate(
-        model_count=Count("models", filter=published),
-        first_release=Min("models__release_date", filter=published),
-        latest_release=Max("models__release_date", filter=published),
-    ).order_by("name")
+    """Every organisation with its number of curated models and its first and latest release
+    (accounts known only from the machine-read tier are left out)."""
+    published = Q(
+        models__status=AIModel.Status.PUBLISHED,
+        models__review_status=AIModel.ReviewStatus.CURATED,
+    )
+    return (
+        Organization.objects.exclude(kind=Organization.Kind.UNKNOWN)
+        .annotate(
+            model_count=Count("models", filter=published),
+            first_release=Min("models__release_date", filter=published),
+            latest_release=Max("models__release_date", filter=published),
+        )
+        .order_by("name")
+    )
 
 
 def organization_for_page(slug):
@@ -514,6 +527,7 @@ def licences_with_counts():
     """Every licence with the number of published models that release something under it."""
     used = Q(
         assessments__model__status=AIModel.Status.PUBLISHED,
+        assessments__model__review_status=AIModel.ReviewStatus.CURATED,
         assessments__availability__in=[components.FULL, components.PARTIAL],
     )
     return License.objects.annotate(
@@ -552,6 +566,7 @@ def recent_changes():
     return (
         Change.objects.select_related("model")
         .exclude(model__status=AIModel.Status.DRAFT)
+        .exclude(model__review_status=AIModel.ReviewStatus.MACHINE_READ)
         .order_by("-at", "-id")
     )
 
@@ -561,7 +576,10 @@ def score_changes(limit=50):
     ordering = F("computed_at").asc()
     partition = [F("model_id"), F("framework")]
     return list(
-        ScoreSnapshot.objects.filter(model__status=AIModel.Status.PUBLISHED)
+        ScoreSnapshot.objects.filter(
+            model__status=AIModel.Status.PUBLISHED,
+            model__review_status=AIModel.ReviewStatus.CURATED,
+        )
         .select_related("model")
         .annotate(
             previous_verdict=Window(Lag("verdict"), partition_by=partition, order_by=ordering),
@@ -577,7 +595,7 @@ def dataset_rows():
     Three queries whatever the size of the catalogue.
     """
     models = (
-        directory()
+        curated_directory()
         .prefetch_related(
             Prefetch("assessments", queryset=Assessment.objects.select_related("license"))
         )
@@ -597,6 +615,7 @@ def dataset_rows():
                 "modality": model.modality,
                 "kind": model.kind,
                 "base_model": model.base_model.slug if model.base_model_id else "",
+                "review_status": model.review_status,
                 "g7": model.g7_verdict or "",
                 "label": model.label_verdict or "",
                 "openness_index": "" if model.index_score is None else model.index_score,
@@ -617,8 +636,8 @@ def dataset_rows():
 
 DATASET_COLUMNS = (
     "model", "name", "organization", "family", "release_date", "parameters", "modality", "kind",
-    "base_model", "g7", "label", "openness_index", "osaid", "mof_class", "eu_ai_act", "component",
-    "component_group",
+    "base_model", "review_status", "g7", "label", "openness_index", "osaid", "mof_class",
+    "eu_ai_act", "component", "component_group",
     "availability", "license", "evidence", "note", "assessed_at", "assessed_by", "source",
 )  # fmt: skip
 

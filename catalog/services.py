@@ -235,15 +235,20 @@ def _apply_model_entry(entry, report, overwrite, actor):
     )
     if model:
         current = {a.component: a for a in model.assessments.select_related("license")}
-        unchanged = history.snapshot(model) == data and all(
-            cid in current and history.snapshot(current[cid]) == snap
-            for cid, snap in entry.assessments.items()
+        unchanged = (
+            not model.is_machine_read
+            and history.snapshot(model) == data
+            and all(
+                cid in current and history.snapshot(current[cid]) == snap
+                for cid, snap in entry.assessments.items()
+            )
         )
         if unchanged:
             report.unchanged.append(data["slug"])
             return
         edited = _edited_outside_catalogue(model, actor)
-        if edited and not overwrite:
+        # A curated file always wins over an entry read by machine: it takes the entry over.
+        if edited and not overwrite and not model.is_machine_read:
             report.kept.append((entry.file, _kept_because(edited)))
             return
     else:
@@ -293,6 +298,7 @@ def _set_model_fields(model, data, file):
     model.release_licenses = data["release_licenses"]
     model.training_data_withheld = data["training_data_withheld"]
     model.eu_ai_act_facts = data["eu_ai_act_facts"]
+    model.review_status = AIModel.ReviewStatus.CURATED
 
 
 def _set_corrections(obj, corrections):
@@ -351,7 +357,10 @@ def export_catalogue(directory):
     directory = Path(directory)
     models_dir = directory / catalogue.MODELS_DIR
     models_dir.mkdir(parents=True, exist_ok=True)
-    orgs = [history.snapshot(org) for org in Organization.objects.order_by("slug")]
+    orgs = [
+        history.snapshot(org)
+        for org in Organization.objects.exclude(kind=Organization.Kind.UNKNOWN).order_by("slug")
+    ]
     (directory / catalogue.ORGANIZATIONS_FILE).write_text(
         catalogue.render_organizations(orgs), encoding="utf-8"
     )
@@ -367,8 +376,11 @@ def export_catalogue(directory):
     for path in existing:
         file_of.setdefault(path.stem, path)  # the loader takes the first file of a slug, too
     report = ExportReport()
-    models = AIModel.objects.select_related("organization", "base_model").prefetch_related(
-        "assessments__license", "corrections_made"
+    # The machine-read tier is the Hub's, not the catalogue's: it is read again, not exported.
+    models = (
+        AIModel.objects.exclude(review_status=AIModel.ReviewStatus.MACHINE_READ)
+        .select_related("organization", "base_model")
+        .prefetch_related("assessments__license", "corrections_made")
     )
     for model in models.order_by("slug"):
         assessments = {a.component: history.snapshot(a) for a in model.assessments.all()}
@@ -382,10 +394,14 @@ def export_catalogue(directory):
     return report
 
 
-def fill_missing_assessments(model, *, actor, reason, assessed_at=None):
+def fill_missing_assessments(
+    model, *, actor, reason, assessed_at=None, source=Assessment.Source.CURATED
+):
     """Give `model` an `unknown` assessment for every component it has none for.
 
-    Every model always carries all twenty components, so unknowns are shown, never hidden.
+    Every model always carries all twenty components, so unknowns are shown, never hidden. With
+    `source` hub, the hub's refreshes fill them in (a discovered draft); curated ones are a
+    curator's, and the hub only puts its view before them.
     """
     have = set(model.assessments.values_list("component", flat=True))
     for component_id in components.COMPONENT_IDS:
@@ -397,6 +413,7 @@ def fill_missing_assessments(model, *, actor, reason, assessed_at=None):
             availability=components.UNKNOWN,
             assessed_at=assessed_at or datetime.date.today(),
             assessed_by=actor,
+            source=source,
         )
         history.record(assessment, before=None, actor=actor, reason=reason)
 
@@ -619,6 +636,25 @@ def publish_correction(assessment, before, after, reason):
         before=describe_assessment(before), after=describe_assessment(after), reason=reason,
         position=position,
     )  # fmt: skip
+
+
+def promote_to_curated(model, *, actor, user=None, reason):
+    """A curator takes a machine-read entry into the curated catalogue: it joins the default
+    ranking and the downloads, and keeps its history. Its assessments stay as the Hub wrote them
+    (and keep following the Hub) until a curator edits each one, which makes it theirs."""
+    if not model.is_machine_read:
+        return False
+    with transaction.atomic():
+        model.review_status = AIModel.ReviewStatus.CURATED
+        model.save(update_fields=["review_status", "updated_at"])
+        Change.objects.create(
+            subject=Change.Subject.MODEL, subject_key=model.slug, model=model,
+            action=Change.Action.UPDATED, actor=actor, user=user, reason=reason.strip(),
+            before={"review_status": AIModel.ReviewStatus.MACHINE_READ},
+            after={"review_status": AIModel.ReviewStatus.CURATED},
+        )  # fmt: skip
+        bump_after_commit()
+    return True
 
 
 def keep_as_is(model, component_id, *, actor, user=None, reason):

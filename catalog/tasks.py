@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
-from catalog import refresh, services
+from catalog import machine_read, refresh, services
 
 _pending = threading.local()
 logger = logging.getLogger(__name__)
@@ -124,6 +124,24 @@ def dispatch_refreshes():
         extra={"event": "refresh-dispatch", "counts": {"enqueued": len(chosen)}},
     )
     return len(chosen)
+
+
+@shared_task(
+    acks_late=True, soft_time_limit=DISCOVERY_TIME_LIMIT - 60, time_limit=DISCOVERY_TIME_LIMIT
+)
+def discover_hub_models():
+    """Machine-read entries for the Hub's popular and trending models; one run at a time."""
+    with refresh.single_run(machine_read.LOCK, seconds=DISCOVERY_TIME_LIMIT + 60) as held:
+        if not held:
+            logger.info("whole-Hub discovery skipped: another run holds the lock")
+            return None
+        run = machine_read.discover_hub()
+    counts = {"listed": run.listed, "created": run.created, "linked": run.linked,
+              "pages": run.pages, "errors": len(run.errors)}  # fmt: skip
+    logger.info(
+        "whole-Hub discovery: %s", counts, extra={"event": "hub-discovery", "counts": counts}
+    )
+    return counts
 
 
 @shared_task(

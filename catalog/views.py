@@ -214,6 +214,14 @@ def _filter_state(params, choices):
             [(identifier, identifier) for identifier, _ in choices["licenses"]],
         ),
         "restriction": ("Licence restriction", list(RESTRICTION_NAMES.items())),
+        "review_status": (
+            "Review status",
+            [
+                ("curated", "Curated (the default)"),
+                ("machine-read", "Machine-read from the Hub, not reviewed by a curator"),
+                ("any", "Curated and machine-read"),
+            ],
+        ),  # fmt: skip
         "modality": ("Modality", list(AIModel.Modality.choices)),
         "kind": ("Kind", list(AIModel.Kind.choices)),
         "size": ("Size", [(key, SIZE_NAMES[key]) for key in SIZE_BANDS]),
@@ -958,7 +966,7 @@ def _badge(request, slug):
     model = get_object_or_404(selectors.directory(), slug=slug)
     scores = {f"{f}_verdict": getattr(model, f"{f}_verdict") for f in badges.FRAMEWORKS}
     scores.update({f"{f}_score": getattr(model, f"{f}_score") for f in badges.FRAMEWORKS})
-    return badges.badge_for(framework, scores), None
+    return badges.badge_for(framework, scores, machine_read=model.is_machine_read), None
 
 
 def _badge_response(body, content_type):

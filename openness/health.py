@@ -8,7 +8,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
-from catalog.refresh import DISPATCHER_LAST_RUN
+from catalog.refresh import DISPATCHER_LAST_RUN, queue_state
 
 
 def _timed(check):
@@ -79,9 +79,13 @@ def health(request):
         index_imports = _index_imports() if checks["database"]["ok"] else None
     except Exception:
         index_imports = None
+    try:
+        refreshes = queue_state()
+    except Exception:
+        refreshes = None
     body = {
         "status": status, **checks, "last_dispatcher_run": last_run,
-        "index_imports": index_imports,
+        "index_imports": index_imports, "refreshes": refreshes,
     }  # fmt: skip
     return JsonResponse(body, status=503 if status == "down" else 200)
 

@@ -224,9 +224,19 @@ MOT_BRANCH = env_str("MOT_BRANCH", "main")
 OSI_VALIDATION_FILE = Path(
     env_str("OSI_VALIDATION_FILE", str(BASE_DIR / "catalog" / "indexes" / "osi_validation.yaml"))
 )
+# The machine-read tier: every Hub model with at least this many downloads (in the Hub's reported
+# window, the last 30 days) and the first trending ones, read a listing page at a time.
+HUB_DISCOVERY_MIN_DOWNLOADS = env_int("HUB_DISCOVERY_MIN_DOWNLOADS", 10_000)
+HUB_DISCOVERY_TRENDING = env_int("HUB_DISCOVERY_TRENDING", 200)
+HUB_DISCOVERY_MAX_PAGES = env_int("HUB_DISCOVERY_MAX_PAGES", 1000)
+HUB_LISTING_PAGE_SIZE = env_int("HUB_LISTING_PAGE_SIZE", 500)
+# Every machine-read entry is refreshed at least once in this period (curated ones once in
+# REFRESH_STALE_AFTER_HOURS, first).
+REFRESH_MACHINE_READ_PERIOD_HOURS = env_int("REFRESH_MACHINE_READ_PERIOD_HOURS", 7 * 24)
 CELERY_BEAT_SCHEDULE = {
     "dispatch-refreshes": {"task": "catalog.tasks.dispatch_refreshes", "schedule": 300.0},
     "discover-models": {"task": "catalog.tasks.discover_models", "schedule": 6 * 3600.0},
+    "discover-hub-models": {"task": "catalog.tasks.discover_hub_models", "schedule": 24 * 3600.0},
     "rescore-all": {"task": "catalog.tasks.rescore_all", "schedule": 3600.0},
     "import-indexes": {
         "task": "catalog.tasks.import_indexes",

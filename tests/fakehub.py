@@ -184,8 +184,9 @@ class FakeHub:
 
     host = "127.0.0.1"
 
-    def __init__(self, page_size=2):
+    def __init__(self, page_size=2, synthetic=0):
         self.page_size = page_size
+        self.synthetic = synthetic  # how many synthetic repos it serves besides added ones
         self.models = {}
         self.refs = {}
         self.renames = {}
@@ -292,6 +293,10 @@ class FakeHub:
 
     def _model_api(self, rest):
         repo_id, suffix = rest, ""
+        if rest.endswith("/refs") and synthetic_index(rest.removesuffix("/refs")) is not None:
+            index = synthetic_index(rest.removesuffix("/refs"))
+            if index < self.synthetic:
+                return _json(synthetic_refs(index), rate_limited=True)
         if rest.endswith("/refs"):
             repo_id, suffix = rest.removesuffix("/refs"), "/refs"
         elif "/revision/" in rest:
@@ -301,6 +306,9 @@ class FakeHub:
             location = f"/api/models/{self.renames[repo_id]}{suffix}"
             headers = {"Location": location, "Content-Type": "text/plain; charset=utf-8"}
             return 307, headers, f"Temporary Redirect. Redirecting to {location}".encode()
+        index = synthetic_index(repo_id)
+        if repo_id not in self.models and index is not None and index < self.synthetic:
+            return _json(synthetic_payload(index), rate_limited=True)
         if repo_id not in self.models:
             not_found = Reply.repo_not_found()
             return not_found.status, not_found.headers, not_found.body
@@ -323,17 +331,35 @@ class FakeHub:
         return 404, {**headers, "Content-Type": JSON}, b'{"error": "Invalid rev id"}'
 
     def _listing(self, query):
+        """The listing: by author, sorted descending by `sort`, `expand[]` fields of each repo
+        (else the Hub's default few), `limit` a page (at most page_size), a cursor to the next."""
         author = query.get("author", [""])[0]
-        models = [m for m in self.models.values() if not author or m["id"].startswith(f"{author}/")]
+        size = min(int(query.get("limit", [self.page_size])[0]), self.page_size)
         offset = int(base64.urlsafe_b64decode(query["cursor"][0])) if "cursor" in query else 0
-        page = models[offset : offset + self.page_size]
+        models = [m for m in self.models.values() if not author or m["id"].startswith(f"{author}/")]
+        sort = query.get("sort", [""])[0]
+        if sort:
+            models.sort(key=lambda m: m.get(sort) or 0, reverse=True)
+        total = len(models)
+        page = models[offset : offset + size]
+        if self.synthetic and not author:
+            # Synthetic repos come after the added ones, already in descending download order.
+            total += self.synthetic
+            first = max(0, offset - len(models))
+            page += [
+                synthetic_payload(i)
+                for i in range(first, min(self.synthetic, first + size - len(page)))
+            ]
+        fields = query.get("expand[]") or LISTING_FIELDS
         status, headers, body = _json(
-            [{key: m[key] for key in LISTING_FIELDS if key in m} for m in page], rate_limited=True
+            [{key: m[key] for key in ("_id", "id", *fields) if key in m} for m in page],
+            rate_limited=True,
         )
-        if offset + self.page_size < len(models):
-            cursor = base64.urlsafe_b64encode(str(offset + self.page_size).encode()).decode()
-            params = {key: values[0] for key, values in query.items() if key != "cursor"}
-            next_url = f"{self.url}/api/models?{urlencode({**params, 'cursor': cursor})}"
+        if offset + size < total:
+            cursor = base64.urlsafe_b64encode(str(offset + size).encode()).decode()
+            params = [(key, value) for key, values in query.items() if key != "cursor"
+                      for value in values]  # fmt: skip
+            next_url = f"{self.url}/api/models?{urlencode([*params, ('cursor', cursor)])}"
             headers["Link"] = f'<{next_url}>; rel="next"'
         return status, headers, body
 
@@ -424,3 +450,80 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format, *args):
         pass
+
+
+# --- Synthetic repos, for scale: the recorded payloads' shapes, made up deterministically ------
+
+SYNTHETIC_ORGS = 997  # a prime, so that orgs and other cycles do not line up
+SYNTHETIC_FORMATS = (
+    ("model.safetensors",), ("model-Q4_K_M.gguf",), ("pytorch_model.bin",), ("model.onnx",),
+    ("gemma-int4.litertlm",), ("model.tflite",), ("model.task",), ("policy.pte",),
+    ("parakeet.nemo",), ("README.md",),
+)  # fmt: skip
+SYNTHETIC_LICENCES = ("apache-2.0", "mit", "llama3.1", "other", "cc-by-nc-4.0", None)
+SYNTHETIC_PIPELINES = (
+    "text-generation", "image-text-to-text", "automatic-speech-recognition", "text-to-image",
+    "robotics", "feature-extraction", None,
+)  # fmt: skip
+
+
+def synthetic_repo_id(index):
+    return f"synth-org-{index % SYNTHETIC_ORGS}/model-{index}"
+
+
+def synthetic_index(repo_id):
+    """The index of a synthetic repo id, or None for any other id."""
+    org, _, name = repo_id.partition("/")
+    if not org.startswith("synth-org-") or not name.startswith("model-"):
+        return None
+    number = name.removeprefix("model-")
+    return int(number) if number.isdigit() else None
+
+
+def synthetic_payload(index):
+    """Repo number `index`: downloads fall with the index; every tenth is gated (auto or manual),
+    every fourth a fine-tune of an earlier repo, every seventh has checkpoints; weights in many
+    formats, cards with licences, datasets and parameter counts, as the recorded payloads have."""
+    repo_id = synthetic_repo_id(index)
+    licence = SYNTHETIC_LICENCES[index % len(SYNTHETIC_LICENCES)]
+    card = {"license": licence} if licence else {}
+    if licence == "other":
+        card["license_name"] = "gemma"
+    tags = [f"license:{licence}"] if licence else []
+    if index % 4 == 3 and index > 4:
+        base = synthetic_repo_id(index // 4)
+        card["base_model"] = base
+        tags.append(f"base_model:finetune:{base}")
+    if index % 5 == 0:
+        card["datasets"] = [f"synth-data/corpus-{index % 31}"]
+    files = SYNTHETIC_FORMATS[index % len(SYNTHETIC_FORMATS)]
+    payload = model_payload(
+        repo_id,
+        sha=hashlib.sha1(f"{repo_id}@main".encode()).hexdigest(),
+        gated=("auto", "manual")[index // 10 % 2] if index % 10 == 0 else False,
+        downloads=10_000 + 100_000_000 // (index + 1),
+        likes=index % 1000,
+        trendingScore=(index * 7919) % 1000,
+        pipeline_tag=SYNTHETIC_PIPELINES[index % len(SYNTHETIC_PIPELINES)],
+        library_name="transformers",
+        cardData=card,
+        tags=tags,
+        siblings=[{"rfilename": ".gitattributes"}, {"rfilename": "README.md"},
+                  {"rfilename": "config.json"}, *({"rfilename": f} for f in files)],
+    )  # fmt: skip
+    if files[0].endswith(".safetensors"):
+        payload["safetensors"] = {"parameters": {"BF16": 1_000_000 * (index % 9000 + 1)},
+                                  "total": 1_000_000 * (index % 9000 + 1)}  # fmt: skip
+    return payload
+
+
+def synthetic_refs(index):
+    names = ["main"] + ([f"step{1000 * n}" for n in range(1, 4)] if index % 7 == 0 else [])
+    return {
+        "branches": [
+            {"name": name, "ref": f"refs/heads/{name}",
+             "targetCommit": hashlib.sha1(f"{index}@{name}".encode()).hexdigest()}
+            for name in names
+        ],
+        "converts": [], "tags": [],
+    }  # fmt: skip

@@ -178,7 +178,7 @@ def test_it_reports_every_problem_in_a_file():
         "models/demo.yaml: extra: unknown field",
         "models/demo.yaml: organization: unknown organisation 'nobody'",
         "models/demo.yaml: release_date: 'yesterday' is not a date in YYYY-MM-DD form",
-        "models/demo.yaml: kind: 'giant' is not one of: base, instruct, chat, code, reasoning, multimodal",
+        "models/demo.yaml: kind: 'giant' is not one of: base, instruct, chat, code, reasoning, multimodal, unknown",
     ]
 
 

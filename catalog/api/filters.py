@@ -17,7 +17,8 @@ from catalog.api import conditional
 from catalog.frameworks import eu_ai_act, g7, label, mof, osaid
 from catalog.frameworks import restrictions as clauses
 from catalog.frameworks.evidence import RESTRICTIONS
-from catalog.models import AIModel, License, Organization
+from catalog.hubs import huggingface
+from catalog.models import AIModel, HubRecord, License, Organization
 
 # The headline: the G7 labels, and the state outside their ladder.
 G7_LABELS = {
@@ -65,8 +66,15 @@ ORDERINGS = {
 OTHER_ORDERINGS = {"release_date": "release_date", "name": "name"}
 FILTER_PARAMS = (
     "organization", "g7", "label", "osaid", "mof_class", "eu_ai_act", "license", "restriction",
-    "modality", "kind", "size", "release_year", "released_after", "released_before", "updated_since", "q",
+    "modality", "kind", "size", "release_year", "released_after", "released_before", "updated_since",
+    "q", "hf_repo", "review_status",
 )  # fmt: skip
+# Which entries a list shows: by default the curated ones; the machine-read tier on request.
+REVIEW_STATUSES = {
+    "curated": (AIModel.ReviewStatus.CURATED,),
+    "machine-read": (AIModel.ReviewStatus.MACHINE_READ,),
+    "any": (AIModel.ReviewStatus.CURATED, AIModel.ReviewStatus.MACHINE_READ),
+}
 
 
 class BadParameter(ValueError):
@@ -133,7 +141,24 @@ def _known(name, values, model, field, what):
 
 
 def filter_models(queryset, params):
-    """Apply the list filters in `params` (a QueryDict) to an annotated AIModel queryset."""
+    """Apply the list filters in `params` (a QueryDict) to an annotated AIModel queryset.
+
+    Only curated entries are listed unless `review_status` asks for the machine-read tier, or
+    the list looks for one repository (`hf_repo`, or a repo id or Hub URL as `q`): then the
+    entry is found whichever its tier, curated ones first.
+    """
+    text = " ".join(text_values(params, "q")).strip()
+    repos = [_repo_id(value, "hf_repo") for value in text_values(params, "hf_repo")]
+    if text and (pasted := huggingface.repo_id_from_text(text)):
+        repos.append(pasted)
+        text = ""
+    statuses = _choice(params, "review_status", REVIEW_STATUSES)
+    wanted = {s for status in statuses for s in REVIEW_STATUSES[status]}
+    if not wanted:
+        wanted = set(REVIEW_STATUSES["any" if repos else "curated"])
+    queryset = queryset.filter(review_status__in=sorted(wanted))
+    if repos:
+        queryset = queryset.filter(pk__in=models_tracking(repos))
     if orgs := text_values(params, "organization"):
         _known("organization", orgs, Organization, "slug", "organisation")
         queryset = queryset.filter(organization__slug__in=orgs)
@@ -178,11 +203,31 @@ def filter_models(queryset, params):
         queryset = queryset.filter(release_date__lte=before)
     if since := _datetime(params, "updated_since"):
         queryset = queryset.filter(updated_at__gte=since)
-    if text := " ".join(text_values(params, "q")).strip():
+    if text:
         if len(text) > 200:
             raise BadParameter("q", "is longer than 200 characters")
         queryset = _search(queryset, text)
     return queryset
+
+
+def _repo_id(value, name):
+    repo_id = huggingface.repo_id_from_text(value)
+    if repo_id is None:
+        raise BadParameter(name, f"{value!r} is not a Hub repo id (org/name) or a Hub URL")
+    return repo_id
+
+
+def models_tracking(repo_ids):
+    """A query of the ids of the entries that track any of these Hub repos, in any letter case,
+    under the name the catalogue gives or the one the Hub gives now."""
+    keys = [repo.lower() for repo in repo_ids]
+    records = HubRecord.objects.filter(hub=HubRecord.Hub.HUGGINGFACE).filter(
+        Q(repo_id__lower__in=keys) | Q(canonical_id__lower__in=keys)
+    )
+    named = Q()
+    for repo in repo_ids:
+        named |= Q(hf_repos__contains=[repo])
+    return AIModel.objects.filter(Q(pk__in=records.values("model_id")) | named).values("pk")
 
 
 def _bound_by(flags):

@@ -86,6 +86,11 @@ class ModelListSerializer(serializers.Serializer):
     modality = serializers.CharField()
     kind = serializers.CharField()
     base_model = serializers.CharField(source="base_model.slug", allow_null=True)
+    review_status = serializers.ChoiceField(
+        choices=["curated", "machine-read"],
+        help_text="curated, or machine-read: read from the Hugging Face Hub by machine and not "
+        "reviewed by a curator",
+    )
     headline = serializers.CharField(
         source="g7_verdict",
         allow_null=True,

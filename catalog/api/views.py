@@ -28,6 +28,7 @@ from catalog.api.filters import (
     LABELS,
     MOF_CLASSES,
     OSAID_VERDICTS,
+    REVIEW_STATUSES,
     SIZE_BANDS,
     BadParameter,
     filter_models,
@@ -131,7 +132,19 @@ MODEL_FILTERS = [
     OpenApiParameter("updated_since", OpenApiTypes.DATETIME),
     OpenApiParameter(
         "q", {"type": "string", "maxLength": 200},
-        description="text search over name, family, organisation and description",
+        description="text search over name, family, organisation and description; a Hub repo "
+        "id or URL pasted here finds the entry that tracks that repository, as hf_repo does",
+    ),
+    OpenApiParameter(
+        "hf_repo", str, many=True,
+        description="a Hugging Face repo id (org/name, any letter case) or Hub URL: the entry "
+        "that tracks it, curated or machine-read",
+        examples=[OpenApiExample("Pythia", value=["EleutherAI/pythia-12b"])],
+    ),
+    OpenApiParameter(
+        "review_status", str, enum=list(REVIEW_STATUSES), many=True,
+        description="curated (the default), machine-read (read from the Hub, not reviewed by a "
+        "curator) or any",
     ),
     OpenApiParameter(
         "ordering", str,

@@ -153,12 +153,15 @@ class HfModelObservation:
     library_name: str | None
     tags: tuple[str, ...]
     files: tuple[str, ...]  # paths in the repo at `sha`
+    weight_files: tuple[str, ...]  # those that are weights, in any format (hubs/weights.py)
+    weight_formats: tuple[str, ...]  # their formats, e.g. ("safetensors", "GGUF")
     total_parameters: int | None  # from the safetensors metadata
     base_models: tuple[str, ...]
     base_model_relation: str | None  # finetune, adapter, quantized, merge
     datasets: tuple[str, ...]
-    downloads: int | None
+    downloads: int | None  # in the Hub's reported window (the last 30 days)
     likes: int | None
+    modality: str  # the catalogue's modality read from the pipeline tag ("other" if unknown)
     raw: Mapping = field(repr=False)  # the JSON as received, for provenance
 
 

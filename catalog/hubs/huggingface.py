@@ -39,6 +39,7 @@ from huggingface_hub.utils._http import default_client_factory
 
 from catalog.hubs import (
     MAX_REDIRECTS,
+    RATELIMIT_HEADER,
     HfModelObservation,
     HfRefsObservation,
     MalformedPayload,
@@ -50,6 +51,7 @@ from catalog.hubs import (
     retry_after_from_headers,
     unique,
 )
+from catalog.hubs.weights import RepoFile, weight_files, weight_formats
 
 CLIENT_NAME = "openness-scorecard"
 
@@ -72,7 +74,8 @@ def fetch_model(repo_id, *, endpoint, allowed_hosts, token=None, revision=None, 
     """
     api = _hf_api(endpoint, token)
     with _guarded(allowed_hosts, timeout) as call:
-        call.run(api.model_info, repo_id, revision=revision, timeout=timeout)
+        # blobs=true: file sizes and LFS pointers, to recognise weights in formats no list names.
+        call.run(api.model_info, repo_id, revision=revision, timeout=timeout, files_metadata=True)
     return call.parsed(parse_model_info)
 
 
@@ -114,6 +117,61 @@ def list_author_models(author, *, endpoint, allowed_hosts, token=None, timeout=1
         if not url:
             break
     return found
+
+
+# What one listing call carries of each repository (the Hub's `expand[]`): everything a
+# machine-read entry is made of, so that discovery needs no call per repository. File sizes are
+# not among them (`blobs` is per repository): weights are recognised by name in a listing, and
+# by name or size on the repository's own refresh.
+LISTING_EXPAND = (
+    "author", "cardData", "createdAt", "disabled", "downloads", "gated", "lastModified",
+    "library_name", "likes", "pipeline_tag", "private", "safetensors", "sha", "siblings", "tags",
+    "trendingScore",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ListingPage:
+    """One page of the Hub's model listing: its entries read as observations, the next page's
+    URL (None on the last), and the quota the Hub reported (remaining, reset seconds, or None)."""
+
+    entries: tuple
+    next_url: str | None
+    rate_limit: tuple | None
+
+
+def listing_url(endpoint, *, sort="downloads", limit=500, author=None):
+    """The first page of the Hub's model listing, sorted descending, with LISTING_EXPAND."""
+    params = [("sort", sort), ("direction", "-1"), ("limit", str(limit))]
+    if author:
+        params.append(("author", author))
+    params += [("expand[]", name) for name in LISTING_EXPAND]
+    return f"{endpoint.rstrip('/')}/api/models?{urlencode(params)}"
+
+
+def list_models_page(url, *, allowed_hosts, token=None, timeout=10):
+    """Read one page of the listing at `url` (listing_url, then each page's next_url).
+
+    A 429 raises RateLimited with the Hub's reset time rather than waiting in-process.
+    """
+    headers = build_hf_headers(token=token or False, user_agent=CLIENT_NAME)
+    with _guarded(allowed_hosts, timeout) as call:
+        call.run(_get_checked, url, headers)
+    page = call.json()
+    if not isinstance(page, list):
+        raise MalformedPayload(f"{url} answered a listing that is not a list")
+    response = call.responses[-1]
+    return ListingPage(
+        entries=tuple(parse_model_info(entry) for entry in page),
+        next_url=response.links.get("next", {}).get("url"),
+        rate_limit=rate_limit_from_headers(response.headers),
+    )
+
+
+def rate_limit_from_headers(headers):
+    """(remaining calls, seconds until the window resets) from the Hub's `RateLimit` header."""
+    match = RATELIMIT_HEADER.search(headers.get("ratelimit", "") or "")
+    return (int(match["remaining"]), int(match["reset"])) if match else None
 
 
 def _get_checked(url, headers):
@@ -241,6 +299,17 @@ def _keep_response(response):
     call = _current_call.get()
     if call is not None:
         call.responses.append(response)
+        if (seen := rate_limit_from_headers(response.headers)) is not None:
+            global _last_rate_limit
+            _last_rate_limit = seen
+
+
+_last_rate_limit = None
+
+
+def last_rate_limit():
+    """(remaining calls, seconds to reset) the Hub last reported in this process, or None."""
+    return _last_rate_limit
 
 
 def _classify(error):
@@ -283,6 +352,7 @@ def parse_model_info(payload):
     card = payload.get("cardData") if isinstance(payload.get("cardData"), dict) else {}
     tags = _strings(payload.get("tags"))
     base_models, base_model_relation = _base_models(card, tags)
+    files = _files(payload.get("siblings"))
     return HfModelObservation(
         repo_id=repo_id,
         sha=_optional(payload, "sha", str),
@@ -297,13 +367,16 @@ def parse_model_info(payload):
         pipeline_tag=_optional(payload, "pipeline_tag", str),
         library_name=_optional(payload, "library_name", str),
         tags=tags,
-        files=_files(payload.get("siblings")),
+        files=tuple(file.path for file in files),
+        weight_files=weight_files(files),
+        weight_formats=weight_formats(files),
         total_parameters=_total_parameters(payload.get("safetensors")),
         base_models=base_models,
         base_model_relation=base_model_relation,
         datasets=unique([*_strings(card.get("datasets")), *_tag_values(tags, "dataset:")]),
         downloads=_optional(payload, "downloads", int),
         likes=_optional(payload, "likes", int),
+        modality=modality_from_pipeline_tag(_optional(payload, "pipeline_tag", str), tags),
         raw=payload,
     )
 
@@ -408,7 +481,10 @@ def _files(siblings):
     for sibling in siblings:
         if not isinstance(sibling, dict) or not isinstance(sibling.get("rfilename"), str):
             raise MalformedPayload(f"a sibling has no rfilename: {sibling!r}")
-        files.append(sibling["rfilename"])
+        lfs = sibling.get("lfs") if isinstance(sibling.get("lfs"), dict) else None
+        size = (lfs or {}).get("size", sibling.get("size"))
+        size = size if isinstance(size, int) and not isinstance(size, bool) else None
+        files.append(RepoFile(sibling["rfilename"], size, lfs is not None))
     return tuple(files)
 
 
@@ -418,3 +494,72 @@ def _total_parameters(safetensors):
     if not isinstance(safetensors, dict):
         raise MalformedPayload(f"safetensors should be an object, not {safetensors!r}")
     return _optional(safetensors, "total", int)
+
+
+# The Hub's pipeline tags (its task taxonomy) -> the catalogue's modalities. A tag not listed
+# reads as "other": a curator says more, the machine does not guess.
+PIPELINE_MODALITIES = {
+    "text": (
+        "text-generation text2text-generation fill-mask text-classification token-classification "
+        "question-answering summarization translation sentence-similarity feature-extraction "
+        "zero-shot-classification table-question-answering text-ranking conversational"
+    ),
+    "vision-language": (
+        "image-text-to-text visual-question-answering document-question-answering "
+        "image-to-text video-text-to-text zero-shot-image-classification"
+    ),
+    "multimodal": "any-to-any audio-text-to-text visual-document-retrieval",
+    "audio": (
+        "automatic-speech-recognition text-to-speech text-to-audio audio-classification "
+        "audio-to-audio voice-activity-detection"
+    ),
+    "image": (
+        "text-to-image image-to-image image-classification object-detection image-segmentation "
+        "depth-estimation unconditional-image-generation image-feature-extraction mask-generation "
+        "zero-shot-object-detection keypoint-detection image-to-3d text-to-3d"
+    ),
+    "video": "text-to-video image-to-video video-classification video-to-video",
+    "robotics": "robotics reinforcement-learning",
+}
+MODALITY_OF_PIPELINE = {
+    tag: modality for modality, tags in PIPELINE_MODALITIES.items() for tag in tags.split()
+}
+CODE_TAGS = frozenset({"code", "code-generation"})
+
+
+def modality_from_pipeline_tag(pipeline_tag, tags=()):
+    """The catalogue's modality for a Hub pipeline tag: `robotics` for a robotics repo, `text`
+    for a text generator (`code` when its tags say it writes code), `other` when unknown."""
+    modality = MODALITY_OF_PIPELINE.get(pipeline_tag or "", "other")
+    if modality == "text" and CODE_TAGS & set(tags):
+        return "code"
+    if modality == "other" and "robotics" in tags:
+        return "robotics"
+    return modality
+
+
+HUB_HOSTS = ("huggingface.co", "www.huggingface.co", "hf.co")
+REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
+# What a Hub URL may carry after the repo id: a page of the repo, not part of its name.
+REPO_PAGES = ("tree", "blob", "resolve", "commit", "commits", "discussions", "raw", "edit")
+
+
+def repo_id_from_text(text):
+    """The Hub repo id a reader pasted: `org/name`, or a Hub URL of the repo or one of its pages
+    (`https://huggingface.co/org/name/tree/main`); None when the text is neither."""
+    text = text.strip()
+    if "://" not in text and text.split("/", 1)[0].lower() in HUB_HOSTS:
+        text = f"https://{text}"
+    if "://" in text:
+        parts = urlsplit(text)
+        if (parts.hostname or "").lower() not in HUB_HOSTS:
+            return None
+        segments = [segment for segment in unquote(parts.path).split("/") if segment]
+        if segments[:1] == ["models"]:
+            segments = segments[1:]
+        if len(segments) < 2 or segments[0] in ("datasets", "spaces"):
+            return None
+        if len(segments) > 2 and segments[2] not in REPO_PAGES:
+            return None
+        text = "/".join(segments[:2])
+    return text if REPO_ID.match(text) else None
