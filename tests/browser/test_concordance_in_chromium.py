@@ -48,7 +48,7 @@ def indexes(real_catalogue_for_module, django_db_blocker):
             ("osi", "Pythia", "pythia-6.9b"), ("osi", "OLMo", "olmo-7b"),
             ("osi", "Amber", "amber-7b"), ("eosai", "Pythia", "pythia-6.9b"),
         ]:  # fmt: skip
-            IndexMatch.objects.create(
+            IndexMatch.objects.get_or_create(
                 entry=IndexEntry.objects.get(source=source, name=name),
                 model=AIModel.objects.get(slug=slug),
             )
@@ -72,7 +72,8 @@ def test_the_concordance_page_is_accessible_at_two_widths(page, width):
     response = page.goto("/concordance/")
     assert response.status == 200
     expect(page.locator("h1")).to_have_text("What other indexes say")
-    expect(page.get_by_role("table")).to_contain_text("Our OSAID criteria that fail")
+    # OSI's twelve outcomes agree with ours; EOSAI and the MOT grade some components otherwise.
+    expect(page.get_by_role("table")).to_contain_text("Why, by our criteria")
     assert page.evaluate("window.cspViolations") == []
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"concordance-{width}.png"), full_page=True)
@@ -88,6 +89,6 @@ def test_from_a_model_page_to_every_disagreement_and_back(page):
     assert serious_violations(page) == []
     page.get_by_role("link", name="Every disagreement with other indexes").click()
     expect(page).to_have_url(re.compile(r"/concordance/$"))
-    page.get_by_role("link", name="Amber 7B").first.click()
-    expect(page.locator("h1")).to_contain_text("Amber 7B")
-    expect(page.locator("#other-indexes + ul")).to_contain_text("they say Conforms")
+    page.get_by_role("link", name="Pythia 6.9B").first.click()
+    expect(page.locator("h1")).to_contain_text("Pythia 6.9B")
+    expect(page.locator("#other-indexes + ul")).to_contain_text("Model Openness Tool")
