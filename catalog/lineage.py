@@ -9,7 +9,7 @@ curator's: what the card says is filed as an observation for them to decide, nev
 from django.db.models import Q
 
 from catalog import history
-from catalog.models import AIModel, HubRecord
+from catalog.models import AIModel, HubRecord, names_hf_repo
 
 ACTOR = "hub-refresh"
 
@@ -26,7 +26,7 @@ def model_for_repo(repo_id, *, exclude=None):
     records = records.order_by("model__review_status", "model_id")
     found = records.values_list("model_id", flat=True).first()
     if found is None:  # named by the catalogue, not yet given its hub record
-        models = AIModel.objects.filter(hf_repos__contains=[repo_id.strip()])
+        models = AIModel.objects.filter(names_hf_repo(repo_id.strip()))
         if exclude is not None:
             models = models.exclude(pk=exclude)
         found = models.order_by("review_status", "pk").values_list("pk", flat=True).first()

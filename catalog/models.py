@@ -1,7 +1,9 @@
+import json
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
@@ -177,6 +179,17 @@ class License(models.Model):
         if self.is_open and not self.restrictions:
             return "open"
         return "restricted"
+
+
+def names_hf_repo(repo_id):
+    """A condition on AIModel: `repo_id` is among its `hf_repos` (the JSON list).
+
+    PostgreSQL answers a list containment from the jsonb; SQLite (the embedded default) has no
+    such lookup, so there the list's JSON text is searched for the quoted id, in any letter case.
+    """
+    if connection.vendor == "postgresql":
+        return Q(hf_repos__contains=[repo_id])
+    return Q(hf_repos__icontains=json.dumps(repo_id))
 
 
 class AIModelQuerySet(models.QuerySet):

@@ -18,7 +18,7 @@ from catalog.frameworks import eu_ai_act, g7, label, mof, osaid
 from catalog.frameworks import restrictions as clauses
 from catalog.frameworks.evidence import RESTRICTIONS
 from catalog.hubs import huggingface
-from catalog.models import AIModel, HubRecord, License, Organization
+from catalog.models import AIModel, HubRecord, License, Organization, names_hf_repo
 
 # The headline: the G7 labels, and the state outside their ladder.
 G7_LABELS = {
@@ -226,7 +226,7 @@ def models_tracking(repo_ids):
     )
     named = Q()
     for repo in repo_ids:
-        named |= Q(hf_repos__contains=[repo])
+        named |= names_hf_repo(repo)
     return AIModel.objects.filter(Q(pk__in=records.values("model_id")) | named).values("pk")
 
 
