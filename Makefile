@@ -11,7 +11,7 @@ PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 NGINX ?= /usr/sbin/nginx
 
-.PHONY: install browser proxy run demo-hub test lint format check-migrations check-deploy check-nginx schema bench clean
+.PHONY: install browser proxy run demo-hub test test-fast lint format check-migrations check-deploy check-nginx schema bench clean
 
 $(UV):
 	@test -n "$(PYTHON)" || exit 1
@@ -63,6 +63,13 @@ proxy:
 # The whole suite, on PostgreSQL and Redis (DATABASE_URL, REDIS_URL; loopback by default).
 test: install browser proxy
 	$(VENV_PY) -m pytest $(PYTEST_ARGS)
+
+# The quick tier, in seconds, with no service: the pure frameworks and hub parsers, the catalogue
+# format, loading and scoring on SQLite. `make test` stays the whole suite.
+FAST_TESTS := tests/frameworks tests/hubs tests/test_catalogue_files.py tests/test_pages_pure.py \
+	tests/test_index_parsers.py tests/test_load_catalog.py tests/test_scoring.py
+test-fast: install
+	OPENNESS_TEST_SQLITE=1 $(VENV_PY) -m pytest -q $(FAST_TESTS)
 
 lint: install
 	.venv/bin/ruff check .

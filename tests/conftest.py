@@ -44,6 +44,23 @@ def pytest_sessionstart(session):
         )
 
 
+def pytest_collection_modifyitems(config, items):
+    """On the quick SQLite path, tests that need PostgreSQL or Redis themselves are skipped, with
+    the reason shown; `make test` runs them all, and stops at once when a service is missing."""
+    from tests.settings import USE_SQLITE
+
+    if not USE_SQLITE:
+        return
+    reasons = {
+        "postgres": "needs PostgreSQL (OPENNESS_TEST_SQLITE=1 runs on SQLite)",
+        "redis": "needs Redis (OPENNESS_TEST_SQLITE=1 runs with an in-process cache)",
+    }
+    for item in items:
+        for name, reason in reasons.items():
+            if item.get_closest_marker(name):
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
 @pytest.fixture
 def fixture_catalogue(tmp_path):
     """A writable copy of the small test catalogue: one base model and one derivative."""

@@ -19,3 +19,8 @@ os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
 from openness.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
+
+if USE_SQLITE:
+    # A file, not memory: a test that starts a server thread or replaces the database (a restore)
+    # must see, and leave, the same database as the others.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-run.sqlite3")}  # noqa: F405

@@ -1,6 +1,9 @@
 """The Redis cache keeps one client per connection pool."""
 
+import pytest
 from django.core.cache import cache
+
+pytestmark = pytest.mark.redis
 
 
 def test_the_redis_client_is_made_once_and_reused():

@@ -50,6 +50,7 @@ def decide_at_once(decisions, assessment):
     assert errors == []
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_keeps_both_evidence_urls_when_two_corrections_are_accepted_at_once(
     fixture_catalogue,
@@ -76,6 +77,7 @@ def test_it_keeps_both_evidence_urls_when_two_corrections_are_accepted_at_once(
     assert set(CorrectionRequest.objects.values_list("status", flat=True)) == {"accepted"}
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_keeps_both_evidence_urls_when_two_discrepancies_are_accepted_at_once(
     fixture_catalogue, settings

@@ -102,6 +102,7 @@ def test_ranking_is_deterministic_with_documented_tie_breaks(loaded):
 
 
 # serialized_rollback: leave behind what migrations made (the role groups), as the backup tests do.
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_rescores_of_one_model_at_once_take_turns(fixture_catalogue):
     import threading
