@@ -7,10 +7,24 @@ Prints requests a second and p95 latency for the directory uncached (PAGE_CACHE_
 request runs the queries and renders), under load and from a single client, cached in Redis, and
 the static file through WhiteNoise, and the ratio of the cached rate to the static one. Targets:
 cached at half the static rate or better; uncached p95 under 150 ms.
+
+    .venv/bin/python bench/pages.py --model-page [--before REF] [--models 1000] [--seconds 10]
+
+The cold model page instead (PAGE_CACHE_SECONDS=0: gunicorn builds it on every request, as after
+a data change): the page build alone in-process (ms a page, and its queries), then wrk's rate
+straight from gunicorn (2 workers; wrk 2 threads, 8 connections). With --before, the same figures
+for the code at a git commit (say the one before a change) first, on the same data, so that the
+two are measured side by side on a machine whose speed varies. Target: 3 times 44 req/s (the
+rate before model pages were cacheable) or better.
 """
 
 import argparse
 import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
 
 from _load import ROOT, Gunicorn, fetch, hammer
 from _setup import django_on_fresh_database
@@ -29,6 +43,90 @@ def report(name, figures, size=None):
     return rps
 
 
+MODEL_PAGE = "/models/model-000500/"
+MODEL_PAGE_BEFORE = 44  # req/s straight from gunicorn, measured before model pages were cacheable
+# What the in-process build runs with: the settings gunicorn has in the benchmark.
+BUILD_ENV = {
+    "SECRET_KEY": "bench", "EMBEDDED": "0", "HTTPS": "0", "ALLOWED_HOSTS": "127.0.0.1,testserver",
+    "PAGE_CACHE_SECONDS": "0", "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "openness.settings",
+}  # fmt: skip
+
+
+def time_build(pages):
+    """In a process of its own, on the code in its working directory: build the model page
+    `pages` times through Django's handler; print 'ms-a-page queries'."""
+    sys.path.insert(0, os.getcwd())
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    for _ in range(5):
+        assert client.get(MODEL_PAGE).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        client.get(MODEL_PAGE)
+    count = len(queries)  # now: the next request empties the log it reads
+    started = time.perf_counter()
+    for _ in range(pages):
+        client.get(MODEL_PAGE)
+    print(f"{(time.perf_counter() - started) / pages * 1000:.2f} {count}")
+
+
+def model_page(args):
+    """The cold model page, for the code at --before (if given) and for this tree."""
+    django_on_fresh_database()
+    from synthetic import build_scored
+
+    build_scored(args.models)
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    from spike import REPORT, installed, report, warm, wrk
+
+    installed("wrk", "wrk")
+    work = Path(tempfile.mkdtemp(prefix="scorecard-model-page-"))
+    script = work / "report.lua"
+    script.write_text(REPORT)
+    trees = [("this tree", ROOT)]
+    if args.before:
+        before = work / "before"
+        before.mkdir()
+        archive = subprocess.run(
+            ["git", "archive", args.before], cwd=ROOT, capture_output=True, check=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(before)], input=archive, check=True)
+        trees.insert(0, (f"at {args.before}", before))
+    print(
+        f"{args.models} models; {MODEL_PAGE} built on every request (PAGE_CACHE_SECONDS=0); "
+        f"gunicorn 2 workers; wrk 2 threads, 8 connections, {args.seconds:.0f} s"
+    )
+    env = {**os.environ, **BUILD_ENV, "REDIS_URL": REDIS_URL}
+    rates = {}
+    for name, tree in trees:
+        print(f"code {name}")
+        out = subprocess.run(
+            [sys.executable, str(Path(__file__).resolve()), "--time-build", str(args.pages)],
+            cwd=tree, env=env, capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+        ms, queries = out.split()[-2:]
+        print(f"  {'page build in-process':44} {float(ms):8.2f} ms a page, {queries} queries")
+        sizing = {"workers": 2, "threads": 1, "root": tree}
+        with Gunicorn(env={"REDIS_URL": REDIS_URL, "PAGE_CACHE_SECONDS": "0"}, **sizing) as cold:
+            warm(cold.port, [MODEL_PAGE])
+            rates[name] = report(
+                "straight from gunicorn, built every time",
+                wrk(cold.port, MODEL_PAGE, seconds=args.seconds, script=script),
+            )
+    for name, rate in rates.items():
+        print(
+            f"  code {name}: {rate / MODEL_PAGE_BEFORE:.1f} times {MODEL_PAGE_BEFORE} req/s "
+            "(target 3 or better)"
+        )
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--models", type=int, default=1000)
@@ -36,7 +134,15 @@ def main():
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--model-page", action="store_true", help="the cold model page instead")
+    parser.add_argument("--before", help="with --model-page: also measure the code at this commit")
+    parser.add_argument("--pages", type=int, default=300, help="in-process builds to time")
+    parser.add_argument("--time-build", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.time_build:
+        return time_build(args.time_build)
+    if args.model_page:
+        return model_page(args)
     sizing = {"workers": args.workers, "threads": args.threads}
 
     django_on_fresh_database()
