@@ -266,9 +266,10 @@ def model_detail(request, slug):
 
 
 def _model_context(request, model):
-    evidence = selectors.evidence_for(model)
-    scores = selectors.current_scores(model)
+    terms = selectors.licence_terms_now()
+    evidence = selectors.evidence_for(model, terms)
     snapshots = selectors.model_page_snapshots(model)
+    scores = {s.framework: s for s in snapshots if s.is_current}
     rows = []
     for component, assessment in selectors.assessments_in_order(model):
         item = evidence.get(component.id)
@@ -316,7 +317,9 @@ def _model_context(request, model):
         "lineage": list(reversed(evidence.lineage())),
         "derivatives": selectors.published_derivatives(model),
         "hub_records": selectors.hub_records(model),
-        "other_indexes": _with_method_labels(selectors.index_verdicts([model.pk])[model.pk]),
+        "other_indexes": _with_method_labels(
+            selectors.index_verdicts([model.pk], terms=terms, known={model.pk: evidence})[model.pk]
+        ),
         "history": list(reversed(snapshots)),
         "history_chart": mark_safe(history_chart),
         "cite": _citation(request, model, scores.get(frameworks.HEADLINE.ID)),
