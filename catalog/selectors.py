@@ -8,7 +8,18 @@ from functools import cached_property
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, Window
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Window,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Lag
 from django.shortcuts import get_object_or_404
 
@@ -43,6 +54,21 @@ def published_models():
 
 def model_for_page(slug):
     return get_object_or_404(_with_evidence(AIModel.objects.published()), slug=slug)
+
+
+def published_model(slug):
+    """The published model `slug` with its organisation and base model, without its
+    assessments (with_assessments reads them when they are wanted)."""
+    queryset = AIModel.objects.published().select_related("organization", "base_model")
+    return get_object_or_404(queryset, slug=slug)
+
+
+def with_assessments(model):
+    """The model with its assessments and their licences read, as model_for_page has them."""
+    prefetch_related_objects(
+        [model], Prefetch("assessments", queryset=Assessment.objects.select_related("license"))
+    )
+    return model
 
 
 def assessments_in_order(model):
