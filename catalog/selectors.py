@@ -196,6 +196,8 @@ def evidence_by_model_id(model_ids, *, terms=None, known=None, given=None):
 def release_licences(model):
     """The model's release licences in kind order: (kind, License or None, entry)."""
     given = model.release_licenses or {}
+    if not given:
+        return []  # most models: no query to build
     ids = [entry.get("license") for entry in given.values()]
     licences = {lic.identifier: lic for lic in License.objects.filter(identifier__in=ids)}
     return [
