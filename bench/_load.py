@@ -23,8 +23,9 @@ def free_port():
 class Gunicorn:
     """The project under gunicorn, on the benchmark database, for the length of a `with`."""
 
-    def __init__(self, workers=2, threads=1, env=None):
+    def __init__(self, workers=2, threads=1, env=None, root=ROOT):
         self.port = free_port()
+        self.root = root  # the code it serves: this tree, or another version of it
         self.workers, self.threads = workers, threads
         self.env = {
             **os.environ,
@@ -46,7 +47,7 @@ class Gunicorn:
         self.process = subprocess.Popen(
             [gunicorn, "openness.wsgi", "--bind", f"127.0.0.1:{self.port}", "--workers",
              str(self.workers), "--threads", str(self.threads), "--log-level", "warning"],
-            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+            cwd=self.root, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

@@ -8,7 +8,18 @@ from functools import cached_property
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, Window
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Window,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Lag
 from django.shortcuts import get_object_or_404
 
@@ -46,6 +57,21 @@ def model_for_page(slug):
     return get_object_or_404(_with_evidence(AIModel.objects.published()), slug=slug)
 
 
+def published_model(slug):
+    """The published model `slug` with its organisation and base model, without its
+    assessments (with_assessments reads them when they are wanted)."""
+    queryset = AIModel.objects.published().select_related("organization", "base_model")
+    return get_object_or_404(queryset, slug=slug)
+
+
+def with_assessments(model):
+    """The model with its assessments and their licences read, as model_for_page has them."""
+    prefetch_related_objects(
+        [model], Prefetch("assessments", queryset=Assessment.objects.select_related("license"))
+    )
+    return model
+
+
 def assessments_in_order(model):
     """The model's assessments in taxonomy order (uses the prefetched rows)."""
     by_component = {a.component: a for a in model.assessments.all()}
@@ -66,33 +92,39 @@ def licence_terms():
     return terms
 
 
-def evidence_by_model_id(model_ids, *, terms=None, known=None):
+# What evidence_by_model_id reads of a model.
+EVIDENCE_FIELDS = (
+    "id", "slug", "name", "base_model_id", "organization__slug", "modality", "release_licenses",
+    "training_data_withheld", "eu_ai_act_facts",
+)  # fmt: skip
+
+
+def evidence_by_model_id(model_ids, *, terms=None, known=None, given=None):
     """ModelEvidence for each of `model_ids` (and, through `base`, their ancestors).
 
     Components carry their effective licences (catalog.frameworks.effective). Reads plain
     values, not model instances, so it stays fast over thousands of models. `known` caches the
     evidence of ancestors across calls in a batch job; only ancestors are kept in it, so it grows
-    with the number of base models, not with the batch.
+    with the number of base models, not with the batch. `given` holds models already read, as
+    {id: (row of EVIDENCE_FIELDS, [(component, availability, license id, access), ...])}: they
+    are not read again.
     """
     terms = terms if terms is not None else licence_terms()
     by_identifier = {t.identifier: t for t in terms.values()}
     known = known if known is not None else {}
-    wanted = [pk for pk in model_ids if pk not in known]
-    rows = {}
+    given = given or {}
+    rows = {pk: row for pk, (row, _) in given.items()}
+    wanted = [pk for pk in model_ids if pk not in known and pk not in rows]
+    wanted += [
+        row["base_model_id"]
+        for row in rows.values()
+        if row["base_model_id"]
+        and row["base_model_id"] not in rows
+        and row["base_model_id"] not in known
+    ]
     while wanted:
         batch = {
-            row["id"]: row
-            for row in AIModel.objects.filter(pk__in=wanted).values(
-                "id",
-                "slug",
-                "name",
-                "base_model_id",
-                "organization__slug",
-                "modality",
-                "release_licenses",
-                "training_data_withheld",
-                "eu_ai_act_facts",
-            )  # fmt: skip
+            row["id"]: row for row in AIModel.objects.filter(pk__in=wanted).values(*EVIDENCE_FIELDS)
         }
         rows.update(batch)
         wanted = [
@@ -102,11 +134,14 @@ def evidence_by_model_id(model_ids, *, terms=None, known=None):
             and row["base_model_id"] not in rows
             and row["base_model_id"] not in known
         ]
-    assessments = {pk: [] for pk in rows}
-    for row in Assessment.objects.filter(model_id__in=list(rows)).values_list(
-        "model_id", "component", "availability", "license_id", "access"
-    ):
-        assessments[row[0]].append(row[1:])
+    assessments = {pk: list(items) for pk, (_, items) in given.items()}
+    read = [pk for pk in rows if pk not in given]
+    assessments.update({pk: [] for pk in read})
+    if read:
+        for row in Assessment.objects.filter(model_id__in=read).values_list(
+            "model_id", "component", "availability", "license_id", "access"
+        ):
+            assessments[row[0]].append(row[1:])
     # Only a few distinct items exist: share one object for each.
     shared = {}
 
@@ -178,6 +213,8 @@ def eu_ai_act_evidence(facts):
 def release_licences(model):
     """The model's release licences in kind order: (kind, License or None, entry)."""
     given = model.release_licenses or {}
+    if not given:
+        return []  # most models: no query to build
     ids = [entry.get("license") for entry in given.values()]
     licences = {lic.identifier: lic for lic in License.objects.filter(identifier__in=ids)}
     return [
@@ -212,13 +249,32 @@ def corrections_log(limit=None):
     return list(queryset[:limit] if limit else queryset)
 
 
-def evidence_for(model):
-    return evidence_by_model_id([model.pk])[model.pk]
+def evidence_for(model, terms=None):
+    """The model's ModelEvidence, from the model and its assessments as they are in hand (a
+    page's model has them prefetched): only its ancestors are read."""
+    row = {
+        "id": model.pk,
+        "slug": model.slug,
+        "name": model.name,
+        "base_model_id": model.base_model_id,
+        "organization__slug": model.organization.slug,
+        "modality": model.modality,
+        "release_licenses": model.release_licenses,
+        "training_data_withheld": model.training_data_withheld,
+        "eu_ai_act_facts": model.eu_ai_act_facts,
+    }
+    items = [(a.component, a.availability, a.license_id, a.access) for a in model.assessments.all()]
+    given = {model.pk: (row, items)}
+    return evidence_by_model_id([model.pk], terms=terms, given=given)[model.pk]
 
 
-def current_scores(model):
-    """The model's current snapshot per framework id."""
-    return {s.framework: s for s in model.snapshots.filter(is_current=True)}
+def licence_terms_now():
+    """licence_terms(), kept in the cache for the current data version (every licence edit
+    changes it): a model page reads them on every build."""
+    from catalog.api.conditional import data_version
+
+    key = f"licence-terms:{data_version().isoformat()}"
+    return cache.get_or_set(key, licence_terms, 3600)
 
 
 def with_scores(queryset):
@@ -645,12 +701,13 @@ DATASET_COLUMNS = (
 INDEX_ORDER = {source: number for number, source in enumerate(("osi", "eosai", "mot"))}
 
 
-def index_verdicts(model_ids):
+def index_verdicts(model_ids, *, terms=None, known=None):
     """What other indexes say about each of these models, and where we differ, and why.
 
     {model id: [{"entry": IndexEntry, "method": ..., "differences": [Difference, ...]}, ...]}, in
     the order OSI, EOSAI, MOT. The reasons come from our frameworks' criteria on the current
-    evidence (catalog.indexes.concordance).
+    evidence (catalog.indexes.concordance). `terms` and `known` (evidence by model id) spare
+    reading what the caller has in hand.
     """
     from catalog.frameworks.evidence import licence_is_open
     from catalog.indexes import concordance
@@ -663,10 +720,14 @@ def index_verdicts(model_ids):
     )
     if not matches:
         return {pk: [] for pk in model_ids}
-    terms = licence_terms()
+    terms = terms if terms is not None else licence_terms()
     open_licences = frozenset(t.identifier for t in terms.values() if licence_is_open(t))
     matched_ids = sorted({m.model_id for m in matches})
-    evidence = evidence_by_model_id(matched_ids, terms=terms)
+    known = known or {}
+    evidence = {pk: known[pk] for pk in matched_ids if pk in known}
+    missing = [pk for pk in matched_ids if pk not in evidence]
+    if missing:
+        evidence.update(evidence_by_model_id(missing, terms=terms))
     results = {pk: frameworks.evaluate_all(evidence[pk]) for pk in matched_ids}
     found = {pk: [] for pk in model_ids}
     for match in matches:

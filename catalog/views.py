@@ -275,15 +275,41 @@ def _without(params, name, value):
 @kept_whole
 def model_detail(request, slug):
     """A model's page: cached whole, like the directory, until its version changes (the data
-    version, or a hub read of the model since)."""
-    model = selectors.model_for_page(slug)
-    return render(request, "catalog/model_detail.html", _model_context(request, model))
+    version, or a hub read of the model since).
+
+    All but its hub records depends only on the data, the code and the host: those parts are
+    kept as fragments for the data version (PAGE_CACHE_SECONDS at most), so that a page rebuilt
+    after a hub read, or after its whole copy expired, reads and renders only its hub records.
+    The rest of the context is worked out only when a fragment is missing.
+    """
+    model = selectors.published_model(slug)
+    fragments = f"{conditional.data_version().isoformat()}|{conditional.code_version()}"
+    context = {
+        "model": model,
+        "hub_records": selectors.hub_records(model),
+        "fragment_seconds": settings.PAGE_CACHE_SECONDS,
+        "fragment_version": f"{fragments}|{request.get_host()}",
+    }
+    data = functools.cache(lambda: _model_context(request, selectors.with_assessments(model)))
+    for name in MODEL_PAGE_DATA:
+        # The template calls these only where it renders a missing fragment.
+        context[name] = functools.partial(lambda name: data()[name], name)
+    return render(request, "catalog/model_detail.html", context)
+
+
+# What a model page shows that depends only on the data (and the host, for absolute links).
+MODEL_PAGE_DATA = (
+    "label_snapshot", "headline_id", "results", "grouped_rows", "restrictions", "release_licences",
+    "corrections", "lineage", "derivatives", "other_indexes", "history", "history_chart", "cite",
+    "badge", "badge_svg", "badge_png", "badge_markdown", "badge_html",
+)  # fmt: skip
 
 
 def _model_context(request, model):
-    evidence = selectors.evidence_for(model)
-    scores = selectors.current_scores(model)
+    terms = selectors.licence_terms_now()
+    evidence = selectors.evidence_for(model, terms)
     snapshots = selectors.model_page_snapshots(model)
+    scores = {s.framework: s for s in snapshots if s.is_current}
     rows = []
     for component, assessment in selectors.assessments_in_order(model):
         item = evidence.get(component.id)
@@ -330,8 +356,9 @@ def _model_context(request, model):
         "corrections": selectors.model_corrections(model),
         "lineage": list(reversed(evidence.lineage())),
         "derivatives": selectors.published_derivatives(model),
-        "hub_records": selectors.hub_records(model),
-        "other_indexes": _with_method_labels(selectors.index_verdicts([model.pk])[model.pk]),
+        "other_indexes": _with_method_labels(
+            selectors.index_verdicts([model.pk], terms=terms, known={model.pk: evidence})[model.pk]
+        ),
         "history": list(reversed(snapshots)),
         "history_chart": mark_safe(history_chart),
         "cite": _citation(request, model, scores.get(frameworks.HEADLINE.ID)),

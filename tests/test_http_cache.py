@@ -147,6 +147,45 @@ def test_the_model_page_is_kept_whole_in_the_cache_until_the_data_changes(
     assert again.content == first.content
 
 
+def test_a_hub_read_rebuilds_only_the_model_pages_hub_records(
+    scored, django_assert_max_num_queries
+):
+    first = scored.get("/models/example-7b-chat/")
+    HubRecord.objects.create(
+        model=AIModel.objects.get(slug="example-7b-chat"),
+        hub=HubRecord.Hub.HUGGINGFACE,
+        repo_id="example/chat-read",
+        fetched_at=conditional.data_version() + datetime.timedelta(hours=1),
+    )
+    # Its version, the model and its hub records: the rest is kept for the data version.
+    with django_assert_max_num_queries(3):
+        second = scored.get("/models/example-7b-chat/")
+    assert "example/chat-read" in second.text and "example/chat-read" not in first.text
+    before, after = first.text.split('<h2 id="hub">'), second.text.split('<h2 id="hub">')
+    assert after[0] == before[0]
+    assert (
+        after[1].split('<h2 id="other-indexes">')[1]
+        == before[1].split('<h2 id="other-indexes">')[1]
+    )
+
+
+def test_a_data_change_shows_on_a_model_page_at_once(scored, django_capture_on_commit_callbacks):
+    from catalog import history
+
+    scored.get("/models/example-7b-chat/")
+    scored.get("/models/example-7b-chat/?utm_source=news")  # built from the kept fragments
+    model = AIModel.objects.get(slug="example-7b-chat")
+    before = history.snapshot(model)
+    model.name = "Example Renamed"
+    with django_capture_on_commit_callbacks(execute=True):
+        model.save()
+        history.record(model, before=before, actor="alice", reason="A new name")
+    for path in ("/models/example-7b-chat/", "/models/example-7b-chat/?utm_source=news"):
+        page = scored.get(path).text
+        assert "<title>Example Renamed:" in page
+        assert "Suggest a correction to Example Renamed" in page
+
+
 @pytest.mark.parametrize("name", ["catalog:correction", "catalog:correction-sent", "api:docs"])
 def test_pages_with_a_form_or_a_nonce_are_never_kept(scored, name):
     response = scored.get(PERSONAL[name])

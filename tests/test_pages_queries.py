@@ -101,3 +101,28 @@ def test_a_rankings_total_is_counted_once_for_each_data_version(
         model.save()
         history.record(model, before=before, actor="alice", reason="A new name")
     assert counts("/api/v1/models/?label=closed") == 1
+
+
+def _model_page_queries(client, slug):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/models/{slug}/")
+    assert response.status_code == 200
+    return [q["sql"] for q in queries.captured_queries]
+
+
+@pytest.mark.parametrize("slug", ["example-base-7b", "example-7b-chat"])
+def test_a_model_page_is_built_in_a_fixed_number_of_queries(
+    client, catalogue_with_scores, settings, slug
+):
+    settings.PAGE_CACHE_SECONDS = 0  # built on every request, as after a data change
+    cache.clear()
+    client.get(f"/models/{slug}/")  # works out the data version and the licences' terms
+    queries = _model_page_queries(client, slug)
+    # Its version, the model and its assessments, its snapshots, corrections, derivatives, hub
+    # records and other indexes' entries (and its release licences, when it has any); a
+    # fine-tune's ancestors, two more.
+    assert len(queries) == (8 if slug == "example-base-7b" else 10), queries
+    _clone(AIModel.objects.get(slug="example-7b-chat"), 5)  # more derivatives of the base
+    rescore(None)
+    client.get(f"/models/{slug}/")
+    assert len(_model_page_queries(client, slug)) == len(queries)

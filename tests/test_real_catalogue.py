@@ -162,3 +162,10 @@ def test_every_released_model_has_a_parameter_count(catalogue):
 def test_corrections_are_published_with_reasons(catalogue):
     assert Correction.objects.count() > 0
     assert not Correction.objects.filter(reason="").exists()
+
+
+def test_a_pages_evidence_is_the_scorers_evidence(catalogue):
+    # The model page builds evidence from the model it has read; the scorer reads it as values.
+    models = AIModel.objects.select_related("organization").prefetch_related("assessments")
+    for model in models:
+        assert selectors.evidence_for(model) == selectors.evidence_by_model_id([model.pk])[model.pk]
