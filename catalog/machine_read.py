@@ -19,9 +19,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from catalog import components, services
+from catalog import components, refresh, services
 from catalog.api.conditional import bump_after_commit
-from catalog.hubs import HubError, huggingface, reading
+from catalog.hubs import HubError, huggingface
 from catalog.models import AIModel, Assessment, Change, HubRecord, License, Organization
 
 logger = logging.getLogger(__name__)
@@ -197,15 +197,7 @@ def _pending_record(model):
 
 
 def _assessments(model, record, licences, now):
-    observed = {}
-    if record is not None:
-        observed = reading.read_components(
-            endpoint=settings.HF_ENDPOINT, repo_id=record.canonical_id, gated=record.gated,
-            license_key=reading.licence_key(record.license_tag, record.license_name),
-            files=record.files, weight_files=record.weight_files,
-            weight_formats=record.weight_formats, datasets=record.datasets,
-            base_models=record.base_models, checkpoint_branches=record.checkpoint_branches,
-        )  # fmt: skip
+    observed = refresh.observed_components(record) if record is not None else {}
     rows = []
     for component_id in components.COMPONENT_IDS:
         seen = observed.get(component_id)

@@ -307,15 +307,20 @@ def _fill_model_facts(model, record, info):
                    f"({', '.join(changes)})")  # fmt: skip
 
 
-def apply_components(model, record, outcome):
-    """Reconcile every component the repository's facts speak for (hubs/reading.py)."""
-    observed = reading.read_components(
+def observed_components(record):
+    """What a Hub record's facts say of each component (hubs/reading.py)."""
+    return reading.read_components(
         endpoint=settings.HF_ENDPOINT, repo_id=record.canonical_id, gated=record.gated,
         license_key=reading.licence_key(record.license_tag, record.license_name),
         files=record.files, weight_files=record.weight_files,
         weight_formats=record.weight_formats, datasets=record.datasets,
         base_models=record.base_models, checkpoint_branches=record.checkpoint_branches,
     )  # fmt: skip
+
+
+def apply_components(model, record, outcome):
+    """Reconcile every component the repository's facts speak for (hubs/reading.py)."""
+    observed = observed_components(record)
     for component_id, seen in observed.items():
         licence, licence_problem = None, None
         if seen.license_key is not None or seen.binding:
