@@ -531,18 +531,23 @@ def _parse_assessment(checker, item, where, licenses, default_by, default_at):
     }
 
 
-def _pins(checker, value, where):
-    """The files read at a commit behind a claim: a list of {repo, commit, path, finding}."""
+def _mappings(checker, value, where, what):
+    """Each mapping of a list field, with where it stands; problems for anything else."""
     if value is None:
-        return []
+        return
     if not isinstance(value, list):
-        checker.problem(where, f"must be a list of pins, not {_describe(value)}")
-        return []
-    pins = []
+        checker.problem(where, f"must be a list of {what}, not {_describe(value)}")
+        return
     for index, item in enumerate(value):
         at = f"{where}[{index}]"
-        if checker.mapping(item, at) is None:
-            continue
+        if checker.mapping(item, at) is not None:
+            yield at, item
+
+
+def _pins(checker, value, where):
+    """The files read at a commit behind a claim: a list of {repo, commit, path, finding}."""
+    pins = []
+    for at, item in _mappings(checker, value, where, "pins"):
         checker.fields(item, at, PIN_FIELDS, ())
         repo = checker.text(item, "repo", f"{at}.repo", required=True)
         if repo and not PIN_REPO_RE.match(repo):
@@ -672,17 +677,8 @@ def _eu_ai_act_facts(checker, data):
 
 
 def _corrections(checker, data, at, subjects):
-    given = data.get("corrections")
-    if given is None:
-        return []
-    if not isinstance(given, list):
-        checker.problem(at, f"must be a list, not {_describe(given)}")
-        return []
     found = []
-    for index, item in enumerate(given):
-        where = f"{at}[{index}]"
-        if checker.mapping(item, where) is None:
-            continue
+    for where, item in _mappings(checker, data.get("corrections"), at, "corrections"):
         checker.fields(item, where, CORRECTION_FIELDS, ())
         subject = checker.choice(item, "subject", f"{where}.subject", subjects)
         found.append(
