@@ -145,11 +145,19 @@ def _slugify(text):
 def _free_slugs(repo_ids):
     """A slug per repo id (`org-name`), unique among the entries and each other."""
     bases = [_slugify(repo)[:90] for repo in repo_ids]
-    taken = set(
-        AIModel.objects.filter(
-            Q(slug__in=bases) | Q(slug__regex=_prefixes_pattern(bases))
-        ).values_list("slug", flat=True)
-    )
+    # Two index lookups, never a scan of every entry: the bases themselves, then the numbered
+    # variants (`name-2`) of only those bases already taken, which are few.
+    taken = set(AIModel.objects.filter(slug__in=bases).values_list("slug", flat=True))
+    if taken:
+        prefixes = Q()
+        for base in taken:
+            prefixes |= Q(slug__startswith=f"{base}-")
+        numbered = re.compile(_prefixes_pattern(taken))
+        taken |= {
+            slug
+            for slug in AIModel.objects.filter(prefixes).values_list("slug", flat=True)
+            if numbered.match(slug)
+        }
     slugs = []
     for base in bases:
         slug, number = base, 2
