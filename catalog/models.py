@@ -217,6 +217,7 @@ class AIModel(models.Model):
     class Status(models.TextChoices):
         PUBLISHED = "published"
         DRAFT = "draft", "Draft (not public until a curator reviews it)"
+        RETIRED = "retired", "Retired: merged into the curated entry of the same repository"
 
     class ReviewStatus(models.TextChoices):
         CURATED = "curated", "Curated: reviewed by a curator"
@@ -258,6 +259,10 @@ class AIModel(models.Model):
         '"monetised": {"value": false, "evidence": [...], "note": ""}}',
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PUBLISHED)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged",
+        help_text="the curated entry a retired machine-read entry was merged into",
+    )  # fmt: skip
     review_status = models.CharField(
         max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.CURATED
     )

@@ -523,6 +523,7 @@ def due_models(now=None, limit=None):
     due = (
         # Drafts too: discovered drafts are filled in from the hub before a curator looks.
         HubRecord.objects.filter(backed_off_until_now | stale)
+        .exclude(model__status=AIModel.Status.RETIRED)  # its curated entry reads the repository
         # Curated entries first ("curated" sorts before "machine-read"), then the stalest.
         .order_by("model__review_status", F("fetched_at").asc(nulls_first=True), "pk")
         .values_list("model_id", flat=True)
@@ -593,6 +594,11 @@ def dispatch(enqueue, now=None):
             AIModel.objects.exclude(review_status=AIModel.ReviewStatus.MACHINE_READ)
             | AIModel.objects.filter(hub_records__isnull=True)
         )
+        # A curated entry that took on a machine-read entry's repository (a load, an edit in
+        # the admin) retires it, so that the repository is read once and shown once.
+        from catalog.machine_read import retire_duplicates
+
+        retire_duplicates()
         remaining, reset = current_budget(now)
         chosen = due_models(now, limit=planned_batch(remaining, reset))
         for model_id in chosen:

@@ -100,6 +100,9 @@ def load_catalogue(directory, *, overwrite=False, actor=CATALOGUE_ACTOR):
                 _apply_model_entry(entry, report, overwrite, actor)
         except FileRejected as rejected:
             report.problems.extend(rejected.problems)
+    from catalog.machine_read import retire_duplicates
+
+    retire_duplicates()  # a machine-read entry for a repository a curated file now names
     return report
 
 

@@ -276,6 +276,8 @@ def _without(params, name, value):
 def model_detail(request, slug):
     """A model's page: cached whole, like the directory, until its version changes (the data
     version, or a hub read of the model since)."""
+    if merged_into := selectors.merged_into(slug):
+        return redirect("catalog:model-detail", merged_into, permanent=True)
     model = selectors.model_for_page(slug)
     return render(request, "catalog/model_detail.html", _model_context(request, model))
 
