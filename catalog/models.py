@@ -276,6 +276,9 @@ class AIModel(models.Model):
         verbose_name = "AI model"
         indexes = [
             models.Index(fields=["organization", "release_date"], name="aimodel_org_release_idx"),
+            # The default ranking and every curated list: a few hundred curated entries found
+            # among a hundred thousand machine-read ones without reading them all.
+            models.Index(fields=["review_status", "status"], name="aimodel_listed_idx"),
         ]
 
     def __str__(self):
@@ -550,6 +553,10 @@ class CurrentScores(models.Model):
     # What each directory cell shows, one letter a component in taxonomy order (see
     # selectors.encode_states), so that a page of the directory needs no assessments.
     component_states = models.CharField(max_length=40, blank=True)
+    # The licence clauses binding the model (frameworks.restrictions.flags), each between commas
+    # (`,non_commercial,mau_cap,`), so that the restriction filter is a plain condition on this
+    # row; empty until the scorer first summarises the row with them.
+    restriction_flags = models.CharField(max_length=400, blank=True)
     computed_at = models.DateTimeField()
 
     class Meta:

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,121 +14,425 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=64, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('company', 'Company'), ('academic', 'Academic'), ('non-profit', 'Non Profit'), ('collaboration', 'Collaboration'), ('government', 'Government')], max_length=20)),
-                ('country', models.CharField(blank=True, help_text='ISO 3166-1 alpha-2', max_length=2)),
-                ('homepage', models.URLField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=64, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("company", "Company"),
+                            ("academic", "Academic"),
+                            ("non-profit", "Non Profit"),
+                            ("collaboration", "Collaboration"),
+                            ("government", "Government"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "country",
+                    models.CharField(blank=True, help_text="ISO 3166-1 alpha-2", max_length=2),
+                ),
+                ("homepage", models.URLField(blank=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='AIModel',
+            name="AIModel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=100, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('family', models.CharField(max_length=100)),
-                ('release_date', models.DateField()),
-                ('parameters', models.PositiveBigIntegerField(blank=True, help_text='Total count', null=True)),
-                ('modality', models.CharField(choices=[('text', 'Text'), ('code', 'Code'), ('vision-language', 'Vision Language'), ('multimodal', 'Multimodal'), ('audio', 'Audio'), ('image', 'Image')], max_length=20)),
-                ('kind', models.CharField(choices=[('base', 'Base'), ('instruct', 'Instruct'), ('chat', 'Chat'), ('code', 'Code'), ('reasoning', 'Reasoning'), ('multimodal', 'Multimodal')], max_length=20)),
-                ('hf_repos', models.JSONField(blank=True, default=list, help_text='Hugging Face repo ids')),
-                ('github_repos', models.JSONField(blank=True, default=list, help_text='GitHub owner/repo')),
-                ('homepage', models.URLField(blank=True, max_length=500)),
-                ('description', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('published', 'Published'), ('draft', 'Draft (not public until a curator reviews it)')], default='published', max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('base_model', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='derivatives', to='catalog.aimodel')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='models', to='catalog.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                ("family", models.CharField(max_length=100)),
+                ("release_date", models.DateField()),
+                (
+                    "parameters",
+                    models.PositiveBigIntegerField(blank=True, help_text="Total count", null=True),
+                ),
+                (
+                    "modality",
+                    models.CharField(
+                        choices=[
+                            ("text", "Text"),
+                            ("code", "Code"),
+                            ("vision-language", "Vision Language"),
+                            ("multimodal", "Multimodal"),
+                            ("audio", "Audio"),
+                            ("image", "Image"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("base", "Base"),
+                            ("instruct", "Instruct"),
+                            ("chat", "Chat"),
+                            ("code", "Code"),
+                            ("reasoning", "Reasoning"),
+                            ("multimodal", "Multimodal"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "hf_repos",
+                    models.JSONField(blank=True, default=list, help_text="Hugging Face repo ids"),
+                ),
+                (
+                    "github_repos",
+                    models.JSONField(blank=True, default=list, help_text="GitHub owner/repo"),
+                ),
+                ("homepage", models.URLField(blank=True, max_length=500)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("published", "Published"),
+                            ("draft", "Draft (not public until a curator reviews it)"),
+                        ],
+                        default="published",
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "base_model",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="derivatives",
+                        to="catalog.aimodel",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="models",
+                        to="catalog.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'AI model',
-                'ordering': ['name'],
+                "verbose_name": "AI model",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='License',
+            name="License",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('identifier', models.CharField(max_length=100, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('url', models.URLField(max_length=500)),
-                ('version', models.CharField(blank=True, max_length=100)),
-                ('osi_approved', models.BooleanField()),
-                ('category', models.CharField(choices=[('software', 'Software'), ('data', 'Data'), ('content', 'Content'), ('model', 'Model'), ('proprietary', 'Proprietary')], max_length=20)),
-                ('open_data', models.BooleanField(default=False, help_text='CC0, CC-BY, CC-BY-SA, CDLA, ODC-By, ODbL, PDDL')),
-                ('open_content', models.BooleanField(default=False, help_text='CC0, CC-BY, CC-BY-SA')),
-                ('commercial_use', models.BooleanField()),
-                ('mau_cap', models.PositiveBigIntegerField(blank=True, help_text='Monthly active users above which a separate licence is needed', null=True)),
-                ('acceptable_use_policy', models.BooleanField(default=False)),
-                ('terms_changeable', models.BooleanField(default=False)),
-                ('field_of_use', models.BooleanField(default=False)),
-                ('no_improving_other_models', models.BooleanField(default=False)),
-                ('attribution', models.BooleanField(default=False)),
-                ('name_prefix', models.BooleanField(default=False)),
-                ('litigation_termination', models.BooleanField(default=False)),
-                ('geographic', models.BooleanField(default=False)),
-                ('non_commercial', models.BooleanField(default=False)),
-                ('revocable', models.BooleanField(default=False)),
-                ('flow_down', models.BooleanField(default=False)),
-                ('hf_license_tag', models.CharField(blank=True, max_length=100)),
-                ('note', models.TextField(blank=True)),
-                ('source', models.TextField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("identifier", models.CharField(max_length=100, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                ("url", models.URLField(max_length=500)),
+                ("version", models.CharField(blank=True, max_length=100)),
+                ("osi_approved", models.BooleanField()),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("software", "Software"),
+                            ("data", "Data"),
+                            ("content", "Content"),
+                            ("model", "Model"),
+                            ("proprietary", "Proprietary"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "open_data",
+                    models.BooleanField(
+                        default=False, help_text="CC0, CC-BY, CC-BY-SA, CDLA, ODC-By, ODbL, PDDL"
+                    ),
+                ),
+                (
+                    "open_content",
+                    models.BooleanField(default=False, help_text="CC0, CC-BY, CC-BY-SA"),
+                ),
+                ("commercial_use", models.BooleanField()),
+                (
+                    "mau_cap",
+                    models.PositiveBigIntegerField(
+                        blank=True,
+                        help_text="Monthly active users above which a separate licence is needed",
+                        null=True,
+                    ),
+                ),
+                ("acceptable_use_policy", models.BooleanField(default=False)),
+                ("terms_changeable", models.BooleanField(default=False)),
+                ("field_of_use", models.BooleanField(default=False)),
+                ("no_improving_other_models", models.BooleanField(default=False)),
+                ("attribution", models.BooleanField(default=False)),
+                ("name_prefix", models.BooleanField(default=False)),
+                ("litigation_termination", models.BooleanField(default=False)),
+                ("geographic", models.BooleanField(default=False)),
+                ("non_commercial", models.BooleanField(default=False)),
+                ("revocable", models.BooleanField(default=False)),
+                ("flow_down", models.BooleanField(default=False)),
+                ("hf_license_tag", models.CharField(blank=True, max_length=100)),
+                ("note", models.TextField(blank=True)),
+                ("source", models.TextField()),
             ],
             options={
-                'ordering': ['identifier'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('identifier__regex', '^(LicenseRef-[A-Za-z0-9.\\-]+|[A-Za-z0-9.\\-+]+)$')), name='license_identifier_spdx_form')],
+                "ordering": ["identifier"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "identifier__regex",
+                                "^(LicenseRef-[A-Za-z0-9.\\-]+|[A-Za-z0-9.\\-+]+)$",
+                            )
+                        ),
+                        name="license_identifier_spdx_form",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Change',
+            name="Change",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('subject', models.CharField(choices=[('organization', 'Organization'), ('license', 'License'), ('model', 'Model'), ('assessment', 'Assessment')], max_length=20)),
-                ('subject_key', models.CharField(help_text='slug, licence id, or model slug/component', max_length=200)),
-                ('action', models.CharField(choices=[('created', 'Created'), ('updated', 'Updated'), ('deleted', 'Deleted')], max_length=10)),
-                ('actor', models.CharField(max_length=150)),
-                ('reason', models.TextField()),
-                ('before', models.JSONField(blank=True, null=True)),
-                ('after', models.JSONField(blank=True, null=True)),
-                ('model', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='changes', to='catalog.aimodel')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "subject",
+                    models.CharField(
+                        choices=[
+                            ("organization", "Organization"),
+                            ("license", "License"),
+                            ("model", "Model"),
+                            ("assessment", "Assessment"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "subject_key",
+                    models.CharField(
+                        help_text="slug, licence id, or model slug/component", max_length=200
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("created", "Created"),
+                            ("updated", "Updated"),
+                            ("deleted", "Deleted"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("actor", models.CharField(max_length=150)),
+                ("reason", models.TextField()),
+                ("before", models.JSONField(blank=True, null=True)),
+                ("after", models.JSONField(blank=True, null=True)),
+                (
+                    "model",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="changes",
+                        to="catalog.aimodel",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['subject', 'subject_key', '-at'], name='change_subject_idx'), models.Index(fields=['model', '-at'], name='change_model_idx')],
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["subject", "subject_key", "-at"], name="change_subject_idx"
+                    ),
+                    models.Index(fields=["model", "-at"], name="change_model_idx"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('component', models.CharField(choices=[('architecture', 'Model architecture'), ('weights_final', 'Final weights'), ('weights_intermediate', 'Intermediate checkpoints'), ('training_state', 'Training state'), ('code_data_processing', 'Data processing code'), ('code_training', 'Training code'), ('code_evaluation', 'Evaluation code'), ('code_inference', 'Inference code'), ('code_libraries', 'Supporting libraries'), ('data_pretraining', 'Pre-training data'), ('data_finetuning', 'Fine-tuning data'), ('data_evaluation', 'Evaluation data'), ('data_information', 'Data information'), ('doc_model_card', 'Model card'), ('doc_technical_report', 'Technical report'), ('doc_research_paper', 'Research paper'), ('doc_evaluation_results', 'Evaluation results'), ('doc_code_documentation', 'Code documentation'), ('doc_training_setup', 'Training setup'), ('doc_sample_outputs', 'Sample outputs')], max_length=40)),
-                ('availability', models.CharField(choices=[('full', 'Full: released in full, downloadable without approval'), ('partial', 'Partial: released in part, or behind a gate or approval step'), ('none', 'None: not released'), ('unknown', 'Unknown: not yet verified'), ('not_applicable', 'Not applicable: the release has no such component')], max_length=20)),
-                ('evidence', models.JSONField(blank=True, default=list, help_text='URLs of primary sources; required unless unknown')),
-                ('note', models.TextField(blank=True)),
-                ('assessed_at', models.DateField()),
-                ('assessed_by', models.CharField(max_length=100)),
-                ('source', models.CharField(choices=[('curated', 'Curated'), ('hub', 'Hub')], default='curated', max_length=10)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('model', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessments', to='catalog.aimodel')),
-                ('license', models.ForeignKey(blank=True, help_text='Leave empty when no licence is stated.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='catalog.license')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "component",
+                    models.CharField(
+                        choices=[
+                            ("architecture", "Model architecture"),
+                            ("weights_final", "Final weights"),
+                            ("weights_intermediate", "Intermediate checkpoints"),
+                            ("training_state", "Training state"),
+                            ("code_data_processing", "Data processing code"),
+                            ("code_training", "Training code"),
+                            ("code_evaluation", "Evaluation code"),
+                            ("code_inference", "Inference code"),
+                            ("code_libraries", "Supporting libraries"),
+                            ("data_pretraining", "Pre-training data"),
+                            ("data_finetuning", "Fine-tuning data"),
+                            ("data_evaluation", "Evaluation data"),
+                            ("data_information", "Data information"),
+                            ("doc_model_card", "Model card"),
+                            ("doc_technical_report", "Technical report"),
+                            ("doc_research_paper", "Research paper"),
+                            ("doc_evaluation_results", "Evaluation results"),
+                            ("doc_code_documentation", "Code documentation"),
+                            ("doc_training_setup", "Training setup"),
+                            ("doc_sample_outputs", "Sample outputs"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "availability",
+                    models.CharField(
+                        choices=[
+                            ("full", "Full: released in full, downloadable without approval"),
+                            (
+                                "partial",
+                                "Partial: released in part, or behind a gate or approval step",
+                            ),
+                            ("none", "None: not released"),
+                            ("unknown", "Unknown: not yet verified"),
+                            ("not_applicable", "Not applicable: the release has no such component"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "evidence",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="URLs of primary sources; required unless unknown",
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("assessed_at", models.DateField()),
+                ("assessed_by", models.CharField(max_length=100)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("curated", "Curated"), ("hub", "Hub")],
+                        default="curated",
+                        max_length=10,
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "model",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assessments",
+                        to="catalog.aimodel",
+                    ),
+                ),
+                (
+                    "license",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Leave empty when no licence is stated.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to="catalog.license",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['model', 'component'],
-                'constraints': [models.UniqueConstraint(fields=('model', 'component'), name='assessment_one_per_component'), models.CheckConstraint(condition=models.Q(('component__in', ('architecture', 'weights_final', 'weights_intermediate', 'training_state', 'code_data_processing', 'code_training', 'code_evaluation', 'code_inference', 'code_libraries', 'data_pretraining', 'data_finetuning', 'data_evaluation', 'data_information', 'doc_model_card', 'doc_technical_report', 'doc_research_paper', 'doc_evaluation_results', 'doc_code_documentation', 'doc_training_setup', 'doc_sample_outputs'))), name='assessment_known_component'), models.CheckConstraint(condition=models.Q(('availability__in', ('full', 'partial', 'none', 'unknown', 'not_applicable'))), name='assessment_known_availability')],
+                "ordering": ["model", "component"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("model", "component"), name="assessment_one_per_component"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "component__in",
+                                (
+                                    "architecture",
+                                    "weights_final",
+                                    "weights_intermediate",
+                                    "training_state",
+                                    "code_data_processing",
+                                    "code_training",
+                                    "code_evaluation",
+                                    "code_inference",
+                                    "code_libraries",
+                                    "data_pretraining",
+                                    "data_finetuning",
+                                    "data_evaluation",
+                                    "data_information",
+                                    "doc_model_card",
+                                    "doc_technical_report",
+                                    "doc_research_paper",
+                                    "doc_evaluation_results",
+                                    "doc_code_documentation",
+                                    "doc_training_setup",
+                                    "doc_sample_outputs",
+                                ),
+                            )
+                        ),
+                        name="assessment_known_component",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "availability__in",
+                                ("full", "partial", "none", "unknown", "not_applicable"),
+                            )
+                        ),
+                        name="assessment_known_availability",
+                    ),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='aimodel',
-            index=models.Index(fields=['organization', 'release_date'], name='aimodel_org_release_idx'),
+            model_name="aimodel",
+            index=models.Index(
+                fields=["organization", "release_date"], name="aimodel_org_release_idx"
+            ),
         ),
     ]

@@ -5,31 +5,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0001_initial'),
+        ("catalog", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ScoreSnapshot',
+            name="ScoreSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('framework', models.CharField(max_length=20)),
-                ('version', models.CharField(max_length=20)),
-                ('computed_at', models.DateTimeField()),
-                ('inputs_hash', models.CharField(max_length=64)),
-                ('key', models.CharField(max_length=60)),
-                ('is_current', models.BooleanField(default=True)),
-                ('verdict', models.CharField(max_length=40)),
-                ('score', models.FloatField(null=True)),
-                ('result', models.JSONField()),
-                ('model', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='snapshots', to='catalog.aimodel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("framework", models.CharField(max_length=20)),
+                ("version", models.CharField(max_length=20)),
+                ("computed_at", models.DateTimeField()),
+                ("inputs_hash", models.CharField(max_length=64)),
+                ("key", models.CharField(max_length=60)),
+                ("is_current", models.BooleanField(default=True)),
+                ("verdict", models.CharField(max_length=40)),
+                ("score", models.FloatField(null=True)),
+                ("result", models.JSONField()),
+                (
+                    "model",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="snapshots",
+                        to="catalog.aimodel",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['model', 'framework', '-computed_at'],
-                'indexes': [models.Index(condition=models.Q(('is_current', True)), fields=['framework', '-score'], name='snapshot_current_rank_idx'), models.Index(fields=['model', 'framework', '-computed_at'], name='snapshot_history_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('model', 'framework'), name='snapshot_one_current_per_framework'), models.UniqueConstraint(fields=('model', 'key'), name='snapshot_key_unique_per_model')],
+                "ordering": ["model", "framework", "-computed_at"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("is_current", True)),
+                        fields=["framework", "-score"],
+                        name="snapshot_current_rank_idx",
+                    ),
+                    models.Index(
+                        fields=["model", "framework", "-computed_at"], name="snapshot_history_idx"
+                    ),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_current", True)),
+                        fields=("model", "framework"),
+                        name="snapshot_one_current_per_framework",
+                    ),
+                    models.UniqueConstraint(
+                        fields=("model", "key"), name="snapshot_key_unique_per_model"
+                    ),
+                ],
             },
         ),
     ]

@@ -5,33 +5,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0002_score_snapshots'),
+        ("catalog", "0002_score_snapshots"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CurrentScores',
+            name="CurrentScores",
             fields=[
-                ('model', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='current', serialize=False, to='catalog.aimodel')),
-                ('label_verdict', models.CharField(max_length=40)),
-                ('label_score', models.FloatField()),
-                ('osaid_verdict', models.CharField(max_length=40)),
-                ('osaid_score', models.FloatField()),
-                ('mof_verdict', models.CharField(max_length=40)),
-                ('mof_score', models.FloatField()),
-                ('mof_progress', models.JSONField()),
-                ('index_verdict', models.CharField(max_length=40)),
-                ('index_score', models.FloatField()),
-                ('weights_license', models.CharField(blank=True, max_length=100)),
-                ('weights_availability', models.CharField(max_length=20)),
-                ('unknown_count', models.PositiveSmallIntegerField()),
-                ('computed_at', models.DateTimeField()),
+                (
+                    "model",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="current",
+                        serialize=False,
+                        to="catalog.aimodel",
+                    ),
+                ),
+                ("label_verdict", models.CharField(max_length=40)),
+                ("label_score", models.FloatField()),
+                ("osaid_verdict", models.CharField(max_length=40)),
+                ("osaid_score", models.FloatField()),
+                ("mof_verdict", models.CharField(max_length=40)),
+                ("mof_score", models.FloatField()),
+                ("mof_progress", models.JSONField()),
+                ("index_verdict", models.CharField(max_length=40)),
+                ("index_score", models.FloatField()),
+                ("weights_license", models.CharField(blank=True, max_length=100)),
+                ("weights_availability", models.CharField(max_length=20)),
+                ("unknown_count", models.PositiveSmallIntegerField()),
+                ("computed_at", models.DateTimeField()),
             ],
             options={
-                'verbose_name_plural': 'current scores',
-                'indexes': [models.Index(fields=['-label_score', '-index_score'], name='current_label_rank_idx'), models.Index(fields=['-index_score', '-label_score'], name='current_index_rank_idx'), models.Index(fields=['-osaid_score', '-label_score'], name='current_osaid_rank_idx'), models.Index(fields=['-mof_score', '-label_score'], name='current_mof_rank_idx')],
+                "verbose_name_plural": "current scores",
+                "indexes": [
+                    models.Index(
+                        fields=["-label_score", "-index_score"], name="current_label_rank_idx"
+                    ),
+                    models.Index(
+                        fields=["-index_score", "-label_score"], name="current_index_rank_idx"
+                    ),
+                    models.Index(
+                        fields=["-osaid_score", "-label_score"], name="current_osaid_rank_idx"
+                    ),
+                    models.Index(
+                        fields=["-mof_score", "-label_score"], name="current_mof_rank_idx"
+                    ),
+                ],
             },
         ),
     ]

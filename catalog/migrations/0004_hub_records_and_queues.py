@@ -5,103 +5,292 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0003_current_scores'),
+        ("catalog", "0003_current_scores"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HubRecord',
+            name="HubRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hub', models.CharField(choices=[('huggingface', 'Hugging Face Hub'), ('github', 'GitHub')], max_length=20)),
-                ('repo_id', models.CharField(help_text='as the catalogue names it', max_length=200)),
-                ('canonical_id', models.CharField(blank=True, help_text='as the hub names it now', max_length=200)),
-                ('status', models.CharField(choices=[('pending', 'Not fetched yet'), ('ok', 'Ok'), ('error', 'Last fetch failed'), ('gone', 'Deleted, private or gated away')], default='pending', max_length=10)),
-                ('sha', models.CharField(blank=True, max_length=64)),
-                ('last_modified', models.DateTimeField(blank=True, null=True)),
-                ('hub_created_at', models.DateTimeField(blank=True, null=True)),
-                ('gated', models.CharField(blank=True, help_text="'', 'auto' or 'manual'", max_length=10)),
-                ('private', models.BooleanField(default=False)),
-                ('archived', models.BooleanField(default=False)),
-                ('license_tag', models.CharField(blank=True, max_length=100)),
-                ('license_name', models.CharField(blank=True, max_length=200)),
-                ('license_link', models.CharField(blank=True, max_length=500)),
-                ('parameters', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('base_models', models.JSONField(blank=True, default=list)),
-                ('datasets', models.JSONField(blank=True, default=list)),
-                ('files', models.JSONField(blank=True, default=list)),
-                ('checkpoint_branches', models.JSONField(blank=True, default=list)),
-                ('downloads', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('likes', models.PositiveIntegerField(blank=True, null=True)),
-                ('raw', models.JSONField(blank=True, help_text="the hub's last answer, verbatim", null=True)),
-                ('fetched_at', models.DateTimeField(blank=True, null=True)),
-                ('changed_at', models.DateTimeField(blank=True, help_text='when what it said changed', null=True)),
-                ('last_error', models.TextField(blank=True)),
-                ('error_count', models.PositiveIntegerField(default=0)),
-                ('next_attempt_at', models.DateTimeField(blank=True, null=True)),
-                ('model', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hub_records', to='catalog.aimodel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "hub",
+                    models.CharField(
+                        choices=[("huggingface", "Hugging Face Hub"), ("github", "GitHub")],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "repo_id",
+                    models.CharField(help_text="as the catalogue names it", max_length=200),
+                ),
+                (
+                    "canonical_id",
+                    models.CharField(
+                        blank=True, help_text="as the hub names it now", max_length=200
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Not fetched yet"),
+                            ("ok", "Ok"),
+                            ("error", "Last fetch failed"),
+                            ("gone", "Deleted, private or gated away"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("sha", models.CharField(blank=True, max_length=64)),
+                ("last_modified", models.DateTimeField(blank=True, null=True)),
+                ("hub_created_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "gated",
+                    models.CharField(blank=True, help_text="'', 'auto' or 'manual'", max_length=10),
+                ),
+                ("private", models.BooleanField(default=False)),
+                ("archived", models.BooleanField(default=False)),
+                ("license_tag", models.CharField(blank=True, max_length=100)),
+                ("license_name", models.CharField(blank=True, max_length=200)),
+                ("license_link", models.CharField(blank=True, max_length=500)),
+                ("parameters", models.PositiveBigIntegerField(blank=True, null=True)),
+                ("base_models", models.JSONField(blank=True, default=list)),
+                ("datasets", models.JSONField(blank=True, default=list)),
+                ("files", models.JSONField(blank=True, default=list)),
+                ("checkpoint_branches", models.JSONField(blank=True, default=list)),
+                ("downloads", models.PositiveBigIntegerField(blank=True, null=True)),
+                ("likes", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "raw",
+                    models.JSONField(
+                        blank=True, help_text="the hub's last answer, verbatim", null=True
+                    ),
+                ),
+                ("fetched_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "changed_at",
+                    models.DateTimeField(
+                        blank=True, help_text="when what it said changed", null=True
+                    ),
+                ),
+                ("last_error", models.TextField(blank=True)),
+                ("error_count", models.PositiveIntegerField(default=0)),
+                ("next_attempt_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "model",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="hub_records",
+                        to="catalog.aimodel",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['model', 'hub', 'repo_id'],
+                "ordering": ["model", "hub", "repo_id"],
             },
         ),
         migrations.CreateModel(
-            name='Discrepancy',
+            name="Discrepancy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('component', models.CharField(choices=[('architecture', 'Model architecture'), ('weights_final', 'Final weights'), ('weights_intermediate', 'Intermediate checkpoints'), ('training_state', 'Training state'), ('code_data_processing', 'Data processing code'), ('code_training', 'Training code'), ('code_evaluation', 'Evaluation code'), ('code_inference', 'Inference code'), ('code_libraries', 'Supporting libraries'), ('data_pretraining', 'Pre-training data'), ('data_finetuning', 'Fine-tuning data'), ('data_evaluation', 'Evaluation data'), ('data_information', 'Data information'), ('doc_model_card', 'Model card'), ('doc_technical_report', 'Technical report'), ('doc_research_paper', 'Research paper'), ('doc_evaluation_results', 'Evaluation results'), ('doc_code_documentation', 'Code documentation'), ('doc_training_setup', 'Training setup'), ('doc_sample_outputs', 'Sample outputs')], max_length=40)),
-                ('field', models.CharField(help_text='what differs: license, gating, checkpoints, ...', max_length=40)),
-                ('curated_value', models.JSONField(null=True)),
-                ('hub_value', models.JSONField(null=True)),
-                ('message', models.TextField()),
-                ('status', models.CharField(choices=[('open', 'Open'), ('accepted', 'Accepted: the assessment was updated'), ('dismissed', 'Dismissed: the curated value stands')], default='open', max_length=10)),
-                ('opened_at', models.DateTimeField(auto_now_add=True)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('resolved_by', models.CharField(blank=True, max_length=150)),
-                ('resolution_note', models.TextField(blank=True)),
-                ('model', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='discrepancies', to='catalog.aimodel')),
-                ('hub_record', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, to='catalog.hubrecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "component",
+                    models.CharField(
+                        choices=[
+                            ("architecture", "Model architecture"),
+                            ("weights_final", "Final weights"),
+                            ("weights_intermediate", "Intermediate checkpoints"),
+                            ("training_state", "Training state"),
+                            ("code_data_processing", "Data processing code"),
+                            ("code_training", "Training code"),
+                            ("code_evaluation", "Evaluation code"),
+                            ("code_inference", "Inference code"),
+                            ("code_libraries", "Supporting libraries"),
+                            ("data_pretraining", "Pre-training data"),
+                            ("data_finetuning", "Fine-tuning data"),
+                            ("data_evaluation", "Evaluation data"),
+                            ("data_information", "Data information"),
+                            ("doc_model_card", "Model card"),
+                            ("doc_technical_report", "Technical report"),
+                            ("doc_research_paper", "Research paper"),
+                            ("doc_evaluation_results", "Evaluation results"),
+                            ("doc_code_documentation", "Code documentation"),
+                            ("doc_training_setup", "Training setup"),
+                            ("doc_sample_outputs", "Sample outputs"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "field",
+                    models.CharField(
+                        help_text="what differs: license, gating, checkpoints, ...", max_length=40
+                    ),
+                ),
+                ("curated_value", models.JSONField(null=True)),
+                ("hub_value", models.JSONField(null=True)),
+                ("message", models.TextField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("accepted", "Accepted: the assessment was updated"),
+                            ("dismissed", "Dismissed: the curated value stands"),
+                        ],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("opened_at", models.DateTimeField(auto_now_add=True)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                ("resolved_by", models.CharField(blank=True, max_length=150)),
+                ("resolution_note", models.TextField(blank=True)),
+                (
+                    "model",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="discrepancies",
+                        to="catalog.aimodel",
+                    ),
+                ),
+                (
+                    "hub_record",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="catalog.hubrecord",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'discrepancies',
-                'ordering': ['-opened_at'],
+                "verbose_name_plural": "discrepancies",
+                "ordering": ["-opened_at"],
             },
         ),
         migrations.CreateModel(
-            name='CorrectionRequest',
+            name="CorrectionRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('component', models.CharField(choices=[('architecture', 'Model architecture'), ('weights_final', 'Final weights'), ('weights_intermediate', 'Intermediate checkpoints'), ('training_state', 'Training state'), ('code_data_processing', 'Data processing code'), ('code_training', 'Training code'), ('code_evaluation', 'Evaluation code'), ('code_inference', 'Inference code'), ('code_libraries', 'Supporting libraries'), ('data_pretraining', 'Pre-training data'), ('data_finetuning', 'Fine-tuning data'), ('data_evaluation', 'Evaluation data'), ('data_information', 'Data information'), ('doc_model_card', 'Model card'), ('doc_technical_report', 'Technical report'), ('doc_research_paper', 'Research paper'), ('doc_evaluation_results', 'Evaluation results'), ('doc_code_documentation', 'Code documentation'), ('doc_training_setup', 'Training setup'), ('doc_sample_outputs', 'Sample outputs')], max_length=40)),
-                ('proposed_availability', models.CharField(blank=True, choices=[('full', 'Full: released in full, downloadable without approval'), ('partial', 'Partial: released in part, or behind a gate or approval step'), ('none', 'None: not released'), ('unknown', 'Unknown: not yet verified'), ('not_applicable', 'Not applicable: the release has no such component')], max_length=20)),
-                ('proposed_license', models.CharField(blank=True, max_length=200)),
-                ('evidence_url', models.URLField(max_length=500)),
-                ('explanation', models.TextField(blank=True)),
-                ('contact', models.CharField(blank=True, max_length=200)),
-                ('submitted_at', models.DateTimeField(auto_now_add=True)),
-                ('submitter', models.CharField(blank=True, help_text='hash of the address', max_length=64)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('accepted', 'Accepted'), ('rejected', 'Rejected')], default='open', max_length=10)),
-                ('reviewed_by', models.CharField(blank=True, max_length=150)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('review_note', models.TextField(blank=True)),
-                ('model', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='corrections', to='catalog.aimodel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "component",
+                    models.CharField(
+                        choices=[
+                            ("architecture", "Model architecture"),
+                            ("weights_final", "Final weights"),
+                            ("weights_intermediate", "Intermediate checkpoints"),
+                            ("training_state", "Training state"),
+                            ("code_data_processing", "Data processing code"),
+                            ("code_training", "Training code"),
+                            ("code_evaluation", "Evaluation code"),
+                            ("code_inference", "Inference code"),
+                            ("code_libraries", "Supporting libraries"),
+                            ("data_pretraining", "Pre-training data"),
+                            ("data_finetuning", "Fine-tuning data"),
+                            ("data_evaluation", "Evaluation data"),
+                            ("data_information", "Data information"),
+                            ("doc_model_card", "Model card"),
+                            ("doc_technical_report", "Technical report"),
+                            ("doc_research_paper", "Research paper"),
+                            ("doc_evaluation_results", "Evaluation results"),
+                            ("doc_code_documentation", "Code documentation"),
+                            ("doc_training_setup", "Training setup"),
+                            ("doc_sample_outputs", "Sample outputs"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "proposed_availability",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("full", "Full: released in full, downloadable without approval"),
+                            (
+                                "partial",
+                                "Partial: released in part, or behind a gate or approval step",
+                            ),
+                            ("none", "None: not released"),
+                            ("unknown", "Unknown: not yet verified"),
+                            ("not_applicable", "Not applicable: the release has no such component"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("proposed_license", models.CharField(blank=True, max_length=200)),
+                ("evidence_url", models.URLField(max_length=500)),
+                ("explanation", models.TextField(blank=True)),
+                ("contact", models.CharField(blank=True, max_length=200)),
+                ("submitted_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "submitter",
+                    models.CharField(blank=True, help_text="hash of the address", max_length=64),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("accepted", "Accepted"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("reviewed_by", models.CharField(blank=True, max_length=150)),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                ("review_note", models.TextField(blank=True)),
+                (
+                    "model",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="corrections",
+                        to="catalog.aimodel",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-submitted_at'],
-                'indexes': [models.Index(fields=['status', '-submitted_at'], name='correction_queue_idx')],
+                "ordering": ["-submitted_at"],
+                "indexes": [
+                    models.Index(fields=["status", "-submitted_at"], name="correction_queue_idx")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='hubrecord',
-            index=models.Index(fields=['next_attempt_at', 'fetched_at'], name='hubrecord_due_idx'),
+            model_name="hubrecord",
+            index=models.Index(fields=["next_attempt_at", "fetched_at"], name="hubrecord_due_idx"),
         ),
         migrations.AddConstraint(
-            model_name='hubrecord',
-            constraint=models.UniqueConstraint(fields=('model', 'hub', 'repo_id'), name='hubrecord_one_per_model_repo'),
+            model_name="hubrecord",
+            constraint=models.UniqueConstraint(
+                fields=("model", "hub", "repo_id"), name="hubrecord_one_per_model_repo"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='discrepancy',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('model', 'component', 'field'), name='discrepancy_one_open_per_field'),
+            model_name="discrepancy",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "open")),
+                fields=("model", "component", "field"),
+                name="discrepancy_one_open_per_field",
+            ),
         ),
     ]

@@ -4,20 +4,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0004_hub_records_and_queues'),
+        ("catalog", "0004_hub_records_and_queues"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='change',
-            name='action',
-            field=models.CharField(choices=[('created', 'Created'), ('updated', 'Updated'), ('deleted', 'Deleted'), ('observed', 'Observed on a hub (a curator decides)')], max_length=10),
+            model_name="change",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("created", "Created"),
+                    ("updated", "Updated"),
+                    ("deleted", "Deleted"),
+                    ("observed", "Observed on a hub (a curator decides)"),
+                ],
+                max_length=10,
+            ),
         ),
         migrations.AlterField(
-            model_name='change',
-            name='subject',
-            field=models.CharField(choices=[('organization', 'Organization'), ('license', 'License'), ('model', 'Model'), ('assessment', 'Assessment'), ('hub', 'Hub record')], max_length=20),
+            model_name="change",
+            name="subject",
+            field=models.CharField(
+                choices=[
+                    ("organization", "Organization"),
+                    ("license", "License"),
+                    ("model", "Model"),
+                    ("assessment", "Assessment"),
+                    ("hub", "Hub record"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0005_hub_observations'),
+        ("catalog", "0005_hub_observations"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organization',
-            name='hf_authors',
-            field=models.JSONField(blank=True, default=list, help_text='Hugging Face accounts whose new repos are discovered'),
+            model_name="organization",
+            name="hf_authors",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="Hugging Face accounts whose new repos are discovered",
+            ),
         ),
     ]

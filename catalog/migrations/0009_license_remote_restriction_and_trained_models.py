@@ -4,25 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0008_change_reviewed'),
+        ("catalog", "0008_change_reviewed"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='license',
-            name='covers_trained_models',
-            field=models.BooleanField(default=False, help_text='Models distilled from it or trained on its outputs are bound by its terms'),
+            model_name="license",
+            name="covers_trained_models",
+            field=models.BooleanField(
+                default=False,
+                help_text="Models distilled from it or trained on its outputs are bound by its terms",
+            ),
         ),
         migrations.AddField(
-            model_name='license',
-            name='remote_restriction',
-            field=models.BooleanField(default=False, help_text='The licensor may restrict use remotely, e.g. by updating the model'),
+            model_name="license",
+            name="remote_restriction",
+            field=models.BooleanField(
+                default=False,
+                help_text="The licensor may restrict use remotely, e.g. by updating the model",
+            ),
         ),
         migrations.AlterField(
-            model_name='license',
-            name='revocable',
-            field=models.BooleanField(default=False, help_text='The licensor can revoke the grant'),
+            model_name="license",
+            name="revocable",
+            field=models.BooleanField(default=False, help_text="The licensor can revoke the grant"),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0009_license_remote_restriction_and_trained_models'),
+        ("catalog", "0009_license_remote_restriction_and_trained_models"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='currentscores',
-            name='component_states',
+            model_name="currentscores",
+            name="component_states",
             field=models.CharField(blank=True, max_length=40),
         ),
     ]

@@ -4,14 +4,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0010_current_component_states'),
+        ("catalog", "0010_current_component_states"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='scoresnapshot',
-            index=models.Index(fields=['computed_at'], name='snapshot_computed_at_idx'),
+            model_name="scoresnapshot",
+            index=models.Index(fields=["computed_at"], name="snapshot_computed_at_idx"),
         ),
     ]

@@ -5,47 +5,96 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0011_snapshot_computed_at_index'),
+        ("catalog", "0011_snapshot_computed_at_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='aimodel',
-            name='release_licenses',
-            field=models.JSONField(blank=True, default=dict, help_text='The licence the release applies per kind (code, data, documents, weights): {"code": {"license": "Apache-2.0", "evidence": [...], "pins": [...], "note": ""}}'),
+            model_name="aimodel",
+            name="release_licenses",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text='The licence the release applies per kind (code, data, documents, weights): {"code": {"license": "Apache-2.0", "evidence": [...], "pins": [...], "note": ""}}',
+            ),
         ),
         migrations.AddField(
-            model_name='assessment',
-            name='access',
-            field=models.CharField(blank=True, choices=[('', 'Open: no gate'), ('click-through', 'Click-through: a form that grants access at once (full availability)'), ('approval', 'Approval: someone must approve each request (partial availability)')], default='', max_length=20),
+            model_name="assessment",
+            name="access",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "Open: no gate"),
+                    (
+                        "click-through",
+                        "Click-through: a form that grants access at once (full availability)",
+                    ),
+                    (
+                        "approval",
+                        "Approval: someone must approve each request (partial availability)",
+                    ),
+                ],
+                default="",
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='assessment',
-            name='pins',
-            field=models.JSONField(blank=True, default=list, help_text='The files read at a commit behind a licence or absence claim: [{"repo": "github:owner/name", "commit": "64bc595", "path": "LICENSE", "finding": "..."}]'),
+            model_name="assessment",
+            name="pins",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text='The files read at a commit behind a licence or absence claim: [{"repo": "github:owner/name", "commit": "64bc595", "path": "LICENSE", "finding": "..."}]',
+            ),
         ),
         migrations.AddField(
-            model_name='license',
-            name='clause_scopes',
-            field=models.JSONField(blank=True, default=dict, help_text='Clauses that bind only some releases: {"geographic": {"modalities": ["vision-language", "multimodal"], "note": "..."}}'),
+            model_name="license",
+            name="clause_scopes",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text='Clauses that bind only some releases: {"geographic": {"modalities": ["vision-language", "multimodal"], "note": "..."}}',
+            ),
         ),
         migrations.CreateModel(
-            name='Correction',
+            name="Correction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('subject', models.CharField(help_text='component id, release_licenses.<kind>, parameters or base_model', max_length=60)),
-                ('before', models.TextField()),
-                ('after', models.TextField()),
-                ('reason', models.TextField()),
-                ('position', models.PositiveIntegerField(default=0, help_text="order within the model's log")),
-                ('model', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='corrections_made', to='catalog.aimodel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField()),
+                (
+                    "subject",
+                    models.CharField(
+                        help_text="component id, release_licenses.<kind>, parameters or base_model",
+                        max_length=60,
+                    ),
+                ),
+                ("before", models.TextField()),
+                ("after", models.TextField()),
+                ("reason", models.TextField()),
+                (
+                    "position",
+                    models.PositiveIntegerField(
+                        default=0, help_text="order within the model's log"
+                    ),
+                ),
+                (
+                    "model",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="corrections_made",
+                        to="catalog.aimodel",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-date', 'model', 'position'],
-                'indexes': [models.Index(fields=['-date', '-id'], name='correction_log_idx')],
+                "ordering": ["-date", "model", "position"],
+                "indexes": [models.Index(fields=["-date", "-id"], name="correction_log_idx")],
             },
         ),
     ]

@@ -4,29 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0012_evidence_release_licences_pins_corrections'),
+        ("catalog", "0012_evidence_release_licences_pins_corrections"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='aimodel',
-            name='training_data_withheld',
-            field=models.JSONField(blank=True, default=dict, help_text='Why the developer withholds training data, as it states it: {"reason": "legal" | "technical" | "unstated", "evidence": [...], "note": ""}'),
+            model_name="aimodel",
+            name="training_data_withheld",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text='Why the developer withholds training data, as it states it: {"reason": "legal" | "technical" | "unstated", "evidence": [...], "note": ""}',
+            ),
         ),
         migrations.AddField(
-            model_name='currentscores',
-            name='g7_score',
+            model_name="currentscores",
+            name="g7_score",
             field=models.FloatField(default=0.0),
         ),
         migrations.AddField(
-            model_name='currentscores',
-            name='g7_verdict',
-            field=models.CharField(default='', max_length=40),
+            model_name="currentscores",
+            name="g7_verdict",
+            field=models.CharField(default="", max_length=40),
         ),
         migrations.AddIndex(
-            model_name='currentscores',
-            index=models.Index(fields=['-g7_score', '-index_score'], name='current_g7_rank_idx'),
+            model_name="currentscores",
+            index=models.Index(fields=["-g7_score", "-index_score"], name="current_g7_rank_idx"),
         ),
     ]

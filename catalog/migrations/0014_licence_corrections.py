@@ -5,29 +5,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0013_g7_headline_and_withheld_training_data'),
+        ("catalog", "0013_g7_headline_and_withheld_training_data"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='correction',
-            name='license',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='corrections_made', to='catalog.license'),
+            model_name="correction",
+            name="license",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="corrections_made",
+                to="catalog.license",
+            ),
         ),
         migrations.AlterField(
-            model_name='correction',
-            name='model',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='corrections_made', to='catalog.aimodel'),
+            model_name="correction",
+            name="model",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="corrections_made",
+                to="catalog.aimodel",
+            ),
         ),
         migrations.AlterField(
-            model_name='correction',
-            name='subject',
-            field=models.CharField(help_text='a component id, release_licenses.<kind>, parameters or base_model of a model; a clause flag, clause_scopes or another field of a licence', max_length=60),
+            model_name="correction",
+            name="subject",
+            field=models.CharField(
+                help_text="a component id, release_licenses.<kind>, parameters or base_model of a model; a clause flag, clause_scopes or another field of a licence",
+                max_length=60,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='correction',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('license__isnull', True), ('model__isnull', False)), models.Q(('license__isnull', False), ('model__isnull', True)), _connector='OR'), name='correction_of_a_model_or_a_licence'),
+            model_name="correction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("license__isnull", True), ("model__isnull", False)),
+                    models.Q(("license__isnull", False), ("model__isnull", True)),
+                    _connector="OR",
+                ),
+                name="correction_of_a_model_or_a_licence",
+            ),
         ),
     ]

@@ -5,30 +5,29 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0014_licence_corrections'),
+        ("catalog", "0014_licence_corrections"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='aimodel',
-            name='homepage',
+            model_name="aimodel",
+            name="homepage",
             field=catalog.models.HttpURLField(blank=True, max_length=500),
         ),
         migrations.AlterField(
-            model_name='correctionrequest',
-            name='evidence_url',
+            model_name="correctionrequest",
+            name="evidence_url",
             field=catalog.models.HttpURLField(max_length=500),
         ),
         migrations.AlterField(
-            model_name='license',
-            name='url',
+            model_name="license",
+            name="url",
             field=catalog.models.HttpURLField(max_length=500),
         ),
         migrations.AlterField(
-            model_name='organization',
-            name='homepage',
+            model_name="organization",
+            name="homepage",
             field=catalog.models.HttpURLField(blank=True),
         ),
     ]

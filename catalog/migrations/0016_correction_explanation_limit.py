@@ -7,22 +7,21 @@ from django.db.models.functions import Length, Left
 def shorten_long_explanations(apps, schema_editor):
     """Explanations stored before the limit keep their first 2,000 characters."""
     CorrectionRequest = apps.get_model("catalog", "CorrectionRequest")
-    CorrectionRequest.objects.annotate(length=Length("explanation")).filter(
-        length__gt=2000
-    ).update(explanation=Left("explanation", 2000))
+    CorrectionRequest.objects.annotate(length=Length("explanation")).filter(length__gt=2000).update(
+        explanation=Left("explanation", 2000)
+    )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0015_http_urls'),
+        ("catalog", "0015_http_urls"),
     ]
 
     operations = [
         migrations.RunPython(shorten_long_explanations, migrations.RunPython.noop),
         migrations.AlterField(
-            model_name='correctionrequest',
-            name='explanation',
+            model_name="correctionrequest",
+            name="explanation",
             field=models.CharField(blank=True, max_length=2000),
         ),
     ]

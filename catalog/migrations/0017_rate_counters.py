@@ -4,23 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0016_correction_explanation_limit'),
+        ("catalog", "0016_correction_explanation_limit"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RateCounter',
+            name="RateCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=200)),
-                ('count', models.PositiveIntegerField()),
-                ('expires_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=200)),
+                ("count", models.PositiveIntegerField()),
+                ("expires_at", models.DateTimeField()),
             ],
             options={
-                'indexes': [models.Index(fields=['expires_at'], name='ratecounter_expiry_idx')],
-                'constraints': [models.UniqueConstraint(fields=('key',), name='ratecounter_one_per_key')],
+                "indexes": [models.Index(fields=["expires_at"], name="ratecounter_expiry_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("key",), name="ratecounter_one_per_key")
+                ],
             },
         ),
     ]

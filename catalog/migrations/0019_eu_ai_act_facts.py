@@ -4,29 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0018_index_entries'),
+        ("catalog", "0018_index_entries"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='aimodel',
-            name='eu_ai_act_facts',
-            field=models.JSONField(blank=True, default=dict, help_text='The EU AI Act lens\'s facts, each with evidence: {"training_compute": {"flop": 3.8e25, "source": "stated" | "derived", "evidence": [...], "note": ""}, "training_summary": {"published": true, "evidence": [...], "note": ""}, "monetised": {"value": false, "evidence": [...], "note": ""}}'),
+            model_name="aimodel",
+            name="eu_ai_act_facts",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text='The EU AI Act lens\'s facts, each with evidence: {"training_compute": {"flop": 3.8e25, "source": "stated" | "derived", "evidence": [...], "note": ""}, "training_summary": {"published": true, "evidence": [...], "note": ""}, "monetised": {"value": false, "evidence": [...], "note": ""}}',
+            ),
         ),
         migrations.AddField(
-            model_name='currentscores',
-            name='eu_ai_act_score',
+            model_name="currentscores",
+            name="eu_ai_act_score",
             field=models.FloatField(default=0.0),
         ),
         migrations.AddField(
-            model_name='currentscores',
-            name='eu_ai_act_verdict',
-            field=models.CharField(default='', max_length=40),
+            model_name="currentscores",
+            name="eu_ai_act_verdict",
+            field=models.CharField(default="", max_length=40),
         ),
         migrations.AddIndex(
-            model_name='currentscores',
-            index=models.Index(fields=['-eu_ai_act_score', '-g7_score'], name='current_eu_ai_act_rank_idx'),
+            model_name="currentscores",
+            index=models.Index(
+                fields=["-eu_ai_act_score", "-g7_score"], name="current_eu_ai_act_rank_idx"
+            ),
         ),
     ]

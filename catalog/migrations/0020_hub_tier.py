@@ -5,53 +5,100 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0019_eu_ai_act_facts'),
+        ("catalog", "0019_eu_ai_act_facts"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='aimodel',
-            name='review_status',
-            field=models.CharField(choices=[('curated', 'Curated: reviewed by a curator'), ('machine-read', 'Machine-read from the Hub, not reviewed by a curator')], default='curated', max_length=20),
+            model_name="aimodel",
+            name="review_status",
+            field=models.CharField(
+                choices=[
+                    ("curated", "Curated: reviewed by a curator"),
+                    ("machine-read", "Machine-read from the Hub, not reviewed by a curator"),
+                ],
+                default="curated",
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='hubrecord',
-            name='pipeline_tag',
+            model_name="hubrecord",
+            name="pipeline_tag",
             field=models.CharField(blank=True, max_length=60),
         ),
         migrations.AddField(
-            model_name='hubrecord',
-            name='weight_files',
-            field=models.JSONField(blank=True, default=list, help_text='the files that are weights, in any format'),
+            model_name="hubrecord",
+            name="weight_files",
+            field=models.JSONField(
+                blank=True, default=list, help_text="the files that are weights, in any format"
+            ),
         ),
         migrations.AddField(
-            model_name='hubrecord',
-            name='weight_formats',
+            model_name="hubrecord",
+            name="weight_formats",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AlterField(
-            model_name='aimodel',
-            name='kind',
-            field=models.CharField(choices=[('base', 'Base'), ('instruct', 'Instruct'), ('chat', 'Chat'), ('code', 'Code'), ('reasoning', 'Reasoning'), ('multimodal', 'Multimodal'), ('unknown', 'Not yet reviewed')], max_length=20),
+            model_name="aimodel",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("base", "Base"),
+                    ("instruct", "Instruct"),
+                    ("chat", "Chat"),
+                    ("code", "Code"),
+                    ("reasoning", "Reasoning"),
+                    ("multimodal", "Multimodal"),
+                    ("unknown", "Not yet reviewed"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='aimodel',
-            name='modality',
-            field=models.CharField(choices=[('text', 'Text'), ('code', 'Code'), ('vision-language', 'Vision Language'), ('multimodal', 'Multimodal'), ('audio', 'Audio'), ('image', 'Image'), ('video', 'Video'), ('robotics', 'Robotics'), ('other', 'Other')], max_length=20),
+            model_name="aimodel",
+            name="modality",
+            field=models.CharField(
+                choices=[
+                    ("text", "Text"),
+                    ("code", "Code"),
+                    ("vision-language", "Vision Language"),
+                    ("multimodal", "Multimodal"),
+                    ("audio", "Audio"),
+                    ("image", "Image"),
+                    ("video", "Video"),
+                    ("robotics", "Robotics"),
+                    ("other", "Other"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='organization',
-            name='kind',
-            field=models.CharField(choices=[('company', 'Company'), ('academic', 'Academic'), ('non-profit', 'Non Profit'), ('collaboration', 'Collaboration'), ('government', 'Government'), ('unknown', 'Not yet reviewed (a Hub account read by machine)')], max_length=20),
+            model_name="organization",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("company", "Company"),
+                    ("academic", "Academic"),
+                    ("non-profit", "Non Profit"),
+                    ("collaboration", "Collaboration"),
+                    ("government", "Government"),
+                    ("unknown", "Not yet reviewed (a Hub account read by machine)"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AddIndex(
-            model_name='hubrecord',
-            index=models.Index(django.db.models.functions.text.Lower('repo_id'), name='hubrecord_repo_lower_idx'),
+            model_name="hubrecord",
+            index=models.Index(
+                django.db.models.functions.text.Lower("repo_id"), name="hubrecord_repo_lower_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='hubrecord',
-            index=models.Index(django.db.models.functions.text.Lower('canonical_id'), name='hubrecord_canonical_lower_idx'),
+            model_name="hubrecord",
+            index=models.Index(
+                django.db.models.functions.text.Lower("canonical_id"),
+                name="hubrecord_canonical_lower_idx",
+            ),
         ),
     ]

@@ -5,20 +5,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0020_hub_tier'),
+        ("catalog", "0020_hub_tier"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='aimodel',
-            name='merged_into',
-            field=models.ForeignKey(blank=True, help_text='the curated entry a retired machine-read entry was merged into', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='merged', to='catalog.aimodel'),
+            model_name="aimodel",
+            name="merged_into",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="the curated entry a retired machine-read entry was merged into",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="merged",
+                to="catalog.aimodel",
+            ),
         ),
         migrations.AlterField(
-            model_name='aimodel',
-            name='status',
-            field=models.CharField(choices=[('published', 'Published'), ('draft', 'Draft (not public until a curator reviews it)'), ('retired', 'Retired: merged into the curated entry of the same repository')], default='published', max_length=20),
+            model_name="aimodel",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("published", "Published"),
+                    ("draft", "Draft (not public until a curator reviews it)"),
+                    ("retired", "Retired: merged into the curated entry of the same repository"),
+                ],
+                default="published",
+                max_length=20,
+            ),
         ),
     ]
