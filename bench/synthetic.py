@@ -6,7 +6,7 @@ import random
 from django.db import connection
 
 from catalog import components
-from catalog.models import AIModel, Assessment, License, Organization
+from catalog.models import AIModel, Assessment, HubRecord, License, Organization
 
 LICENCES = [
     dict(identifier="Apache-2.0", name="Apache", osi_approved=True, category="software", commercial_use=True),
@@ -87,4 +87,80 @@ def build_scored(count):
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    return models
+
+
+MACHINE_READ_SHOWN = {
+    # What the Hub shows of a machine-read entry (hubs/reading.py); every other component unknown.
+    "weights_final": ["full", "full", "partial", "none"],
+    "architecture": ["full"],
+    "doc_model_card": ["full", "full", "unknown"],
+    "data_pretraining": ["partial", "unknown", "unknown", "unknown"],
+}
+
+
+def build_machine_read(count, seed=2):
+    """Create `count` machine-read entries as discovery leaves them: published, marked
+    machine-read, one Hub record each, the components the Hub shows read, the rest unknown;
+    every fourth a fine-tune of an earlier entry. Uses the licences build() made, if any."""
+    rng = random.Random(seed)
+    orgs = Organization.objects.bulk_create(
+        [Organization(slug=f"hub-org-{n}", name=f"hub-org-{n}", kind="unknown") for n in range(997)]
+    )
+    licences = list(License.objects.all()) or [None]
+    start = datetime.date(2021, 1, 1)
+    models = []
+    for first in range(0, count, 5000):
+        batch = AIModel.objects.bulk_create(
+            [
+                AIModel(
+                    slug=f"hub-org-{n % 997}-model-{n}",
+                    name=f"model-{n}",
+                    organization=orgs[n % 997],
+                    family=f"model-{n}",
+                    release_date=start + datetime.timedelta(days=n % 1800),
+                    modality="text",
+                    kind="unknown",
+                    hf_repos=[f"hub-org-{n % 997}/model-{n}"],
+                    review_status="machine-read",
+                )
+                for n in range(first, min(count, first + 5000))
+            ]
+        )
+        tunes = [m for n, m in enumerate(batch, first) if n % 4 == 3 and n > 4]
+        for tune in tunes:
+            tune.base_model_id = models[0].pk if models else batch[0].pk
+        AIModel.objects.bulk_update(tunes, ["base_model"])
+        HubRecord.objects.bulk_create(
+            [
+                HubRecord(
+                    model=m,
+                    hub="huggingface",
+                    repo_id=m.hf_repos[0],
+                    canonical_id=m.hf_repos[0],
+                    status="ok",
+                    sha=f"{m.pk:040x}",
+                )
+                for m in batch
+            ]  # fmt: skip
+        )
+        rows = []
+        for model in batch:
+            for component_id in components.COMPONENT_IDS:
+                availability = rng.choice(MACHINE_READ_SHOWN.get(component_id, ["unknown"]))
+                shown = availability in ("full", "partial")
+                rows.append(
+                    Assessment(
+                        model=model,
+                        component=component_id,
+                        availability=availability,
+                        license=rng.choice(licences) if shown else None,
+                        evidence=[f"https://huggingface.co/{model.hf_repos[0]}"] if shown else [],
+                        assessed_at=datetime.date(2026, 1, 1),
+                        assessed_by="hub-discovery",
+                        source="hub",
+                    )  # fmt: skip
+                )
+        Assessment.objects.bulk_create(rows, batch_size=20000)
+        models += batch
     return models

@@ -423,8 +423,12 @@ def parse_model(text, file, *, organizations, licenses):
         ),
         "description": checker.text(data, "description", "description"),
         "status": checker.choice(
-            data, "status", "status", AIModel.Status.values, default=AIModel.Status.PUBLISHED
-        ),
+            data,
+            "status",
+            "status",
+            [AIModel.Status.PUBLISHED, AIModel.Status.DRAFT],
+            default=AIModel.Status.PUBLISHED,
+        ),  # fmt: skip
         "release_licenses": _release_licenses(checker, data, licenses),
         "training_data_withheld": _data_withheld(checker, data),
         "eu_ai_act_facts": _eu_ai_act_facts(checker, data),

@@ -145,11 +145,19 @@ def _slugify(text):
 def _free_slugs(repo_ids):
     """A slug per repo id (`org-name`), unique among the entries and each other."""
     bases = [_slugify(repo)[:90] for repo in repo_ids]
-    taken = set(
-        AIModel.objects.filter(
-            Q(slug__in=bases) | Q(slug__regex=_prefixes_pattern(bases))
-        ).values_list("slug", flat=True)
-    )
+    # Two index lookups, never a scan of every entry: the bases themselves, then the numbered
+    # variants (`name-2`) of only those bases already taken, which are few.
+    taken = set(AIModel.objects.filter(slug__in=bases).values_list("slug", flat=True))
+    if taken:
+        prefixes = Q()
+        for base in taken:
+            prefixes |= Q(slug__startswith=f"{base}-")
+        numbered = re.compile(_prefixes_pattern(taken))
+        taken |= {
+            slug
+            for slug in AIModel.objects.filter(prefixes).values_list("slug", flat=True)
+            if numbered.match(slug)
+        }
     slugs = []
     for base in bases:
         slug, number = base, 2
@@ -260,6 +268,67 @@ def _models_for_repos(keys):
     return found
 
 
+# --- Retiring entries a curated one now covers ----------------------------------------------------
+
+
+def retire_duplicates():
+    """Retire every public machine-read entry whose repository a curated entry now tracks.
+
+    The entry leaves every public list and its page redirects to the curated one; its history,
+    snapshots and hub records are kept, and models built on it are linked to the curated entry
+    instead. A fixed number of queries when there is nothing to retire. Returns the retired ids.
+    """
+    curated = {}
+    for pk, repos in AIModel.objects.curated().exclude(hf_repos=[]).values_list("pk", "hf_repos"):
+        for repo in repos:
+            curated.setdefault(repo.lower(), pk)
+    for pk, canonical_id in (
+        HubRecord.objects.filter(hub=HubRecord.Hub.HUGGINGFACE, model__in=AIModel.objects.curated())
+        .exclude(canonical_id="")
+        .values_list("model_id", "canonical_id")
+    ):
+        curated.setdefault(canonical_id.lower(), pk)
+    if not curated:
+        return []
+    keys = set(curated)
+    duplicates = {}
+    for model_id, repo_id, canonical_id in (
+        HubRecord.objects.filter(
+            hub=HubRecord.Hub.HUGGINGFACE, model__in=AIModel.objects.machine_read()
+        )
+        .filter(Q(repo_id__lower__in=keys) | Q(canonical_id__lower__in=keys))
+        .values_list("model_id", "repo_id", "canonical_id")
+    ):
+        key = repo_id.lower() if repo_id.lower() in keys else canonical_id.lower()
+        duplicates.setdefault(model_id, curated[key])
+    for model_id, curated_id in duplicates.items():
+        _retire(model_id, curated_id)
+    return sorted(duplicates)
+
+
+def _retire(model_id, curated_id):
+    from catalog.tasks import schedule_rescore
+
+    with transaction.atomic():
+        model = AIModel.objects.select_for_update().get(pk=model_id)
+        if model.status != AIModel.Status.PUBLISHED or not model.is_machine_read:
+            return
+        into = AIModel.objects.get(pk=curated_id)
+        model.status, model.merged_into = AIModel.Status.RETIRED, into
+        model.save(update_fields=["status", "merged_into", "updated_at"])
+        derivatives = list(model.derivatives.exclude(pk=curated_id).values_list("pk", flat=True))
+        AIModel.objects.filter(pk__in=derivatives).update(base_model=into)
+        Change.objects.create(
+            subject=Change.Subject.MODEL, subject_key=model.slug, model=model,
+            action=Change.Action.UPDATED, actor=ACTOR,
+            reason=f"Retired: the curated entry {into.slug} now tracks {model.hf_repos[0]}",
+            before={"status": AIModel.Status.PUBLISHED},
+            after={"status": AIModel.Status.RETIRED, "merged_into": into.slug},
+        )  # fmt: skip
+        schedule_rescore(derivatives)
+        bump_after_commit()
+
+
 # --- Discovery across the whole Hub --------------------------------------------------------------
 
 
@@ -298,6 +367,7 @@ def discover_hub(*, now=None, min_downloads=None, trending=None, max_pages=None,
     # Every repository the catalogue names is known by its hub record: give the few curated
     # entries and drafts that lack one theirs, so that none is read into the tier twice.
     ensure_hub_records(AIModel.objects.exclude(review_status=AIModel.ReviewStatus.MACHINE_READ))
+    retire_duplicates()
     run = HubDiscovery()
     listings = [("downloads", min_downloads, None)]
     if trending:

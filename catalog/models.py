@@ -230,6 +230,7 @@ class AIModel(models.Model):
     class Status(models.TextChoices):
         PUBLISHED = "published"
         DRAFT = "draft", "Draft (not public until a curator reviews it)"
+        RETIRED = "retired", "Retired: merged into the curated entry of the same repository"
 
     class ReviewStatus(models.TextChoices):
         CURATED = "curated", "Curated: reviewed by a curator"
@@ -271,6 +272,10 @@ class AIModel(models.Model):
         '"monetised": {"value": false, "evidence": [...], "note": ""}}',
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PUBLISHED)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged",
+        help_text="the curated entry a retired machine-read entry was merged into",
+    )  # fmt: skip
     review_status = models.CharField(
         max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.CURATED
     )
@@ -284,6 +289,9 @@ class AIModel(models.Model):
         verbose_name = "AI model"
         indexes = [
             models.Index(fields=["organization", "release_date"], name="aimodel_org_release_idx"),
+            # The default ranking and every curated list: a few hundred curated entries found
+            # among a hundred thousand machine-read ones without reading them all.
+            models.Index(fields=["review_status", "status"], name="aimodel_listed_idx"),
         ]
 
     def __str__(self):
@@ -558,6 +566,10 @@ class CurrentScores(models.Model):
     # What each directory cell shows, one letter a component in taxonomy order (see
     # selectors.encode_states), so that a page of the directory needs no assessments.
     component_states = models.CharField(max_length=40, blank=True)
+    # The licence clauses binding the model (frameworks.restrictions.flags), each between commas
+    # (`,non_commercial,mau_cap,`), so that the restriction filter is a plain condition on this
+    # row; empty until the scorer first summarises the row with them.
+    restriction_flags = models.CharField(max_length=400, blank=True)
     computed_at = models.DateTimeField()
 
     class Meta:

@@ -528,6 +528,7 @@ def due_models(now=None, limit=None):
     due = (
         # Drafts too: discovered drafts are filled in from the hub before a curator looks.
         HubRecord.objects.filter(backed_off_until_now | stale)
+        .exclude(model__status=AIModel.Status.RETIRED)  # its curated entry reads the repository
         # Curated entries first ("curated" sorts before "machine-read"), then the stalest.
         .order_by("model__review_status", F("fetched_at").asc(nulls_first=True), "pk")
         .values_list("model_id", flat=True)
@@ -598,6 +599,11 @@ def dispatch(enqueue, now=None):
             AIModel.objects.exclude(review_status=AIModel.ReviewStatus.MACHINE_READ)
             | AIModel.objects.filter(hub_records__isnull=True)
         )
+        # A curated entry that took on a machine-read entry's repository (a load, an edit in
+        # the admin) retires it, so that the repository is read once and shown once.
+        from catalog.machine_read import retire_duplicates
+
+        retire_duplicates()
         remaining, reset = current_budget(now)
         chosen = due_models(now, limit=planned_batch(remaining, reset))
         for model_id in chosen:
@@ -654,15 +660,17 @@ def _discover(now, max_new):
                 logger.warning("discovery could not list %s: %s", author, error)
                 discovery.errors.append((author, f"{type(error).__name__}: {error}"))
                 continue
-            for repo_id, created_at in listing:
+            for repo_id, created_at, licence in listing:
                 if repo_id.casefold() in known or len(discovery.created) >= max_new:
                     continue
-                discovery.created.append(_create_draft(org, author, repo_id, created_at, now))
+                discovery.created.append(
+                    _create_draft(org, author, repo_id, created_at, licence, now)
+                )
                 known.add(repo_id.casefold())
     return discovery
 
 
-def _create_draft(org, author, repo_id, created_at, now):
+def _create_draft(org, author, repo_id, created_at, licence, now):
     from catalog.services import fill_missing_assessments
 
     name = repo_id.partition("/")[2]
@@ -680,14 +688,19 @@ def _create_draft(org, author, repo_id, created_at, now):
             "not yet reviewed: modality, kind and every component are to be checked.",
             status=AIModel.Status.DRAFT,
         )
-        reason = f"New repository {repo_id} of tracked account {author}"
+        reason = f"New repository {repo_id} of tracked account {author}" + (
+            f", licence {licence} on the Hub" if licence else ""
+        )
         history.record(model, before=None, actor=DISCOVERY_ACTOR, reason=reason)
         # The hub fills a draft's unknowns on its refreshes, until a curator takes them over.
         fill_missing_assessments(
             model, actor=DISCOVERY_ACTOR, reason=reason, assessed_at=now.date(),
             source=Assessment.Source.HUB,
         )  # fmt: skip
-        ensure_hub_records(AIModel.objects.filter(pk=model.pk))  # due for the dispatcher now
+        # Due for the dispatcher now; the licence the listing shows is kept until it reads more.
+        HubRecord.objects.create(
+            model=model, hub=HubRecord.Hub.HUGGINGFACE, repo_id=repo_id, license_tag=licence or ""
+        )
     return model.slug
 
 

@@ -72,6 +72,15 @@ def with_assessments(model):
     return model
 
 
+def merged_into(slug):
+    """The slug of the curated entry a retired entry `slug` was merged into, or None."""
+    return (
+        AIModel.objects.filter(slug=slug, status=AIModel.Status.RETIRED)
+        .values_list("merged_into__slug", flat=True)
+        .first()
+    )
+
+
 def assessments_in_order(model):
     """The model's assessments in taxonomy order (uses the prefetched rows)."""
     by_component = {a.component: a for a in model.assessments.all()}

@@ -14,6 +14,7 @@ from django.utils import timezone
 from catalog import catalogue, components, frameworks, history, selectors
 from catalog.api.conditional import bump_after_commit
 from catalog.catalogue import FileRejected, Problem
+from catalog.frameworks import restrictions as clauses
 from catalog.models import (
     AIModel,
     Assessment,
@@ -100,6 +101,9 @@ def load_catalogue(directory, *, overwrite=False, actor=CATALOGUE_ACTOR):
                 _apply_model_entry(entry, report, overwrite, actor)
         except FileRejected as rejected:
             report.problems.extend(rejected.problems)
+    from catalog.machine_read import retire_duplicates
+
+    retire_duplicates()  # a machine-read entry for a repository a curated file now names
     return report
 
 
@@ -484,6 +488,7 @@ def _rescore_batch(batch, terms, versions, known, now):
         summarised = set(
             CurrentScores.objects.filter(model_id__in=batch)
             .exclude(component_states="")
+            .exclude(restriction_flags="")
             .values_list("model_id", flat=True)
         )
         retired, fresh, summaries = [], [], []
@@ -548,8 +553,14 @@ def _current_scores(model_id, evidence, results, now):
         weights_availability=weights.availability,
         unknown_count=results["index"].details["unknown_count"],
         component_states=selectors.encode_states(evidence),
+        restriction_flags=encode_flags(clauses.flags(clauses.restrictions_of(evidence))),
         computed_at=now,
     )
+
+
+def encode_flags(flags):
+    """Clause flags as CurrentScores.restriction_flags stores them: `,flag,flag,` (or `,`)."""
+    return f",{','.join(flags)},"
 
 
 SNAPSHOT_COLUMNS = (

@@ -282,7 +282,13 @@ def model_detail(request, slug):
     after a hub read, or after its whole copy expired, reads and renders only its hub records.
     The rest of the context is worked out only when a fragment is missing.
     """
-    model = selectors.published_model(slug)
+    try:
+        model = selectors.published_model(slug)
+    except Http404:
+        # A machine-read entry merged into a curated one lives on at the curated entry's page.
+        if merged_into := selectors.merged_into(slug):
+            return redirect("catalog:model-detail", merged_into, permanent=True)
+        raise
     fragments = f"{conditional.data_version().isoformat()}|{conditional.code_version()}"
     context = {
         "model": model,

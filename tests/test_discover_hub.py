@@ -81,3 +81,12 @@ def test_a_listing_error_is_reported_and_the_run_stops(hub, db):
     hub.queue("/api/models", Reply.rate_limited(reset_in=60))
     run = machine_read.discover_hub(min_downloads=10_000, trending=0)
     assert run.created == 0 and "RateLimited" in run.errors[0][1]
+
+
+def test_repositories_whose_names_read_alike_get_numbered_slugs_across_pages(hub, db):
+    for number, repo in enumerate(["a/b-c", "x/one", "y/two", "a-b/c", "z/three", "a/b.c"]):
+        popular(hub, repo, 100_000 - number)
+    run = machine_read.discover_hub(min_downloads=10_000, trending=0)
+    assert (run.pages, run.created) == (2, 6)
+    slugs = {m.hf_repos[0]: m.slug for m in AIModel.objects.machine_read()}
+    assert [slugs["a/b-c"], slugs["a-b/c"], slugs["a/b.c"]] == ["a-b-c", "a-b-c-2", "a-b-c-3"]

@@ -139,3 +139,40 @@ def test_a_curated_file_for_the_same_slug_takes_the_entry_over(entry, fixture_ca
     assert report.ok and entry.slug in report.updated
     entry.refresh_from_db()
     assert entry.review_status == "curated"
+
+
+def test_a_curated_entry_that_adds_the_repository_retires_the_machine_read_one(
+    client, entry, fixture_catalogue, django_capture_on_commit_callbacks
+):
+    created = Change.objects.filter(model=entry).count()
+    [child] = machine_read.create_entries(
+        [parse_model_info(model_payload("someone/tuned-policy"))], now=timezone.now()
+    )
+    AIModel.objects.filter(pk=child).update(base_model=entry)  # built on the Hub's entry
+    path = fixture_catalogue / "models" / "example-base-7b.yaml"
+    named = "- example-lab/Example-Base-7B"
+    text = path.read_text().replace(named, f"{named}\n  - {REPO}")
+    path.write_text(text)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.load_catalogue(fixture_catalogue, overwrite=True)
+    assert report.ok
+    entry.refresh_from_db()
+    curated = AIModel.objects.get(slug="example-base-7b")
+    assert (entry.status, entry.merged_into) == ("retired", curated)
+    # Its history is kept, with why it was retired; models built on it follow the curated one.
+    changes = Change.objects.filter(model=entry)
+    assert changes.count() == created + 1
+    assert changes.first().after == {"status": "retired", "merged_into": "example-base-7b"}
+    assert AIModel.objects.get(pk=child).base_model == curated
+    # Shown once: the curated entry, wherever the repository is looked for.
+    found = client.get("/api/v1/models/", {"hf_repo": REPO}).json()["results"]
+    assert [row["slug"] for row in found] == ["example-base-7b"]
+    tier = client.get("/?review_status=machine-read").content.decode()
+    assert "Tiny-Robot-Policy" not in tier
+    response = client.get(f"/models/{entry.slug}/")
+    assert (response.status_code, response["Location"]) == (301, "/models/example-base-7b/")
+    # Nothing refreshes it again: its curated entry reads the repository.
+    from catalog import refresh
+
+    assert entry.pk not in refresh.due_models(limit=10_000)
+    assert machine_read.retire_duplicates() == []

@@ -334,6 +334,49 @@ def test_discovery_drafts_new_repos_of_tracked_accounts(hub, base_model):
     assert refresh.discover().created == []
 
 
+def test_a_draft_keeps_the_licence_the_accounts_listing_shows(hub, base_model):
+    from catalog.models import Organization
+
+    Organization.objects.filter(slug="example-lab").update(hf_authors=["example-lab"])
+    hub.add_model(model_payload("example-lab/Example-Next-1B", tags=["license:apache-2.0"]))
+    hub.add_model(model_payload("example-lab/Example-Next-3B"))
+    assert refresh.discover().created == ["example-next-1b", "example-next-3b"]
+    licensed = HubRecord.objects.get(repo_id="example-lab/Example-Next-1B")
+    assert (licensed.license_tag, licensed.status) == ("apache-2.0", "pending")
+    assert HubRecord.objects.get(repo_id="example-lab/Example-Next-3B").license_tag == ""
+    created = Change.objects.get(model__slug="example-next-1b", subject="model", action="created")
+    assert "licence apache-2.0 on the Hub" in created.reason
+
+
+def test_every_call_to_the_hub_carries_the_configured_token(hub, base_model, settings):
+    from catalog import machine_read
+    from catalog.models import Organization
+
+    settings.HF_TOKEN = "hf_configured_secret"
+    Organization.objects.filter(slug="example-lab").update(hf_authors=["example-lab"])
+    serve(hub, downloads=50_000)
+    hub.add_model(model_payload("example-lab/Example-Next-1B", downloads=20_000))
+    refresh.refresh_model(base_model.pk)
+    refresh.discover()
+    machine_read.discover_hub(min_downloads=10_000, trending=0)
+    hub_calls = [r for r in hub.requests if r.path.startswith("/api/models")]
+    assert {r.path for r in hub_calls} >= {
+        "/api/models", "/api/models/example-lab/Example-Base-7B",
+        "/api/models/example-lab/Example-Base-7B/refs",
+    }  # fmt: skip
+    assert {r.headers.get("authorization") for r in hub_calls} == {"Bearer hf_configured_secret"}
+    # GitHub's calls carry GitHub's token (none here), never the Hub's.
+    github_calls = [r for r in hub.requests if r.path.startswith("/repos/")]
+    assert github_calls and all("authorization" not in r.headers for r in github_calls)
+
+
+def test_no_token_is_sent_when_none_is_configured(hub, base_model, settings):
+    settings.HF_TOKEN = None
+    serve(hub)
+    refresh.refresh_model(base_model.pk)
+    assert hub.requests and all("authorization" not in r.headers for r in hub.requests)
+
+
 def test_discovery_lists_every_account_even_when_one_fails(hub, base_model):
     from catalog.models import Organization
 

@@ -8,14 +8,11 @@ import datetime
 import re
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q
 
 from catalog import selectors
-from catalog.api import conditional
 from catalog.frameworks import eu_ai_act, g7, label, mof, osaid
-from catalog.frameworks import restrictions as clauses
 from catalog.frameworks.evidence import RESTRICTIONS
 from catalog.hubs import huggingface
 from catalog.models import AIModel, HubRecord, License, Organization, names_hf_repo
@@ -176,7 +173,7 @@ def filter_models(queryset, params):
         _known("license", licences, License, "identifier", "licence")
         queryset = queryset.filter(weights_license__in=licences)
     if restrictions := _choice(params, "restriction", RESTRICTIONS):
-        queryset = queryset.filter(pk__in=_bound_by(restrictions))
+        queryset = queryset.filter(_bound_by(restrictions))
     if modalities := _choice(params, "modality", AIModel.Modality.values):
         queryset = queryset.filter(modality__in=modalities)
     if kinds := _choice(params, "kind", AIModel.Kind.values):
@@ -231,26 +228,13 @@ def models_tracking(repo_ids):
 
 
 def _bound_by(flags):
-    """Ids of the published models bound by every one of these clauses."""
-    wanted = set(flags)
-    return [pk for pk, bound in restriction_flags_by_model().items() if wanted <= set(bound)]
-
-
-def restriction_flags_by_model():
-    """{model id: the clause flags binding it} for every published model, as the scorer sees them
-    (frameworks.restrictions): through the licences of what it releases, or from a base model.
-
-    Kept for a data version, since only a write to the evidence base changes it; computing it
-    takes a handful of queries however many models.
-    """
-    key = f"api:restriction-flags:{conditional.data_version().isoformat()}"
-    found = cache.get(key)
-    if found is None:
-        ids = list(AIModel.objects.published().values_list("pk", flat=True))
-        evidence = selectors.evidence_by_model_id(ids)
-        found = {pk: clauses.flags(clauses.restrictions_of(e)) for pk, e in evidence.items()}
-        cache.set(key, found, 3600)
-    return found
+    """The condition that a model is bound by every one of these clauses, as the scorer stored
+    them with its current scores (frameworks.restrictions: through the licences of what it
+    releases, or from a base model)."""
+    condition = Q()
+    for flag in flags:
+        condition &= Q(current__restriction_flags__contains=f",{flag},")
+    return condition
 
 
 def _search(queryset, text):

@@ -93,8 +93,9 @@ def fetch_refs(repo_id, *, endpoint, allowed_hosts, token=None, timeout=10):
 def list_author_models(author, *, endpoint, allowed_hosts, token=None, timeout=10, max_pages=20):
     """The model repos of one Hub account, following the listing's `Link: rel="next"` pages.
 
-    Returns a list of (repo_id, created_at) pairs, newest listing order kept. Stops after
-    `max_pages` pages, so one call is bounded however large the account.
+    Returns a list of (repo_id, created_at, licence tag or None) triples, the listing's order
+    kept; the licence is the one the listing's tags show. Stops after `max_pages` pages, so one
+    call is bounded however large the account.
     """
     # Not HfApi.list_models: its pager (http_backoff) sleeps in-process through 429s and 5xx,
     # holding a worker for the Hub's whole reset window; the pages are read here instead, through
@@ -112,7 +113,7 @@ def list_author_models(author, *, endpoint, allowed_hosts, token=None, timeout=1
             if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
                 raise MalformedPayload(f"{url} listed an entry without an id")
             created = parse_timestamp(entry.get("createdAt"), field_name="createdAt")
-            found.append((entry["id"], created))
+            found.append((entry["id"], created, _license({}, _strings(entry.get("tags")))))
         url = call.responses[-1].links.get("next", {}).get("url")
         if not url:
             break

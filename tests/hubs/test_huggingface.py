@@ -393,7 +393,7 @@ def test_it_lists_an_account_page_by_page(hub):
 
     listed = list_author_models("EleutherAI", endpoint=hub.url, allowed_hosts=[hub.host])
 
-    assert [repo_id for repo_id, _ in listed] == [f"EleutherAI/pythia-{n}" for n in range(5)]
+    assert [repo_id for repo_id, _, _ in listed] == [f"EleutherAI/pythia-{n}" for n in range(5)]
     assert len(hub.requests_to("/api/models")) == 3
 
 
