@@ -485,7 +485,7 @@ class IndexEntryAdmin(admin.ModelAdmin):
             match.save()
         for match in formset.deleted_objects:
             match.delete()
-        conditional.bump_after_commit()
+        conditional.bump_data_version()
 
 
 @admin.register(IndexImport)

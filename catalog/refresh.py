@@ -21,7 +21,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from catalog import components, history
-from catalog.api.conditional import bump_after_commit
+from catalog.api.conditional import bump_data_version
 from catalog.hubs import HubError, PermanentHubError, TransientHubError, github, huggingface
 from catalog.models import AIModel, Assessment, Discrepancy, HubRecord, License, Organization
 
@@ -126,7 +126,7 @@ def refresh_model(model_id, *, now=None):
             )
         if shown_facts_changed:
             # Pages and the API show hub facts: their ETags and caches must move on.
-            bump_after_commit()
+            bump_data_version()
     return outcome
 
 

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from catalog import catalogue, components, frameworks, history, selectors
-from catalog.api.conditional import bump_after_commit
+from catalog.api.conditional import bump_data_version
 from catalog.catalogue import FileRejected, Problem
 from catalog.models import (
     AIModel,
@@ -515,7 +515,7 @@ def _rescore_batch(batch, terms, versions, known, now):
             update_fields=CURRENT_FIELDS,
         )
         if fresh or summaries:
-            bump_after_commit()
+            bump_data_version()
     return len(fresh)
 
 

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "openness.observability.RequestIdMiddleware",
+    "catalog.api.conditional.DataVersionPerRequest",
     # Outside the session and CSRF middleware, so that it sees the Vary: Cookie they add.
     "catalog.middleware.CachePolicyMiddleware",
     "openness.health.LoopbackHealthMiddleware",  # before anything that checks the Host header
