@@ -564,6 +564,10 @@ class HubRecord(models.Model):
     last_error = models.TextField(blank=True)
     error_count = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    missing_since = models.DateTimeField(
+        null=True, blank=True,
+        help_text="when the hub first said the repository is not there, until that is confirmed",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["model", "hub", "repo_id"]
