@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 
-from catalog import catalogue, components, history
+from catalog import catalogue, components, history, refresh
 from catalog.api import conditional
 from catalog.catalogue import REPO_RE
 from catalog.models import (
@@ -429,9 +429,18 @@ class HubRecordAdmin(admin.ModelAdmin):
     search_fields = ["repo_id", "canonical_id", "model__slug"]
     list_select_related = ["model"]
     readonly_fields = [f.name for f in HubRecord._meta.fields]
+    actions = ["confirm_gone"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.action(
+        description="Confirm the hub no longer serves it (withdraws its weights now)",
+        permissions=["change"],
+    )
+    def confirm_gone(self, request, queryset):
+        for record in queryset.exclude(status=HubRecord.Status.GONE):
+            refresh.confirm_gone(record, actor=request.user.get_username())
 
 
 # --- What other indexes say ----------------------------------------------------------------------
@@ -498,7 +507,7 @@ class IndexEntryAdmin(admin.ModelAdmin):
             match.save()
         for match in formset.deleted_objects:
             match.delete()
-        conditional.bump_after_commit()
+        conditional.bump_data_version()
 
 
 @admin.register(IndexImport)

@@ -22,7 +22,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import F
 
-from catalog.api.conditional import bump_after_commit
+from catalog.api.conditional import restart_data_version
 from catalog.roles import ROLE_GROUPS
 
 # Order matters on restore: rows are loaded before the rows that point at them.
@@ -45,6 +45,7 @@ MODELS = [
     "catalog.indexentry",
     "catalog.indexmatch",
     "admin.logentry",
+    "catalog.dataversion",
 ]
 # Rows not worth restoring, with the reason: every other model of the catalogue is backed up.
 NOT_BACKED_UP = {
@@ -114,10 +115,12 @@ class NotEmpty(Exception):
 def check_empty():
     """Raise NotEmpty unless the database holds nothing a restore would collide with or mix into.
 
-    The role groups are allowed: migrations make them in every database, and the backup's own
-    groups of the same names replace them.
+    The role groups and the data version are allowed: migrations make them in every database,
+    and the backup's own replace them.
     """
     for label in MODELS:
+        if label == "catalog.dataversion":
+            continue
         rows = apps.get_model(label)._default_manager.all()
         if label == "auth.group":
             rows = rows.exclude(name__in=ROLE_GROUPS)
@@ -129,16 +132,19 @@ def restore(path):
     """Load a backup into an empty, migrated database in one transaction. Returns the number of
     rows."""
     check_empty()
-    rows = 0
+    rows, restored_version = 0, False
     with transaction.atomic(), gzip.open(Path(path), "rt", encoding="utf-8") as stream:
         for obj in serializers.deserialize("jsonl", stream):
             obj.save()
             rows += 1
+            restored_version |= obj.object._meta.label_lower == "catalog.dataversion"
         # Sequences continue after the restored ids, so new rows get fresh ones.
         models = [apps.get_model(label) for label in MODELS]
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(sql)
-        # Pages and answers cached for whatever the database held before are not the backup's.
-        bump_after_commit()
+        # The site's version comes back with it, so copies cached from that site stay valid; a
+        # backup made before it was kept is given the newest moment of its rows.
+        if not restored_version:
+            restart_data_version()
     return rows

@@ -22,6 +22,8 @@ from catalog.pins import COMMIT_RE
 ORGANIZATIONS_FILE = "organizations.yaml"
 LICENSES_FILE = "licenses.yaml"
 MODELS_DIR = "models"
+# The largest catalogue file is about 30 kB: anything near this is a mistake, refused unread.
+MAX_FILE_BYTES = 1_000_000
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9.-]*[a-z0-9]$")
 LICENSE_ID_RE = re.compile(r"^(LicenseRef-[A-Za-z0-9.\-]+|[A-Za-z0-9][A-Za-z0-9.\-+]*)$")
@@ -150,13 +152,16 @@ class _Checker:
             return None
         if isinstance(value, datetime.datetime):
             value = value.date()
-        if isinstance(value, datetime.date):
-            return value.isoformat()
         try:
-            return datetime.date.fromisoformat(str(value)).isoformat()
+            value = datetime.date.fromisoformat(str(value))
         except ValueError:
             self.problem(where, f"{value!r} is not a date in YYYY-MM-DD form")
             return None
+        if value > datetime.date.today():
+            # A release or an assessment cannot have happened yet: a typo such as 2099.
+            self.problem(where, f"{value.isoformat()!r} is in the future")
+            return None
+        return value.isoformat()
 
     def url(self, value, where, max_length=None):
         if not isinstance(value, str):
@@ -207,9 +212,29 @@ def _describe(value):
     )
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML's safe loader, refusing a key repeated in one mapping (PyYAML keeps the last)."""
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            first_line = {}
+            for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
+                    continue
+                key = key_node.value
+                if key in first_line:
+                    raise yaml.constructor.ConstructorError(
+                        problem=f"the key {key!r} appears twice in one mapping "
+                        f"(first on line {first_line[key]})",
+                        problem_mark=key_node.start_mark,
+                    )
+                first_line[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
+
+
 def _read_yaml(text, checker):
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else ""

@@ -7,7 +7,7 @@ reads the same after a restore into another database.
 from django.db.models import Q
 
 from catalog import components
-from catalog.api.conditional import bump_after_commit
+from catalog.api.conditional import bump_data_version
 from catalog.models import AIModel, Assessment, Change, License, Organization
 
 
@@ -168,7 +168,7 @@ def record(obj, *, before, actor, reason, user=None, deleted=False, reviewed=Fal
     )
     if not reviewed:
         _rescore_after_commit(obj, subject, model, deleted)
-    bump_after_commit()
+    bump_data_version()
     return change
 
 
@@ -200,5 +200,5 @@ def record_observation(model, key, *, before, after, reason, actor):
         before=before,
         after=after,
     )
-    bump_after_commit()
+    bump_data_version()
     return change

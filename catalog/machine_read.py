@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from catalog import components, refresh, services
-from catalog.api.conditional import bump_after_commit
+from catalog.api.conditional import bump_data_version
 from catalog.hubs import HubError, huggingface
 from catalog.models import AIModel, Assessment, Change, HubRecord, License, Organization
 
@@ -106,7 +106,7 @@ def create_entries(items, *, now, reason="Popular on the Hugging Face Hub"):
         HubRecord.objects.bulk_create(records, batch_size=1000)
         Assessment.objects.bulk_create(assessments, batch_size=5000)
         Change.objects.bulk_create(changes, batch_size=1000)
-        bump_after_commit()
+        bump_data_version()
     return [model.pk for model in models]
 
 
@@ -326,7 +326,7 @@ def _retire(model_id, curated_id):
             after={"status": AIModel.Status.RETIRED, "merged_into": into.slug},
         )  # fmt: skip
         schedule_rescore(derivatives)
-        bump_after_commit()
+        bump_data_version()
 
 
 # --- Discovery across the whole Hub --------------------------------------------------------------

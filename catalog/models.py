@@ -635,6 +635,10 @@ class HubRecord(models.Model):
     last_error = models.TextField(blank=True)
     error_count = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    missing_since = models.DateTimeField(
+        null=True, blank=True,
+        help_text="when the hub first said the repository is not there, until that is confirmed",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["model", "hub", "repo_id"]
@@ -841,3 +845,19 @@ class IndexMatch(models.Model):
 
     def __str__(self):
         return f"{self.entry} = {self.model}"
+
+
+class DataVersion(models.Model):
+    """The one row saying when the evidence base last changed: ETags and Last-Modified rest on it.
+
+    Each write moves it on inside its own transaction (catalog.api.conditional.bump_data_version), so the
+    version commits, or rolls back, with the write it stands for.
+    """
+
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="dataversion_one_row")]
+
+    def __str__(self):
+        return self.changed_at.isoformat()

@@ -21,7 +21,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from catalog import components, history, lineage
-from catalog.api.conditional import bump_after_commit
+from catalog.api.conditional import bump_data_version
 from catalog.hubs import (
     HubError,
     PermanentHubError,
@@ -39,6 +39,8 @@ ACTOR = "hub-refresh"
 CODE_COMPONENTS = ("architecture", *(c.id for c in components.in_group(components.CODE)))
 BACKOFF_BASE = datetime.timedelta(minutes=15)
 BACKOFF_MAX = datetime.timedelta(days=7)
+# 15 minutes doubled 10 times is past the week: more doublings would only overflow.
+BACKOFF_MAX_DOUBLINGS = 10
 DISPATCHER_LOCK = "lock:refresh-dispatcher"
 DISPATCHER_LAST_RUN = "refresh:dispatcher-last-run"
 DISCOVERY_LOCK = "lock:hub-discovery"
@@ -152,6 +154,12 @@ def refresh_model(model_id, *, now=None):
             if error is not None:
                 _record_error(model, record, error, now=now, outcome=outcome)
                 outcome.errors.append((record.repo_id, str(error)))
+                logger.warning(
+                    "refresh of %s %s (model %s) failed: %s", record.get_hub_display(),
+                    record.repo_id, model.slug, record.last_error,
+                    extra={"event": "refresh-error", "hub": record.hub, "repo": record.repo_id,
+                           "model_slug": model.slug, "reason": record.last_error},
+                )  # fmt: skip
             elif record.hub == HubRecord.Hub.HUGGINGFACE:
                 _apply_huggingface(model, record, *answer, now=now, outcome=outcome)
             else:
@@ -161,7 +169,7 @@ def refresh_model(model_id, *, now=None):
             )
         if shown_facts_changed:
             # Pages and the API show hub facts: their ETags and caches must move on.
-            bump_after_commit()
+            bump_data_version()
     return outcome
 
 
@@ -182,30 +190,71 @@ def retry_countdown(
 
 def _record_error(model, record, error, *, now, outcome):
     record.error_count += 1
-    record.last_error = f"{type(error).__name__}: {error}"[:2000]
-    if isinstance(error, PermanentHubError) and error.code in GONE_CODES:
-        if record.status != HubRecord.Status.GONE:
-            message = f"{record.get_hub_display()} no longer serves {record.repo_id}: {error}"
-            history.record_observation(
-                model, _record_key(model, record), before={"status": record.status},
-                after={"status": HubRecord.Status.GONE}, reason=message, actor=ACTOR,
-            )  # fmt: skip
-            # A repo that answered before and is now missing (deleted, or private to us) no
-            # longer publishes weights; a gated one still does, behind a form.
-            answered_before = bool(record.sha)
-            if error.code == "RepoNotFound" and answered_before:
-                _weights_withdrawn(model, record, outcome, message)
-        record.status = HubRecord.Status.GONE
-    else:
+    code = f" ({error.code})" if error.code else ""
+    record.last_error = f"{type(error).__name__}{code}: {error}"[:2000]
+    delay = backoff(record.error_count, getattr(error, "retry_after", None))
+    says_gone = isinstance(error, PermanentHubError) and error.code in GONE_CODES
+    if says_gone and record.status != HubRecord.Status.GONE:
+        # One answer is not enough: a Hub fault answers 401 too. Believe it when it still says
+        # so some hours later (or when a curator confirms it: confirm_gone).
+        record.missing_since = record.missing_since or now
+        confirm_at = record.missing_since + datetime.timedelta(
+            hours=settings.HUB_GONE_CONFIRM_AFTER_HOURS
+        )
+        if now >= confirm_at:
+            _mark_gone(model, record, str(error), actor=ACTOR, outcome=outcome,
+                       withdraw_weights=error.code == "RepoNotFound")  # fmt: skip
+        else:
+            record.status = HubRecord.Status.ERROR
+            record.last_error = (
+                f"{record.last_error} (not yet confirmed: asked again from {confirm_at:%Y-%m-%d %H:%M} UTC)"
+            )[:2000]
+            delay = max(delay, confirm_at - now)
+    elif not says_gone:
         record.status = HubRecord.Status.ERROR
-    # Back off exponentially with jitter, honouring a hub's own reset time when it gave one.
-    delay = min(BACKOFF_BASE * 2 ** (record.error_count - 1), BACKOFF_MAX)
-    retry_after = getattr(error, "retry_after", None)
-    if retry_after:
-        delay = max(delay, datetime.timedelta(seconds=retry_after))
     record.next_attempt_at = now + delay * random.uniform(1.0, 1.25)
     record.fetched_at = now
     record.save()
+
+
+def backoff(error_count, retry_after=None):
+    """How long to wait after `error_count` failures in a row: 15 minutes doubling up to a week,
+    however long the outage, and never sooner than a hub asked."""
+    doublings = min(error_count - 1, BACKOFF_MAX_DOUBLINGS)
+    delay = min(BACKOFF_BASE * 2**doublings, BACKOFF_MAX)
+    if retry_after:
+        delay = max(delay, datetime.timedelta(seconds=retry_after))
+    return delay
+
+
+def _mark_gone(model, record, why, *, actor, outcome, withdraw_weights):
+    """Publish that a hub no longer serves a repository: filed, and the weights withdrawn when
+    it was the model's primary Hub repo and answered before, unless it is gated (a gated repo
+    still offers them, behind a form)."""
+    message = f"{record.get_hub_display()} no longer serves {record.repo_id}: {why}"
+    history.record_observation(
+        model, _record_key(model, record), before={"status": record.status},
+        after={"status": HubRecord.Status.GONE}, reason=message, actor=actor,
+    )  # fmt: skip
+    answered_before = bool(record.sha)
+    if withdraw_weights and answered_before:
+        _weights_withdrawn(model, record, outcome, message)
+    record.status = HubRecord.Status.GONE
+
+
+def confirm_gone(record, *, actor):
+    """A curator confirms what a hub said at once: the repository is gone (deleted or private)."""
+    with transaction.atomic():
+        record = HubRecord.objects.select_for_update().select_related("model").get(pk=record.pk)
+        if record.status == HubRecord.Status.GONE:
+            return record
+        why = f"confirmed by {actor} ({record.last_error or 'no error recorded'})"
+        gated = "(GatedRepo)" in record.last_error
+        _mark_gone(record.model, record, why, actor=actor, outcome=Outcome(),
+                   withdraw_weights=not gated)  # fmt: skip
+        record.save()
+        bump_data_version()
+    return record
 
 
 def _record_key(model, record):
@@ -237,12 +286,14 @@ def _apply_huggingface(model, record, info, refs, *, now, outcome):
     record.weight_files = list(info.weight_files)
     record.status = HubRecord.Status.GONE if record.private else HubRecord.Status.OK
     record.error_count, record.last_error, record.next_attempt_at = 0, "", None
+    record.missing_since = None
     record.fetched_at = now
     live = {"downloads": info.downloads, "likes": info.likes, "last_modified": info.last_modified}
     if _fingerprint_hf(record) == before:
+        # Counts move every day: kept current, but they are not a change to file.
         HubRecord.objects.filter(pk=record.pk).update(
             fetched_at=now, error_count=0, last_error="", next_attempt_at=None,
-            status=record.status, **live,
+            missing_since=None, status=record.status, **live,
         )  # fmt: skip
         outcome.unchanged += 1
         return
@@ -380,12 +431,13 @@ def _apply_github(model, record, info, *, now, outcome):
     record.private = info.private
     record.status = HubRecord.Status.GONE if info.private else HubRecord.Status.OK
     record.error_count, record.last_error, record.next_attempt_at = 0, "", None
+    record.missing_since = None
     record.fetched_at = now
     after = _fingerprint_github(record)
     if after == before:
         HubRecord.objects.filter(pk=record.pk).update(
             fetched_at=now, error_count=0, last_error="", next_attempt_at=None,
-            status=record.status,
+            missing_since=None, status=record.status,
         )  # fmt: skip
         outcome.unchanged += 1
         return

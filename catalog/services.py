@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from catalog import catalogue, components, frameworks, history, selectors
-from catalog.api.conditional import bump_after_commit
+from catalog.api.conditional import bump_data_version
 from catalog.catalogue import FileRejected, Problem
 from catalog.frameworks import restrictions as clauses
 from catalog.models import (
@@ -68,7 +68,7 @@ def load_catalogue(directory, *, overwrite=False, actor=CATALOGUE_ACTOR):
 
     organizations = set(Organization.objects.values_list("slug", flat=True))
     licenses = set(License.objects.values_list("identifier", flat=True))
-    entries, first_file_of = [], {}
+    parsed, files_of = [], {}
     for path in sorted((directory / catalogue.MODELS_DIR).rglob("*.yaml")):
         name = _relative(path, directory)
         try:
@@ -85,14 +85,23 @@ def load_catalogue(directory, *, overwrite=False, actor=CATALOGUE_ACTOR):
                 Problem(name, "slug", f"{slug!r} does not match the file name; name it {slug}.yaml")
             )
             continue
-        if slug in first_file_of:
+        parsed.append((name, entry))
+        files_of.setdefault(slug, []).append(name)
+    entries = []
+    for name, entry in parsed:
+        slug = entry.model["slug"]
+        others = [other for other in files_of[slug] if other != name]
+        if others:
+            # Neither file can be trusted to be the model: a curator removes one.
             report.problems.append(
                 Problem(
-                    name, "slug", f"duplicate slug {slug!r}: already used by {first_file_of[slug]}"
-                )
+                    name,
+                    "slug",
+                    f"{slug!r} is also the slug of {', '.join(others)}: "
+                    "which file is the model is ambiguous",
+                )  # fmt: skip
             )
             continue
-        first_file_of[slug] = name
         entries.append(entry)
 
     for entry in _bases_first(entries, report):
@@ -109,6 +118,12 @@ def load_catalogue(directory, *, overwrite=False, actor=CATALOGUE_ACTOR):
 
 def _read(path, name):
     try:
+        size = path.stat().st_size
+        if size > catalogue.MAX_FILE_BYTES:
+            raise FileRejected([Problem(
+                name, "", f"{size} bytes; a catalogue file may have at most "
+                f"{catalogue.MAX_FILE_BYTES} bytes",
+            )])  # fmt: skip
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise FileRejected([Problem(name, "", f"cannot be read: {error}")]) from None
@@ -378,7 +393,7 @@ def export_catalogue(directory):
     existing = sorted(models_dir.rglob("*.yaml"))
     file_of = {}
     for path in existing:
-        file_of.setdefault(path.stem, path)  # the loader takes the first file of a slug, too
+        file_of.setdefault(path.stem, path)  # the loader refuses a slug in two files
     report = ExportReport()
     # The machine-read tier is the Hub's, not the catalogue's: it is read again, not exported.
     models = (
@@ -525,7 +540,7 @@ def _rescore_batch(batch, terms, versions, known, now):
             update_fields=CURRENT_FIELDS,
         )
         if fresh or summaries:
-            bump_after_commit()
+            bump_data_version()
     return len(fresh)
 
 
@@ -664,7 +679,7 @@ def promote_to_curated(model, *, actor, user=None, reason):
             before={"review_status": AIModel.ReviewStatus.MACHINE_READ},
             after={"review_status": AIModel.ReviewStatus.CURATED},
         )  # fmt: skip
-        bump_after_commit()
+        bump_data_version()
     return True
 
 

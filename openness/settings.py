@@ -73,6 +73,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "openness.observability.RequestIdMiddleware",
+    "catalog.api.conditional.DataVersionPerRequest",
     # Outside the session and CSRF middleware, so that it sees the Vary: Cookie they add.
     "catalog.middleware.CachePolicyMiddleware",
     "openness.health.LoopbackHealthMiddleware",  # before anything that checks the Host header
@@ -205,6 +206,9 @@ REFRESH_BATCH_SIZE = env_int("REFRESH_BATCH_SIZE", 100)
 REFRESH_MAX_RETRIES = env_int("REFRESH_MAX_RETRIES", 5)
 # A refresh that met a transient error retries after this many seconds, doubling each time.
 REFRESH_RETRY_BASE_SECONDS = env_int("REFRESH_RETRY_BASE_SECONDS", 30)
+# A hub saying a repository is not there (401/404: deleted, made private, or a passing fault)
+# is believed only when it still says so this many hours later, or when a curator confirms it.
+HUB_GONE_CONFIRM_AFTER_HOURS = env_int("HUB_GONE_CONFIRM_AFTER_HOURS", 6)
 # What other indexes say, imported by a periodic task from their public repositories (and, for
 # OSI's validation list, from a data file kept with the code); nothing is fetched at request time.
 # GitHub answers an archive request with a redirect to codeload.github.com, so that host is

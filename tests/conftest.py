@@ -61,6 +61,22 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason=reason))
 
 
+@pytest.fixture(autouse=True)
+def data_version_moves_at_each_write(request):
+    """A test in a transaction that never commits would never see the data version move: there
+    the trigger that moves it at commit (catalog/migrations/0023_data_version.py) fires at each
+    write instead. Tests with transaction=True commit, and see it move at commit."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or marker.kwargs.get("transaction") or (marker.args and marker.args[0]):
+        return
+    request.getfixturevalue("db")
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS catalog_dataversion_at_commit IMMEDIATE")
+
+
 @pytest.fixture
 def fixture_catalogue(tmp_path):
     """A writable copy of the small test catalogue: one base model and one derivative."""

@@ -695,3 +695,17 @@ def test_joining_a_role_makes_a_user_staff(client, administrator, django_user_mo
     Group.objects.get(name="Administrators").user_set.add(erin)
     erin.refresh_from_db()
     assert erin.is_staff
+
+
+def test_a_curator_confirms_from_the_admin_that_a_hub_repo_is_gone(client, curator, loaded):
+    from catalog.models import HubRecord
+
+    record = HubRecord.objects.create(
+        model=loaded, hub="huggingface", repo_id="example-lab/Example-Base-7B", status="error",
+        last_error="PermanentHubError (RepoNotFound): no such repo, or private (not yet confirmed)",
+    )  # fmt: skip
+    response = run_action(client, "hubrecord", "confirm_gone", record.pk)
+    assert response.status_code == 302
+    assert HubRecord.objects.get(pk=record.pk).status == "gone"
+    observed = Change.objects.get(subject="hub", subject_key__endswith="Example-Base-7B")
+    assert observed.actor == "alice"

@@ -1,5 +1,7 @@
 """The committed OpenAPI schema matches the code, and a live server conforms to it."""
 
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -104,3 +106,19 @@ CONFORMANCE = [
 )
 def test_every_response_conforms_to_the_schema(case, live_api):
     case.call_and_validate(base_url=live_api, checks=CONFORMANCE)
+
+
+def test_schemathesis_with_every_check_and_the_stateful_phase_finds_nothing(live_api, tmp_path):
+    """The CLI CI would run by hand: every check, every phase (the stateful one included),
+    against the live server on loopback with the real catalogue; any finding fails."""
+    run = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("schemathesis")), "run", str(SCHEMA),
+            "--url", live_api, "--checks", "all",
+            "--phases", "examples,coverage,fuzzing,stateful",
+            "--max-examples", "25", "--request-timeout", "30", "--no-color",
+            "--generation-database", "none",
+        ],
+        cwd=tmp_path, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout[-20000:] + run.stderr[-2000:]

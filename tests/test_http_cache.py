@@ -141,8 +141,8 @@ def test_the_model_page_is_kept_whole_in_the_cache_until_the_data_changes(
     scored, django_assert_max_num_queries
 ):
     first = scored.get("/models/example-7b-chat/")
-    # Again: one query for the model's version (its hub reads), none for the page.
-    with django_assert_max_num_queries(1):
+    # Again: one query for the data version, one for the model's hub reads, none for the page.
+    with django_assert_max_num_queries(2):
         again = scored.get("/models/example-7b-chat/")
     assert again.content == first.content
 
@@ -255,3 +255,98 @@ def test_a_write_is_never_kept(scored):
 def test_the_about_page_states_how_soon_a_change_is_public(scored):
     text = scored.get("/about/data/").text
     assert "public everywhere within 61 seconds of being saved" in text
+
+
+def _rename_with_a_recorded_change(slug, name):
+    from django.db import transaction
+
+    from catalog import history
+
+    with transaction.atomic():
+        model = AIModel.objects.get(slug=slug)
+        before = history.snapshot(model)
+        model.name = name
+        model.save()
+        history.record(model, before=before, actor="curator", reason="renamed")
+
+
+def test_a_write_moves_the_etag_on_even_when_a_stalled_reader_caches_the_old_version(
+    scored, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    first = scored.get("/api/v1/models/example-7b-chat/")
+    old_version = conditional.data_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        _rename_with_a_recorded_change("example-7b-chat", "Renamed During A Stall")
+    # A reader that read the version before the write commits and stored it after (Redis
+    # stalled in between) leaves the old version in the shared cache.
+    cache.set("catalog:data-version", old_version, None)
+    second = scored.get("/api/v1/models/example-7b-chat/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert second.status_code == 200
+    assert second.json()["name"] == "Renamed During A Stall"
+    assert second["ETag"] != first["ETag"]
+
+
+def test_a_write_moves_the_etag_on_when_the_cache_is_unreachable_at_commit(
+    scored, django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.core.cache import cache
+
+    first = scored.get("/licences/")
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("Redis stalled")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(cache, "delete", unreachable)
+        with django_capture_on_commit_callbacks(execute=False):
+            _rename_with_a_recorded_change("example-7b-chat", "Renamed While Redis Stalled")
+    second = scored.get("/licences/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert second.status_code == 200
+    assert second["ETag"] != first["ETag"]
+
+
+def test_a_write_rolled_back_leaves_the_data_version_as_it_was(scored):
+    from django.db import transaction
+
+    version = conditional.data_version()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _rename_with_a_recorded_change("example-7b-chat", "Never Saved")
+        raise RuntimeError("the write fails after its change was recorded")
+    assert conditional.data_version() == version
+
+
+def test_the_data_version_is_read_once_a_request(scored, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from catalog.models import DataVersion
+
+    with CaptureQueriesContext(connection) as queries:
+        scored.get("/", HTTP_IF_NONE_MATCH='"none"')
+    table = DataVersion._meta.db_table
+    assert sum(table in query["sql"] for query in queries.captured_queries) == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_data_version_moves_when_a_write_commits_and_not_before():
+    from django.db import connection, transaction
+
+    from catalog.models import Change
+
+    if connection.vendor != "postgresql":
+        pytest.skip("on SQLite, which has one writer at a time, the version moves at each write")
+    version = conditional.data_version()
+    with transaction.atomic():
+        Change.objects.create(subject="model", subject_key="x", action="updated", actor="t")
+        conditional.bump_data_version()
+        conditional.bump_data_version()
+        assert conditional.data_version() == version
+    committed = conditional.data_version()
+    assert committed > version
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Change.objects.create(subject="model", subject_key="y", action="updated", actor="t")
+        conditional.bump_data_version()
+        raise RuntimeError("the write fails")
+    assert conditional.data_version() == committed

@@ -222,17 +222,89 @@ def test_a_bad_new_file_loads_nothing(fixture_catalogue):
     assert not AIModel.objects.exists()
 
 
-def test_it_rejects_a_duplicate_slug(fixture_catalogue):
+def test_two_files_with_one_slug_are_both_rejected_and_neither_loads(fixture_catalogue):
     original = fixture_catalogue / "models" / "example-base-7b.yaml"
     copy = fixture_catalogue / "models" / "more" / "example-base-7b.yaml"
     copy.parent.mkdir()
     copy.write_text(original.read_text().replace("Example Base 7B", "Impostor"))
     report = load_catalogue(fixture_catalogue)
-    assert [str(p) for p in report.problems] == [
-        "data/models/more/example-base-7b.yaml: slug: duplicate slug 'example-base-7b': already "
-        "used by data/models/example-base-7b.yaml"
+    problems = [str(p) for p in report.problems]
+    assert problems[:2] == [
+        "data/models/example-base-7b.yaml: slug: 'example-base-7b' is also the slug of "
+        "data/models/more/example-base-7b.yaml: which file is the model is ambiguous",
+        "data/models/more/example-base-7b.yaml: slug: 'example-base-7b' is also the slug of "
+        "data/models/example-base-7b.yaml: which file is the model is ambiguous",
     ]
-    assert AIModel.objects.get(slug="example-base-7b").name == "Example Base 7B"
+    assert not AIModel.objects.filter(slug="example-base-7b").exists()
+
+
+def test_it_rejects_a_duplicate_key_naming_the_file_the_key_and_the_line(fixture_catalogue):
+    path = fixture_catalogue / "models" / "example-base-7b.yaml"
+    path.write_text(path.read_text().replace("family: Example\n", "family: Example\nname: Other\n"))
+    report = load_catalogue(fixture_catalogue)
+    assert (
+        "data/models/example-base-7b.yaml: line 5: not valid YAML: the key 'name' appears "
+        "twice in one mapping (first on line 2)" in [str(p) for p in report.problems]
+    )
+    assert not AIModel.objects.filter(slug="example-base-7b").exists()
+
+
+def test_it_rejects_a_duplicate_key_in_the_licences_file(fixture_catalogue):
+    path = fixture_catalogue / "licenses.yaml"
+    text = path.read_text()
+    first_name = next(line for line in text.splitlines() if line.startswith("  name:"))
+    path.write_text(text.replace(first_name, f"{first_name}\n{first_name}", 1))
+    report = load_catalogue(fixture_catalogue)
+    assert any(
+        str(p).startswith("data/licenses.yaml: line ") and "the key 'name' appears twice" in str(p)
+        for p in report.problems
+    ), report.problems
+    assert not License.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            lambda d: d.update(release_date="2099-01-01"),
+            "data/models/example-base-7b.yaml: release_date: '2099-01-01' is in the future",
+        ),
+        (
+            lambda d: d.update(assessed_at="2099-01-01"),
+            "data/models/example-base-7b.yaml: assessed_at: '2099-01-01' is in the future",
+        ),
+        (
+            lambda d: d["components"]["weights_final"].update(assessed_at="2099-01-01"),
+            "data/models/example-base-7b.yaml: components.weights_final.assessed_at: "
+            "'2099-01-01' is in the future",
+        ),
+    ],
+)
+def test_it_rejects_a_date_in_the_future(fixture_catalogue, change, expected):
+    edit(fixture_catalogue / "models" / "example-base-7b.yaml", change)
+    report = load_catalogue(fixture_catalogue)
+    assert expected in [str(p) for p in report.problems]
+    assert not AIModel.objects.filter(slug="example-base-7b").exists()
+
+
+def test_it_rejects_an_oversized_file_before_reading_it(fixture_catalogue, monkeypatch):
+    path = fixture_catalogue / "models" / "example-base-7b.yaml"
+    with path.open("a") as file:
+        file.write("# padding\n" * 120_000)
+    parse = yaml.load
+
+    def parse_small_only(text, *args, **kwargs):
+        assert len(text) < 1_000_000, "an oversized file was parsed"
+        return parse(text, *args, **kwargs)
+
+    monkeypatch.setattr(yaml, "load", parse_small_only)
+    report = load_catalogue(fixture_catalogue)
+    size = path.stat().st_size
+    assert (
+        f"data/models/example-base-7b.yaml: {size} bytes; a catalogue file may have at most "
+        "1000000 bytes" in [str(p) for p in report.problems]
+    )
+    assert not AIModel.objects.filter(slug="example-base-7b").exists()
 
 
 def test_it_rejects_a_file_not_named_after_its_slug(fixture_catalogue):

@@ -183,7 +183,8 @@ def test_an_unknown_licence_tag_is_flagged_not_guessed(hub, base_model):
     assert "'wtfpl' matches no licence in the catalogue" in discrepancy.message
 
 
-def test_a_deleted_repo_is_recorded_and_not_retried_forever(hub, base_model):
+def test_a_deleted_repo_is_recorded_and_not_retried_forever(hub, base_model, settings):
+    settings.HUB_GONE_CONFIRM_AFTER_HOURS = 0  # believed at once
     serve(hub)
     hub.queue("/api/models/example-lab/Example-Base-7B", Reply.repo_not_found())
     outcome = refresh.refresh_model(base_model.pk)
@@ -492,7 +493,8 @@ def test_a_repo_made_private_is_detected_on_a_second_refresh(hub, base_model):
     [("hub", "none", 0), ("curated", "full", 1)],
 )
 def test_a_deleted_repo_withdraws_the_weights(hub, base_model, source, expected_availability,
-                                              discrepancies):  # fmt: skip
+                                              discrepancies, settings):  # fmt: skip
+    settings.HUB_GONE_CONFIRM_AFTER_HOURS = 0  # believed at once
     Assessment.objects.filter(model=base_model, component="weights_final").update(
         availability="full", source=source, license=License.objects.get(identifier="Apache-2.0")
     )
@@ -527,7 +529,8 @@ def test_a_transient_error_then_the_same_answer_is_not_a_change(hub, base_model)
     assert recovered.fetched_at > first.fetched_at
 
 
-def test_a_deleted_github_repo_is_recorded_as_gone(hub, base_model):
+def test_a_deleted_github_repo_is_recorded_as_gone(hub, base_model, settings):
+    settings.HUB_GONE_CONFIRM_AFTER_HOURS = 0  # believed at once
     serve(hub)
     refresh.refresh_model(base_model.pk)
     hub.github_repos.clear()
@@ -601,30 +604,23 @@ def test_all_writes_of_one_refresh_roll_back_together(hub, base_model, monkeypat
     assert not Discrepancy.objects.exists()
 
 
-def test_a_refresh_that_changes_hub_facts_moves_the_data_version(
-    hub, base_model, django_capture_on_commit_callbacks
-):
-    from django.core.cache import cache
-
+def test_a_refresh_that_changes_hub_facts_moves_the_data_version(hub, base_model):
     from catalog.api import conditional
 
     # Nothing here writes a change entry: no weights to compare, no licence on GitHub.
     hub.add_model(model_payload("example-lab/Example-Base-7B"))
     hub.add_github_repo({"full_name": "example-lab/example", "license": None,
                          "archived": False, "private": False})  # fmt: skip
-    conditional.data_version()
-    with django_capture_on_commit_callbacks(execute=True):
-        outcome = refresh.refresh_model(base_model.pk)
-    assert outcome.changed == 2 and not Change.objects.filter(actor="hub-refresh").exists()
-    assert cache.get(conditional.CACHE_KEY) is None
     version = conditional.data_version()
-    with django_capture_on_commit_callbacks(execute=True):
-        refresh.refresh_model(base_model.pk)  # unchanged
-    assert cache.get(conditional.CACHE_KEY) == version
+    outcome = refresh.refresh_model(base_model.pk)
+    assert outcome.changed == 2 and not Change.objects.filter(actor="hub-refresh").exists()
+    assert conditional.data_version() > version
+    version = conditional.data_version()
+    refresh.refresh_model(base_model.pk)  # unchanged
+    assert conditional.data_version() == version
     hub.queue("/api/models/example-lab/Example-Base-7B", Reply.server_error(503))
-    with django_capture_on_commit_callbacks(execute=True):
-        refresh.refresh_model(base_model.pk)  # ok -> error is shown on the model's page
-    assert cache.get(conditional.CACHE_KEY) is None
+    refresh.refresh_model(base_model.pk)  # ok -> error is shown on the model's page
+    assert conditional.data_version() > version
 
 
 # The dispatcher.
@@ -691,3 +687,104 @@ def test_the_dispatcher_backs_off_records_in_error_and_gone_ones(hub, two_tracke
     assert HubRecord.objects.get(model=chat).status == "gone"
     assert chat.pk not in refresh.due_models(now + datetime.timedelta(hours=1))
     assert chat.pk in refresh.due_models(now + datetime.timedelta(hours=25))
+
+
+# A disappearance is confirmed before it is published; counts follow the hub; errors never overflow.
+
+
+def test_a_single_not_found_changes_no_label_until_confirmed_hours_later(hub, base_model, settings):
+    settings.HUB_GONE_CONFIRM_AFTER_HOURS = 6
+    follow_the_hub("weights_final")
+    serve(hub)
+    first = datetime.datetime(2026, 3, 1, 12, tzinfo=datetime.UTC)
+    refresh.refresh_model(base_model.pk, now=first)
+    assert assessment("weights_final").availability == "full"
+    hub.models.clear()  # a 401: deleted, made private, or a passing fault of the Hub
+
+    refresh.refresh_model(base_model.pk, now=first + datetime.timedelta(hours=1))
+    record = HubRecord.objects.get(model=base_model, hub="huggingface")
+    assert record.status == "error"
+    assert "not yet confirmed" in record.last_error
+    assert record.next_attempt_at >= first + datetime.timedelta(hours=7)
+    assert assessment("weights_final").availability == "full"
+    assert not hub_observations().exists()
+
+    # A retry sooner than the confirmation delay confirms nothing either.
+    refresh.refresh_model(base_model.pk, now=first + datetime.timedelta(hours=2))
+    assert HubRecord.objects.get(pk=record.pk).status == "error"
+    assert assessment("weights_final").availability == "full"
+
+    refresh.refresh_model(base_model.pk, now=first + datetime.timedelta(hours=7))
+    assert HubRecord.objects.get(pk=record.pk).status == "gone"
+    assert assessment("weights_final").availability == "none"
+    assert "no longer serves" in hub_observations().get().reason
+
+
+def test_a_repo_back_before_confirmation_is_not_a_change(hub, base_model):
+    follow_the_hub("weights_final")
+    serve(hub)
+    first = datetime.datetime(2026, 3, 1, 12, tzinfo=datetime.UTC)
+    refresh.refresh_model(base_model.pk, now=first)
+    hub.queue("/api/models/example-lab/Example-Base-7B", Reply.repo_not_found())
+    refresh.refresh_model(base_model.pk, now=first + datetime.timedelta(hours=1))
+    refresh.refresh_model(base_model.pk, now=first + datetime.timedelta(hours=8))
+    record = HubRecord.objects.get(model=base_model, hub="huggingface")
+    assert (record.status, record.missing_since) == ("ok", None)
+    assert assessment("weights_final").availability == "full"
+    assert not hub_observations().exists()
+
+
+def test_a_curator_can_confirm_a_disappearance_at_once(hub, base_model):
+    follow_the_hub("weights_final")
+    serve(hub)
+    refresh.refresh_model(base_model.pk)
+    hub.models.clear()
+    refresh.refresh_model(base_model.pk)
+    record = HubRecord.objects.get(model=base_model, hub="huggingface")
+    assert record.status == "error"
+    refresh.confirm_gone(record, actor="carol")
+    assert HubRecord.objects.get(pk=record.pk).status == "gone"
+    assert assessment("weights_final").availability == "none"
+    assert hub_observations().get().actor == "carol"
+
+
+def test_downloads_and_likes_follow_the_hub_without_a_recorded_change(hub, base_model):
+    serve(hub, downloads=10, likes=1)
+    refresh.refresh_model(base_model.pk)
+    first = HubRecord.objects.get(model=base_model, hub="huggingface")
+    changes = Change.objects.count()
+    serve_again(hub, downloads=2500, likes=40)
+    outcome = refresh.refresh_model(base_model.pk)
+    record = HubRecord.objects.get(pk=first.pk)
+    assert (record.downloads, record.likes) == (2500, 40)
+    assert outcome.unchanged == 2 and outcome.assessments_written == 0
+    assert Change.objects.count() == changes
+    assert record.changed_at == first.changed_at
+
+
+def test_a_long_outage_backs_off_at_most_a_week_and_keeps_the_refresh(hub, base_model):
+    serve(hub)
+    refresh.refresh_model(base_model.pk)
+    HubRecord.objects.filter(model=base_model).update(error_count=60)
+    hub.queue("/api/models/example-lab/Example-Base-7B", Reply.server_error(503))
+    now = datetime.datetime(2026, 3, 1, 12, tzinfo=datetime.UTC)
+    outcome = refresh.refresh_model(base_model.pk, now=now)
+    record = HubRecord.objects.get(model=base_model, hub="huggingface")
+    assert (record.status, record.error_count) == ("error", 61)
+    assert now + datetime.timedelta(days=7) <= record.next_attempt_at
+    assert record.next_attempt_at <= now + datetime.timedelta(days=7) * 1.25
+    assert HubRecord.objects.get(model=base_model, hub="github").fetched_at == now
+    assert outcome.unchanged == 1
+
+
+def test_a_failed_refresh_is_logged_at_warning_with_the_repo_and_the_reason(
+    hub, base_model, caplog
+):
+    serve(hub)
+    hub.queue("/api/models/example-lab/Example-Base-7B", Reply.server_error(503))
+    with caplog.at_level("WARNING", logger="catalog.refresh"):
+        refresh.refresh_model(base_model.pk)
+    [line] = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert "example-lab/Example-Base-7B" in line.getMessage()
+    assert "answered 503" in line.getMessage()
+    assert line.repo == "example-lab/Example-Base-7B"

@@ -2,7 +2,7 @@
 evidence base.
 
 Every write to the evidence base goes through history.record or the scorer, and each bumps the
-version after commit; a cold cache falls back to the newest change and snapshot in the database.
+version (a one-row table) in the write's own transaction, so no write can leave it behind.
 An item may say when it last changed beyond that (a model's hub facts are read without a recorded
 change), or that it does not exist: then it has no validators, so no 304 stands in for its 404.
 
@@ -14,40 +14,108 @@ SHARED_CACHE_SECONDS and revalidate it by its ETag, which names all four.
 import datetime
 import functools
 import hashlib
+from contextvars import ContextVar
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import condition
 
-CACHE_KEY = "catalog:data-version"
+# Before the one row exists (a database flushed by a test), the newest recorded moment stands in.
+EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+_request_memo: ContextVar[dict | None] = ContextVar("data_version_memo", default=None)
 
 
 def data_version():
-    """The moment the evidence base last changed (a timezone-aware datetime)."""
-    version = cache.get(CACHE_KEY)
-    if version is None:
-        from catalog.models import Change, IndexEntry, IndexMatch, ScoreSnapshot
+    """The moment the evidence base last changed (a timezone-aware datetime).
 
-        moments = [
-            Change.objects.aggregate(at=Max("at"))["at"],
-            ScoreSnapshot.objects.aggregate(at=Max("computed_at"))["at"],
-            # What other indexes say is on model pages and in the API too.
-            IndexEntry.objects.aggregate(at=Max("imported_at"))["at"],
-            IndexMatch.objects.aggregate(at=Max("matched_at"))["at"],
-        ]
-        version = max(
-            [m for m in moments if m], default=datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
-        )
-        cache.set(CACHE_KEY, version, None)
+    Read from PostgreSQL (or SQLite), where the writes are, so that it can never miss one; read
+    once a request (see DataVersionPerRequest) and never kept longer.
+    """
+    memo = _request_memo.get()
+    if memo is not None and "version" in memo:
+        return memo["version"]
+    from catalog.models import DataVersion
+
+    version = DataVersion.objects.values_list("changed_at", flat=True).first()
+    if version is None:
+        version = newest_recorded_moment()
+    if memo is not None:
+        memo["version"] = version
     return version
 
 
-def bump_after_commit():
-    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+def newest_recorded_moment():
+    """The newest change, score, index import or index match in the database."""
+    from catalog.models import Change, IndexEntry, IndexMatch, ScoreSnapshot
+
+    moments = [
+        Change.objects.aggregate(at=Max("at"))["at"],
+        ScoreSnapshot.objects.aggregate(at=Max("computed_at"))["at"],
+        # What other indexes say is on model pages and in the API too.
+        IndexEntry.objects.aggregate(at=Max("imported_at"))["at"],
+        IndexMatch.objects.aggregate(at=Max("matched_at"))["at"],
+    ]
+    return max([m for m in moments if m], default=EPOCH)
+
+
+def bump_data_version():
+    """Move the data version on as part of the caller's transaction: it commits or rolls back
+    with the write it stands for.
+
+    On PostgreSQL the transaction files itself in catalog_dataversion_pending, and a deferred
+    trigger moves the one row on when it commits: the row is locked only at commit, after every
+    other lock the transaction took, so writers take turns there and cannot deadlock on it, and
+    the version grows in commit order. SQLite runs one writer at a time: the row is moved at once.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO catalog_dataversion_pending (xact) "
+                "VALUES (pg_current_xact_id()::text::bigint) ON CONFLICT DO NOTHING"
+            )
+    else:
+        from catalog.models import DataVersion
+
+        with transaction.atomic():
+            row = DataVersion.objects.select_for_update().filter(pk=1).first()
+            now = timezone.now()
+            if row is None:
+                row = DataVersion(pk=1, changed_at=max(now, newest_recorded_moment()))
+            row.changed_at = max(now, row.changed_at + datetime.timedelta(microseconds=1))
+            row.save()
+    memo = _request_memo.get()
+    if memo is not None:
+        memo.clear()
+
+
+def restart_data_version():
+    """After a restore into an empty database: the version is the newest moment of the restored
+    rows again, as on the site the backup came from, so copies cached from it stay valid."""
+    from catalog.models import DataVersion
+
+    DataVersion.objects.update_or_create(pk=1, defaults={"changed_at": newest_recorded_moment()})
+    memo = _request_memo.get()
+    if memo is not None:
+        memo.clear()
+
+
+class DataVersionPerRequest:
+    """Middleware: the data version is read at most once a request, and forgotten after it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_memo.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _request_memo.reset(token)
 
 
 # What renders an answer besides the data: after a deploy that changes any of these, a cache

@@ -80,6 +80,10 @@ class BadParameter(ValueError):
         super().__init__(f"{parameter}: {message}")
 
 
+class UnknownItem(BadParameter):
+    """A well-formed parameter naming an organisation or licence that does not exist."""
+
+
 def text_values(params, name):
     """The values of a free-text parameter; a NUL character is refused, as the database would."""
     values = params.getlist(name)
@@ -99,7 +103,7 @@ def _choice(params, name, choices):
 
 def _date(params, name):
     raw = (text_values(params, name) or [None])[-1]
-    if raw in (None, ""):
+    if raw is None:
         return None
     try:
         return datetime.date.fromisoformat(raw)
@@ -109,23 +113,28 @@ def _date(params, name):
 
 def _datetime(params, name):
     raw = (text_values(params, name) or [None])[-1]
-    if raw in (None, ""):
+    if raw is None:
         return None
     return parse_datetime_param(name, raw)
 
 
 def parse_datetime_param(name, raw):
-    """An ISO 8601 date or time as an aware UTC datetime; BadParameter when it is not one."""
+    """An ISO 8601 date or time as an aware UTC datetime; BadParameter when it is not one.
+
+    Any offset RFC 3339 allows is read; a moment that falls before year 1 or after year 9999 in
+    UTC is the earliest or latest moment there is, which is what it means as a bound.
+    """
     try:
         value = datetime.datetime.fromisoformat(raw.replace("Z", "+00:00"))
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=datetime.UTC)
-        offset = value.utcoffset()
-        if abs(offset) > datetime.timedelta(hours=14):
-            raise ValueError("offset out of range")
-        return value.astimezone(datetime.UTC)
-    except (ValueError, OverflowError):
+    except ValueError:
         raise BadParameter(name, f"{raw!r} is not an ISO 8601 date or time") from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.UTC)
+    try:
+        return value.astimezone(datetime.UTC)
+    except OverflowError:
+        extreme = datetime.datetime.min if value.year == 1 else datetime.datetime.max
+        return extreme.replace(tzinfo=datetime.UTC)
 
 
 def _known(name, values, model, field, what):
@@ -133,7 +142,7 @@ def _known(name, values, model, field, what):
     found = set(model.objects.filter(**{f"{field}__in": values}).values_list(field, flat=True))
     for value in values:
         if value not in found:
-            raise BadParameter(name, f"unknown {what} {value!r}")
+            raise UnknownItem(name, f"unknown {what} {value!r}")
     return values
 
 

@@ -23,7 +23,7 @@ COMMON = {
         "content": {"application/json": {"schema": ERROR}},
     },
     "404": {
-        "description": "No such item, or no such page.",
+        "description": "No such item or page, or a filter naming no such organisation or licence.",
         "content": {"application/json": {"schema": ERROR}},
     },
     "429": {

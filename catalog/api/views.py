@@ -31,6 +31,7 @@ from catalog.api.filters import (
     REVIEW_STATUSES,
     SIZE_BANDS,
     BadParameter,
+    UnknownItem,
     filter_models,
     order_models,
     parse_datetime_param,
@@ -38,6 +39,8 @@ from catalog.api.filters import (
 )
 from catalog.frameworks import restrictions as clauses
 from catalog.models import AIModel, Change, License, Organization
+
+MAX_WHOLE_NUMBER = 999_999_999
 
 
 def _whole_number(raw):
@@ -57,7 +60,7 @@ class Pagination(PageNumberPagination):
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"].update(minimum=1, maximum=self.max_page_size)
             if parameter["name"] == self.page_query_param:
-                parameter["schema"]["minimum"] = 1
+                parameter["schema"].update(minimum=1, maximum=MAX_WHOLE_NUMBER)
                 parameter["description"] = "page number; past the last page is a 404"
         return parameters
 
@@ -97,9 +100,14 @@ def _examples(named, many=False):
     return [OpenApiExample(name, value=[value] if many else value) for name, value in named.items()]
 
 
+# Text the database can hold: NUL is refused with a 400, so the schema says so.
+FREE_TEXT = {"type": "string", "pattern": "^[^\\u0000]*$"}
+NAMED = {**FREE_TEXT, "minLength": 1}
+
 MODEL_FILTERS = [
     OpenApiParameter(
-        "organization", str, many=True, description="organisation slug",
+        "organization", {"type": "array", "items": NAMED},
+        style="form", explode=True, description="organisation slug (an unknown one is a 404)",
         examples=_examples(ORGANIZATION_EXAMPLES, many=True),
     ),
     OpenApiParameter(
@@ -116,7 +124,9 @@ MODEL_FILTERS = [
         description="the EU AI Act lens: whether the open-source exemption plausibly applies",
     ),
     OpenApiParameter(
-        "license", str, many=True, description="licence id of the final weights",
+        "license", {"type": "array", "items": NAMED},
+        style="form", explode=True,
+        description="licence id of the final weights (an unknown one is a 404)",
         examples=_examples(LICENCE_EXAMPLES, many=True),
     ),
     OpenApiParameter(
@@ -126,19 +136,26 @@ MODEL_FILTERS = [
     OpenApiParameter("modality", str, enum=AIModel.Modality.values, many=True),
     OpenApiParameter("kind", str, enum=AIModel.Kind.values, many=True),
     OpenApiParameter("size", str, enum=list(SIZE_BANDS), many=True),
-    OpenApiParameter("release_year", int, many=True),
+    OpenApiParameter(
+        "release_year",
+        {"type": "array", "items": {"type": "integer", "minimum": 1000, "maximum": 9999}},
+        style="form", explode=True, description="a four-digit year",
+    ),
     OpenApiParameter("released_after", OpenApiTypes.DATE),
     OpenApiParameter("released_before", OpenApiTypes.DATE),
     OpenApiParameter("updated_since", OpenApiTypes.DATETIME),
     OpenApiParameter(
-        "q", {"type": "string", "maxLength": 200},
+        "q", {**FREE_TEXT, "maxLength": 200},
         description="text search over name, family, organisation and description; a Hub repo "
         "id or URL pasted here finds the entry that tracks that repository, as hf_repo does",
     ),
     OpenApiParameter(
-        "hf_repo", str, many=True,
-        description="a Hugging Face repo id (org/name, any letter case) or Hub URL: the entry "
-        "that tracks it, curated or machine-read",
+        "hf_repo",
+        {"type": "array", "items": {"type": "string", "maxLength": 300,
+                                    "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$"}},
+        style="form", explode=True,
+        description="a Hugging Face repo id (org/name, any letter case; a Hub URL of the repo is "
+        "read too): the entry that tracks it, curated or machine-read",
         examples=[OpenApiExample("Pythia", value=["EleutherAI/pythia-12b"])],
     ),
     OpenApiParameter(
@@ -167,6 +184,8 @@ class ModelList(generics.ListAPIView):
         try:
             queryset = filter_models(selectors.ranking(), self.request.query_params)
             return order_models(queryset, self.request.query_params)
+        except UnknownItem as error:
+            raise NotFound({error.parameter: [str(error).split(": ", 1)[1]]}) from None
         except BadParameter as error:
             raise _bad(error) from None
 
@@ -305,7 +324,7 @@ class ModelDetail(APIView):
         model = selectors.model_for_page(slug)
         as_of = None
         raw = request.query_params.get("as_of")
-        if raw:
+        if raw is not None:
             try:
                 as_of = datetime.date.fromisoformat(raw)
             except ValueError:
@@ -386,7 +405,7 @@ class OrganizationDetail(generics.RetrieveAPIView):
     summary="Changes",
     parameters=[
         OpenApiParameter(
-            "model", str, description="model slug", examples=_examples(MODEL_EXAMPLES)
+            "model", FREE_TEXT, description="model slug", examples=_examples(MODEL_EXAMPLES)
         ),
         OpenApiParameter("since", OpenApiTypes.DATETIME),
     ],
@@ -406,7 +425,7 @@ class ChangeList(generics.ListAPIView):
             raise _bad(error) from None
         if slug := (slugs or [None])[-1]:
             queryset = queryset.filter(model__slug=slug)
-        if raw := self.request.query_params.get("since"):
+        if (raw := self.request.query_params.get("since")) is not None:
             try:
                 since = parse_datetime_param("since", raw)
             except BadParameter as error:

@@ -191,6 +191,7 @@ class _HubCall:
     allowed_hosts: tuple
     timeout: float
     responses: list = field(default_factory=list)
+    requested: list = field(default_factory=list)  # the URL of every request, redirects too
     unreadable: Exception | None = None  # what huggingface_hub raised reading a received answer
 
     def run(self, method, *args, **kwargs):
@@ -246,7 +247,8 @@ class _HubCall:
         return payload
 
     def _url(self):
-        return str(self.responses[-1].url) if self.responses else "the Hub"
+        # The request that failed is the last one made: it may have had no answer at all.
+        return self.requested[-1] if self.requested else "the Hub"
 
 
 _current_call: ContextVar[_HubCall | None] = ContextVar("hub_call", default=None)
@@ -292,6 +294,7 @@ def _check_request(request):
     call = _current_call.get()
     if call is None:
         return
+    call.requested.append(str(request.url))
     check_host_allowed(str(request.url), call.allowed_hosts)
     request.extensions["timeout"] = httpx2.Timeout(call.timeout).as_dict()
 

@@ -100,7 +100,7 @@ def apply_catalogue_matches(source):
             )
             added += created
     if added:
-        conditional.bump_after_commit()
+        conditional.bump_data_version()
     return added
 
 
@@ -215,7 +215,7 @@ def _apply(state, source, revision, revision_date, observations, errors):
         state.last_error_at = now if errors else None
         state.save()
         if outcome.written or outcome.removed:
-            conditional.bump_after_commit()
+            conditional.bump_data_version()
     return outcome
 
 

@@ -447,3 +447,22 @@ def test_the_fake_rename_answers_like_the_recorded_one(hub):
     assert response.status_code == recorded["status"]["code"] == 307
     assert response.headers["location"] == recorded["headers"]["Location"][0]
     assert response.text == recorded_body
+
+
+def test_a_timeout_names_the_hub_url_that_did_not_answer(hub):
+    hub.queue(ROBERTA_SQUAD_PATH, Reply.slow(0.3))
+
+    with pytest.raises(TransientHubError) as raised:
+        fetch(hub, timeout=0.05)
+
+    assert str(raised.value).startswith(f"{hub.url}{ROBERTA_SQUAD_PATH}")
+    assert "did not answer within 0.05s" in str(raised.value)
+
+
+def test_a_refs_timeout_names_the_refs_url(hub):
+    hub.queue(f"{ROBERTA_SQUAD_PATH}/refs", Reply.slow(0.3))
+
+    with pytest.raises(TransientHubError) as raised:
+        fetch_refs(ROBERTA_SQUAD, endpoint=hub.url, allowed_hosts=[hub.host], timeout=0.05)
+
+    assert str(raised.value).startswith(f"{hub.url}{ROBERTA_SQUAD_PATH}/refs")
