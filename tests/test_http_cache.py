@@ -157,8 +157,9 @@ def test_a_hub_read_rebuilds_only_the_model_pages_hub_records(
         repo_id="example/chat-read",
         fetched_at=conditional.data_version() + datetime.timedelta(hours=1),
     )
-    # Its version, the model and its hub records: the rest is kept for the data version.
-    with django_assert_max_num_queries(3):
+    # The data version, its version, the model and its hub records: the rest is kept for the
+    # data version.
+    with django_assert_max_num_queries(4):
         second = scored.get("/models/example-7b-chat/")
     assert "example/chat-read" in second.text and "example/chat-read" not in first.text
     before, after = first.text.split('<h2 id="hub">'), second.text.split('<h2 id="hub">')
