@@ -78,6 +78,18 @@ def data_version_moves_at_each_write(request):
 
 
 @pytest.fixture
+def hub(settings):
+    """The fake Hugging Face Hub and GitHub over loopback HTTP, and the settings pointing at it."""
+    from tests.fakehub import FakeHub
+
+    with FakeHub() as fake:
+        settings.HF_ENDPOINT = fake.url
+        settings.GITHUB_API_URL = fake.url
+        settings.HUB_ALLOWED_HOSTS = [fake.host]
+        yield fake
+
+
+@pytest.fixture
 def fixture_catalogue(tmp_path):
     """A writable copy of the small test catalogue: one base model and one derivative."""
     directory = tmp_path / "data"

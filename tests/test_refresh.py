@@ -7,20 +7,11 @@ from django.core.management import call_command
 
 from catalog import refresh
 from catalog.models import AIModel, Assessment, Change, Discrepancy, HubRecord, License
-from tests.fakehub import FakeHub, Reply, model_payload
+from tests.fakehub import Reply, model_payload
 
 pytestmark = pytest.mark.django_db
 
 WEIGHTS = [{"rfilename": "README.md"}, {"rfilename": "model.safetensors"}]
-
-
-@pytest.fixture
-def hub(settings):
-    with FakeHub() as fake:
-        settings.HF_ENDPOINT = fake.url
-        settings.GITHUB_API_URL = fake.url
-        settings.HUB_ALLOWED_HOSTS = [fake.host]
-        yield fake
 
 
 @pytest.fixture

@@ -8,20 +8,11 @@ import pytest
 
 from catalog import refresh, selectors, services
 from catalog.models import AIModel, Assessment, Change, HubRecord, License, Organization
-from tests.fakehub import FakeHub, model_payload
+from tests.fakehub import model_payload
 
 pytestmark = pytest.mark.django_db
 
 BASE_REPO = "example-lab/Example-Base-7B"
-
-
-@pytest.fixture
-def hub(settings):
-    with FakeHub() as fake:
-        settings.HF_ENDPOINT = fake.url
-        settings.GITHUB_API_URL = fake.url
-        settings.HUB_ALLOWED_HOSTS = [fake.host]
-        yield fake
 
 
 @pytest.fixture
