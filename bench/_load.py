@@ -115,3 +115,14 @@ def fetch(port, path, headers=None):
     body = response.read()
     conn.close()
     return response.status, dict(response.getheaders()), body
+
+
+def hammer_each(port, paths, *, concurrency=4, seconds=5.0):
+    """{name: hammer's figures} for each of `paths` ({name: path}), each checked to answer 200
+    first."""
+    figures = {}
+    for name, path in paths.items():
+        status, _, _ = fetch(port, path)
+        assert status == 200, (path, status)
+        figures[name] = hammer(port, [path], concurrency=concurrency, seconds=seconds)
+    return figures

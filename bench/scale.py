@@ -8,7 +8,7 @@ Target: p95 grows less than twofold.
 import argparse
 from pathlib import Path
 
-from _load import Gunicorn, fetch, hammer
+from _load import Gunicorn, hammer_each
 from _setup import django_on_fresh_database
 
 PATHS = {
@@ -46,10 +46,7 @@ def measure(count, seconds):
     # is the query's, not the cache's.
     env = {"LOG_LEVEL": "ERROR", "PAGE_CACHE_SECONDS": "0"}
     with Gunicorn(workers=2, threads=4, env=env) as server:
-        for name, path in PATHS.items():
-            status, _, _ = fetch(server.port, path)
-            assert status == 200, (path, status)
-            figures[name] = hammer(server.port, [path], concurrency=4, seconds=seconds)
+        figures.update(hammer_each(server.port, PATHS, seconds=seconds))
         figures["memory"] = rss_mib(server.process.pid)
     return figures
 

@@ -13,7 +13,7 @@ import time
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/openness_bench_tier")
 
-from _load import Gunicorn, fetch, hammer  # noqa: E402
+from _load import Gunicorn, hammer_each  # noqa: E402
 from _setup import django_on_fresh_database  # noqa: E402
 
 PATHS = {
@@ -44,10 +44,7 @@ def measure(curated, machine_read, seconds):
     figures = {}
     env = {"LOG_LEVEL": "ERROR", "PAGE_CACHE_SECONDS": "0"}
     with Gunicorn(workers=2, threads=4, env=env) as server:
-        for name, path in PATHS.items():
-            status, _, _ = fetch(server.port, path)
-            assert status == 200, (path, status)
-            figures[name] = hammer(server.port, [path], concurrency=4, seconds=seconds)
+        figures.update(hammer_each(server.port, PATHS, seconds=seconds))
     return figures
 
 
