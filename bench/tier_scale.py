@@ -41,11 +41,9 @@ def measure(curated, machine_read, seconds):
         cursor.execute("ANALYZE")  # as autovacuum would within minutes on a running site
     print(f"  built {curated} curated and {machine_read} machine-read entries in "
           f"{time.perf_counter() - started:.0f} s", flush=True)  # fmt: skip
-    figures = {}
     env = {"LOG_LEVEL": "ERROR", "PAGE_CACHE_SECONDS": "0"}
     with Gunicorn(workers=2, threads=4, env=env) as server:
-        figures.update(hammer_each(server.port, PATHS, seconds=seconds))
-    return figures
+        return hammer_each(server.port, PATHS, seconds=seconds)
 
 
 def main():
