@@ -61,7 +61,7 @@ def run_writer(seconds, phase):
     {"acknowledged": [(url, data version just after)], "refused": int}."""
     from django.db import connection
 
-    from catalog.api.conditional import data_version
+    from catalog.data_version import data_version
     from catalog.services import curate
 
     record, started = {"acknowledged": [], "refused": 0}, time.monotonic()
@@ -91,7 +91,7 @@ def run_writer(seconds, phase):
 
 def lost_writes(record):
     """Acknowledged writes missing from the database, or not covered by the data version."""
-    from catalog.api.conditional import data_version
+    from catalog.data_version import data_version
     from catalog.models import Assessment, Change
 
     evidence = set(

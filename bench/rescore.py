@@ -20,7 +20,7 @@ def run_one(count):
     django_on_fresh_database()
     from synthetic import build
 
-    from catalog.services import rescore
+    from catalog.scoring import rescore
 
     build(count)
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

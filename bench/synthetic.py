@@ -80,7 +80,7 @@ def build_scored(count):
     """`count` models as build() makes them, scored, with PostgreSQL's planner statistics brought
     up to date as autovacuum would within minutes on a running site (without them it plans for
     the empty tables it last saw): the state a served benchmark measures."""
-    from catalog.services import rescore
+    from catalog.scoring import rescore
 
     models = build(count)
     rescore(None)

@@ -30,7 +30,7 @@ def measure(curated, machine_read, seconds):
     from django.db import connection
     from synthetic import build, build_machine_read
 
-    from catalog.services import rescore
+    from catalog.scoring import rescore
 
     started = time.perf_counter()
     build(curated)

@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 
-from catalog import catalogue, components, history, refresh
-from catalog.api import conditional
+from catalog import catalogue, components, history, publishing, refresh
 from catalog.catalogue import REPO_RE
+from catalog.data_version import bump_data_version
 from catalog.models import (
     AIModel,
     Assessment,
@@ -75,13 +75,6 @@ def check_repo(value):
         raise ValidationError(f"{value!r} is not an owner/name repository id")
 
 
-def check_pins(value):
-    """The problems of a list of pins, as the catalogue file format checks them."""
-    checker = catalogue._Checker("pins")
-    catalogue._pins(checker, value if value is not None else [], "pins")
-    return [f"{p.field}: {p.message}" for p in checker.problems]
-
-
 class ReasonForm(forms.ModelForm):
     change_reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
@@ -102,13 +95,15 @@ class HistoryAdmin(admin.ModelAdmin):
         if change:
             before = history.snapshot(type(obj).objects.get(pk=obj.pk))
         obj.save()
-        history.record(
+        changed = history.record(
             obj,
             before=before,
             actor=self.actor(request),
             user=request.user,
             reason=form.cleaned_data["change_reason"],
         )
+        if changed:
+            publishing.evidence_changed(publishing.models_scored_from(obj))
 
     def delete_model(self, request, obj):
         self._delete_with_history(request, obj)
@@ -119,6 +114,7 @@ class HistoryAdmin(admin.ModelAdmin):
 
     @transaction.atomic
     def _delete_with_history(self, request, obj):
+        scored_from = publishing.models_scored_from(obj)
         history.record(
             obj,
             before=history.snapshot(obj),
@@ -128,6 +124,7 @@ class HistoryAdmin(admin.ModelAdmin):
             deleted=True,
         )
         obj.delete()
+        publishing.evidence_changed(scored_from)
 
 
 @admin.register(Organization)
@@ -178,7 +175,7 @@ class AssessmentForm(forms.ModelForm):
             self.add_error(
                 "access", "A download someone must approve is partial availability, not full."
             )
-        problems = check_pins(cleaned.get("pins"))
+        problems = catalogue.check_pins(cleaned.get("pins"))
         if problems:
             self.add_error("pins", problems)
         return cleaned
@@ -229,11 +226,10 @@ class AIModelForm(ReasonForm):
 
     def clean_release_licenses(self):
         value = self.cleaned_data["release_licenses"] or {}
-        checker = catalogue._Checker("release_licenses")
         known = set(License.objects.values_list("identifier", flat=True))
-        parsed = catalogue._release_licenses(checker, {"release_licenses": value}, known)
-        if checker.problems:
-            raise ValidationError([f"{p.field}: {p.message}" for p in checker.problems])
+        parsed, problems = catalogue.parse_release_licenses(value, known)
+        if problems:
+            raise ValidationError(problems)
         return parsed
 
     def clean(self):
@@ -313,13 +309,14 @@ class AIModelAdmin(HistoryAdmin):
             assessment.assessed_at = datetime.date.today()
             assessment.source = Assessment.Source.CURATED
             assessment.save()
-            history.record(
+            if history.record(
                 assessment,
                 before=before,
                 actor=self.actor(request),
                 user=request.user,
                 reason=reason,
-            )
+            ):
+                publishing.evidence_changed([assessment.model_id])
             publish_correction(assessment, before, history.snapshot(assessment), reason)
 
     def _delete_with_history(self, request, obj):
@@ -332,6 +329,7 @@ class AIModelAdmin(HistoryAdmin):
                 reason=f"Model {obj.slug} deleted in the admin",
                 deleted=True,
             )
+            publishing.evidence_changed([obj.pk])
         super()._delete_with_history(request, obj)
 
 
@@ -507,7 +505,7 @@ class IndexEntryAdmin(admin.ModelAdmin):
             match.save()
         for match in formset.deleted_objects:
             match.delete()
-        conditional.bump_data_version()
+        bump_data_version()
 
 
 @admin.register(IndexImport)

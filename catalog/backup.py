@@ -22,7 +22,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import F
 
-from catalog.api.conditional import restart_data_version
+from catalog.data_version import restart_data_version
 from catalog.roles import ROLE_GROUPS
 
 # Order matters on restore: rows are loaded before the rows that point at them.

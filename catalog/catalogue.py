@@ -404,6 +404,23 @@ ASSESSMENT_OPTIONAL = (
 )  # fmt: skip
 
 
+def check_pins(value):
+    """The problems of a list of pins, as a model file's `pins` would have them: each as
+    `field: message`. For forms that edit pins outside a file (the admin)."""
+    checker = _Checker("pins")
+    _pins(checker, value if value is not None else [], "pins")
+    return [f"{p.field}: {p.message}" for p in checker.problems]
+
+
+def parse_release_licenses(value, licenses):
+    """A model's release licences as a model file's `release_licenses` would give them:
+    (the parsed mapping, its problems each as `field: message`). `licenses` are the known ids.
+    For forms that edit them outside a file (the admin)."""
+    checker = _Checker("release_licenses")
+    parsed = _release_licenses(checker, {"release_licenses": value}, licenses)
+    return parsed, [f"{p.field}: {p.message}" for p in checker.problems]
+
+
 def parse_model(text, file, *, organizations, licenses):
     """A ModelEntry from the text of one model file; FileRejected on any problem.
 

@@ -1,13 +1,12 @@
-"""The audit trail: every write to the evidence base goes through `record`.
+"""The audit trail: every write to the evidence base is filed here with `record`.
+
+It only records: the writer publishes the change itself (publishing.evidence_changed, or
+data_version.bump_data_version for what is not evidence), in the same transaction.
 
 Snapshots name related rows by slug or licence id, never by database id, so a history entry
 reads the same after a restore into another database.
 """
 
-from django.db.models import Q
-
-from catalog import components
-from catalog.api.conditional import bump_data_version
 from catalog.models import AIModel, Assessment, Change, License, Organization
 
 
@@ -155,7 +154,7 @@ def record(obj, *, before, actor, reason, user=None, deleted=False, reviewed=Fal
         action = Change.Action.CREATED
     else:
         action = Change.Action.UPDATED
-    change = Change.objects.create(
+    return Change.objects.create(
         subject=subject,
         subject_key=key,
         model=None if deleted and subject == Change.Subject.MODEL else model,
@@ -166,31 +165,12 @@ def record(obj, *, before, actor, reason, user=None, deleted=False, reviewed=Fal
         before=before,
         after=after,
     )
-    if not reviewed:
-        _rescore_after_commit(obj, subject, model, deleted)
-    bump_data_version()
-    return change
-
-
-def _rescore_after_commit(obj, subject, model, deleted):
-    """Scores are a function of the evidence: recompute them once this change commits."""
-    from catalog.tasks import schedule_rescore
-
-    if subject == Change.Subject.LICENSE:
-        ids = set(Assessment.objects.filter(license=obj).values_list("model_id", flat=True))
-        under_release = Q()
-        for kind in components.LICENCE_KINDS:
-            under_release |= Q(**{f"release_licenses__{kind}__license": obj.identifier})
-        ids.update(AIModel.objects.filter(under_release).values_list("pk", flat=True))
-        schedule_rescore(sorted(ids))
-    elif model is not None and model.pk and not (deleted and subject == Change.Subject.MODEL):
-        schedule_rescore([model.pk])
 
 
 def record_observation(model, key, *, before, after, reason, actor):
     """File what a hub said that a curator must look at: a change on the hub, or a
     disagreement with a curated assessment. Nothing in the evidence base is changed by it."""
-    change = Change.objects.create(
+    return Change.objects.create(
         subject=Change.Subject.HUB,
         subject_key=key,
         model=model,
@@ -200,5 +180,3 @@ def record_observation(model, key, *, before, after, reason, actor):
         before=before,
         after=after,
     )
-    bump_data_version()
-    return change

@@ -6,31 +6,13 @@ follow its base (frameworks/effective.py) once the base is read. A curated entry
 curator's: what the card says is filed as an observation for them to decide, never applied.
 """
 
-from django.db.models import Q
-
-from catalog import history
-from catalog.models import AIModel, HubRecord, names_hf_repo
+from catalog import history, publishing
+from catalog.data_version import bump_data_version
+from catalog.hub_records import model_for_repo
+from catalog.machine_read import create_pending_entry
+from catalog.models import AIModel
 
 ACTOR = "hub-refresh"
-
-
-def model_for_repo(repo_id, *, exclude=None):
-    """The id of the entry that tracks Hub repo `repo_id` (any letter case, old or new name)."""
-    key = repo_id.strip().lower()
-    records = HubRecord.objects.filter(hub=HubRecord.Hub.HUGGINGFACE).filter(
-        Q(repo_id__lower=key) | Q(canonical_id__lower=key)
-    )
-    if exclude is not None:
-        records = records.exclude(model_id=exclude)
-    # A curated entry wins over a machine-read one naming the same repository.
-    records = records.order_by("model__review_status", "model_id")
-    found = records.values_list("model_id", flat=True).first()
-    if found is None:  # named by the catalogue, not yet given its hub record
-        models = AIModel.objects.filter(names_hf_repo(repo_id.strip()))
-        if exclude is not None:
-            models = models.exclude(pk=exclude)
-        found = models.order_by("review_status", "pk").values_list("pk", flat=True).first()
-    return found
 
 
 def ancestors(model_id):
@@ -63,10 +45,9 @@ def link(model, record):
                 "model; the curated lineage differs: a curator decides",
                 actor=ACTOR,
             )  # fmt: skip
+            bump_data_version()
         return
     if base_id is None:
-        from catalog.machine_read import create_pending_entry
-
         base_id = create_pending_entry(base_repo, reason=f"Base model of {record.canonical_id}")
     if base_id == model.base_model_id or model.pk in ancestors(base_id):
         return
@@ -76,3 +57,4 @@ def link(model, record):
     history.record(model, before=before, actor=ACTOR,
                    reason=f"The model card of {record.canonical_id} names {base_repo} as its base "
                    "model")  # fmt: skip
+    publishing.evidence_changed([model.pk])

@@ -19,8 +19,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from catalog import components, refresh, services
-from catalog.api.conditional import bump_data_version
+from catalog import components, publishing, scoring
+from catalog.data_version import bump_data_version
+from catalog.hub_records import ensure_hub_records, model_for_repo, observed_components
 from catalog.hubs import HubError, huggingface
 from catalog.models import AIModel, Assessment, Change, HubRecord, License, Organization
 
@@ -41,8 +42,6 @@ DESCRIPTION = (
 def create_pending_entry(repo_id, *, reason, now=None):
     """A machine-read entry for `repo_id`, with every component unknown until its first refresh
     reads the Hub; returns its id (an existing entry's, when the catalogue already names it)."""
-    from catalog.lineage import model_for_repo
-
     existing = model_for_repo(repo_id)
     if existing is not None:
         return existing
@@ -205,7 +204,7 @@ def _pending_record(model):
 
 
 def _assessments(model, record, licences, now):
-    observed = refresh.observed_components(record) if record is not None else {}
+    observed = observed_components(record) if record is not None else {}
     rows = []
     for component_id in components.COMPONENT_IDS:
         seen = observed.get(component_id)
@@ -307,8 +306,6 @@ def retire_duplicates():
 
 
 def _retire(model_id, curated_id):
-    from catalog.tasks import schedule_rescore
-
     with transaction.atomic():
         model = AIModel.objects.select_for_update().get(pk=model_id)
         if model.status != AIModel.Status.PUBLISHED or not model.is_machine_read:
@@ -325,8 +322,7 @@ def _retire(model_id, curated_id):
             before={"status": AIModel.Status.PUBLISHED},
             after={"status": AIModel.Status.RETIRED, "merged_into": into.slug},
         )  # fmt: skip
-        schedule_rescore(derivatives)
-        bump_data_version()
+        publishing.evidence_changed(derivatives)
 
 
 # --- Discovery across the whole Hub --------------------------------------------------------------
@@ -362,8 +358,6 @@ def discover_hub(*, now=None, min_downloads=None, trending=None, max_pages=None,
     trending = settings.HUB_DISCOVERY_TRENDING if trending is None else trending
     max_pages = max_pages or settings.HUB_DISCOVERY_MAX_PAGES
     page_size = page_size or settings.HUB_LISTING_PAGE_SIZE
-    from catalog.refresh import ensure_hub_records
-
     # Every repository the catalogue names is known by its hub record: give the few curated
     # entries and drafts that lack one theirs, so that none is read into the tier twice.
     ensure_hub_records(AIModel.objects.exclude(review_status=AIModel.ReviewStatus.MACHINE_READ))
@@ -409,7 +403,7 @@ def _read_page(entries, now, run):
     ids = create_entries(fresh, now=now)
     run.created += len(ids)
     run.linked += link_bases(ids, now=now)
-    services.rescore(ids)
+    scoring.rescore(ids)
 
 
 def refresh_period(model):

@@ -8,7 +8,7 @@ PRIVATE = "private, no-store"
 
 class CachePolicyMiddleware:
     """Every answer says whether a cache may keep it. Public reads say so themselves
-    (conditional.public_read); anything else, and anything personal that a view marked public,
+    (http_cache.public_read); anything else, and anything personal that a view marked public,
     leaves as private, no-store: the admin, pages with a CSRF token or a session (they vary by
     cookie), answers that set a cookie, answers to token holders, writes, throttled requests and
     errors."""

@@ -850,7 +850,7 @@ class IndexMatch(models.Model):
 class DataVersion(models.Model):
     """The one row saying when the evidence base last changed: ETags and Last-Modified rest on it.
 
-    Each write moves it on inside its own transaction (catalog.api.conditional.bump_data_version), so the
+    Each write moves it on inside its own transaction (catalog.data_version.bump_data_version), so the
     version commits, or rolls back, with the write it stands for.
     """
 

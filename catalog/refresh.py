@@ -20,8 +20,9 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from catalog import components, history, lineage
-from catalog.api.conditional import bump_data_version
+from catalog import components, history, lineage, publishing
+from catalog.data_version import bump_data_version
+from catalog.hub_records import ensure_hub_records, observed_components
 from catalog.hubs import (
     HubError,
     PermanentHubError,
@@ -31,7 +32,9 @@ from catalog.hubs import (
     huggingface,
     reading,
 )
+from catalog.machine_read import retire_duplicates
 from catalog.models import AIModel, Assessment, Discrepancy, HubRecord, License, Organization
+from catalog.services import fill_missing_assessments
 
 logger = logging.getLogger(__name__)
 
@@ -115,18 +118,6 @@ def fetch_github(full_name):
 
 
 FETCHERS = {HubRecord.Hub.HUGGINGFACE: fetch_huggingface, HubRecord.Hub.GITHUB: fetch_github}
-
-
-def ensure_hub_records(models=None):
-    """A pending HubRecord for every repository the catalogue names (existing ones are kept)."""
-    models = models if models is not None else AIModel.objects.all()
-    wanted = []
-    for model in models.only("pk", "hf_repos", "github_repos"):
-        wanted += [HubRecord(model=model, hub=HubRecord.Hub.HUGGINGFACE, repo_id=repo)
-                   for repo in model.hf_repos]  # fmt: skip
-        wanted += [HubRecord(model=model, hub=HubRecord.Hub.GITHUB, repo_id=repo)
-                   for repo in model.github_repos]  # fmt: skip
-    HubRecord.objects.bulk_create(wanted, ignore_conflicts=True, batch_size=1000)
 
 
 def refresh_model(model_id, *, now=None):
@@ -236,6 +227,7 @@ def _mark_gone(model, record, why, *, actor, outcome, withdraw_weights):
         model, _record_key(model, record), before={"status": record.status},
         after={"status": HubRecord.Status.GONE}, reason=message, actor=actor,
     )  # fmt: skip
+    bump_data_version()
     answered_before = bool(record.sha)
     if withdraw_weights and answered_before:
         _weights_withdrawn(model, record, outcome, message)
@@ -317,6 +309,7 @@ def _apply_huggingface(model, record, info, refs, *, now, outcome):
             after=_describe_hf(_fingerprint_hf(record)),
             reason=f"Hugging Face Hub: {record.repo_id} changed", actor=ACTOR,
         )  # fmt: skip
+        bump_data_version()
     primary = model.hf_repos[0] if model.hf_repos else None
     if record.repo_id != primary:
         return  # only the first repository speaks for the model
@@ -356,17 +349,7 @@ def _fill_model_facts(model, record, info):
     history.record(model, before=before, actor=ACTOR,
                    reason=f"Read from the Hugging Face Hub: {record.canonical_id} "
                    f"({', '.join(changes)})")  # fmt: skip
-
-
-def observed_components(record):
-    """What a Hub record's facts say of each component (hubs/reading.py)."""
-    return reading.read_components(
-        endpoint=settings.HF_ENDPOINT, repo_id=record.canonical_id, gated=record.gated,
-        license_key=reading.licence_key(record.license_tag, record.license_name),
-        files=record.files, weight_files=record.weight_files,
-        weight_formats=record.weight_formats, datasets=record.datasets,
-        base_models=record.base_models, checkpoint_branches=record.checkpoint_branches,
-    )  # fmt: skip
+    publishing.evidence_changed([model.pk])
 
 
 def apply_components(model, record, outcome):
@@ -453,6 +436,7 @@ def _apply_github(model, record, info, *, now, outcome):
             after={key: after[key] for key in differences},
             reason=f"GitHub: {record.repo_id} changed ({', '.join(differences)})", actor=ACTOR,
         )  # fmt: skip
+        bump_data_version()
     if not info.license_spdx_id:
         return  # GitHub could not tell: nothing to compare
     licence = License.objects.filter(identifier=info.license_spdx_id).first()
@@ -506,6 +490,7 @@ def _reconcile(model, component_id, availability, licence, url, record, outcome,
             assessment.note = f"{message}."
             assessment.save()
             history.record(assessment, before=before, actor=ACTOR, reason=message)
+            publishing.evidence_changed([model.pk])
             outcome.assessments_written += 1
     elif binding:
         for key, value in observed.items():
@@ -557,6 +542,7 @@ def _open_discrepancy(model, component_id, record, field_name, curated, hub, mes
         reason=f"{message}; the curated {field_name} is {curated!r}: a curator decides",
         actor=ACTOR,
     )  # fmt: skip
+    bump_data_version()
 
 
 def due_models(now=None, limit=None):
@@ -653,8 +639,6 @@ def dispatch(enqueue, now=None):
         )
         # A curated entry that took on a machine-read entry's repository (a load, an edit in
         # the admin) retires it, so that the repository is read once and shown once.
-        from catalog.machine_read import retire_duplicates
-
         retire_duplicates()
         remaining, reset = current_budget(now)
         chosen = due_models(now, limit=planned_batch(remaining, reset))
@@ -723,8 +707,6 @@ def _discover(now, max_new):
 
 
 def _create_draft(org, author, repo_id, created_at, licence, now):
-    from catalog.services import fill_missing_assessments
-
     name = repo_id.partition("/")[2]
     with transaction.atomic():
         model = AIModel.objects.create(
@@ -744,6 +726,7 @@ def _create_draft(org, author, repo_id, created_at, licence, now):
             f", licence {licence} on the Hub" if licence else ""
         )
         history.record(model, before=None, actor=DISCOVERY_ACTOR, reason=reason)
+        publishing.evidence_changed([model.pk])
         # The hub fills a draft's unknowns on its refreshes, until a curator takes them over.
         fill_missing_assessments(
             model, actor=DISCOVERY_ACTOR, reason=reason, assessed_at=now.date(),

@@ -24,8 +24,16 @@ from django.db.models.functions import Lag
 from django.shortcuts import get_object_or_404
 
 from catalog import components, frameworks
+from catalog.data_version import data_version
 from catalog.frameworks import effective
-from catalog.frameworks.evidence import ComponentEvidence, LicenseTerms, ModelEvidence, is_open
+from catalog.frameworks.evidence import (
+    ComponentEvidence,
+    LicenseTerms,
+    ModelEvidence,
+    is_open,
+    licence_is_open,
+)
+from catalog.indexes import concordance
 from catalog.models import (
     AIModel,
     Assessment,
@@ -33,6 +41,9 @@ from catalog.models import (
     Correction,
     CurrentScores,
     HubRecord,
+    IndexEntry,
+    IndexImport,
+    IndexMatch,
     License,
     Organization,
     ScoreSnapshot,
@@ -280,8 +291,6 @@ def evidence_for(model, terms=None):
 def licence_terms_now():
     """licence_terms(), kept in the cache for the current data version (every licence edit
     changes it): a model page reads them on every build."""
-    from catalog.api.conditional import data_version
-
     key = f"licence-terms:{data_version().isoformat()}"
     return cache.get_or_set(key, licence_terms, 3600)
 
@@ -347,8 +356,6 @@ class RankingPaginator(Paginator):
 
     @cached_property
     def count(self):
-        from catalog.api.conditional import data_version
-
         try:
             sql = str(self.object_list.query)
         except EmptyResultSet:
@@ -718,10 +725,6 @@ def index_verdicts(model_ids, *, terms=None, known=None):
     evidence (catalog.indexes.concordance). `terms` and `known` (evidence by model id) spare
     reading what the caller has in hand.
     """
-    from catalog.frameworks.evidence import licence_is_open
-    from catalog.indexes import concordance
-    from catalog.models import IndexMatch
-
     matches = list(
         IndexMatch.objects.filter(model_id__in=model_ids)
         .select_related("entry")
@@ -768,12 +771,8 @@ def concordance_rows():
 
 
 def unmatched_index_entries():
-    from catalog.models import IndexEntry
-
     return IndexEntry.objects.filter(matches__isnull=True).order_by("source", "name")
 
 
 def index_imports():
-    from catalog.models import IndexImport
-
     return list(IndexImport.objects.order_by("source"))

@@ -1,20 +1,19 @@
 """Celery tasks: thin wrappers that take ids and call services. Each is safe to run twice.
 
 Enqueueing never fails a request: when the broker cannot take a message, the work is logged and
-left for the dispatcher (refreshes) or the next change of the same models (rescoring).
+left for the dispatcher. The rescore tasks are in catalog/publishing.py, beside
+evidence_changed, which schedules them.
 """
 
 import logging
-import threading
 
 from celery import shared_task
 from django.conf import settings
-from django.db import transaction
 from kombu.exceptions import OperationalError
 
-from catalog import machine_read, refresh, services
+from catalog import machine_read, refresh
+from catalog.indexes import importer
 
-_pending = threading.local()
 logger = logging.getLogger(__name__)
 
 # Hard time limits, in seconds. The broker's visibility timeout (settings.py) must stay above
@@ -23,43 +22,6 @@ REFRESH_TIME_LIMIT = 180
 DISPATCH_TIME_LIMIT = 120
 DISCOVERY_TIME_LIMIT = 480
 INDEX_IMPORT_TIME_LIMIT = 300
-
-
-@shared_task(acks_late=True)
-def rescore_models(model_ids):
-    """Recompute the scores of these models and their derivatives; writes only what changed."""
-    return services.rescore(model_ids)
-
-
-@shared_task(acks_late=True)
-def rescore_all():
-    """Recompute every score; writes only what changed. On beat's schedule, it catches up on any
-    rescore whose message the broker could not take."""
-    return services.rescore(None)
-
-
-def schedule_rescore(model_ids):
-    """Rescore these models once the current transaction commits, in one task per commit."""
-    pending = getattr(_pending, "ids", None)
-    if pending is None:
-        pending = _pending.ids = set()
-    pending.update(model_ids)
-    transaction.on_commit(_enqueue_pending)
-
-
-def _enqueue_pending():
-    ids, _pending.ids = getattr(_pending, "ids", None), None
-    if not ids:
-        return
-    try:
-        rescore_models.delay(sorted(ids))
-    except OperationalError as error:
-        # The change is committed; its scores catch up at the next rescore of these models
-        # (or `manage.py recompute_scores`).
-        logger.error(
-            "could not enqueue the rescore of %d models: %s", len(ids), error,
-            extra={"event": "enqueue-failed", "task": "rescore_models"},
-        )  # fmt: skip
 
 
 def enqueue_refresh(model_id):
@@ -163,8 +125,6 @@ def discover_models():
 )
 def import_indexes():
     """Import what OSI, EOSAI and the MOT publish; an unchanged upstream writes nothing."""
-    from catalog.indexes import importer
-
     outcomes = importer.import_all()
     counts = {source: outcome.counts() for source, outcome in outcomes.items()}
     logger.info("index import: %s", counts, extra={"event": "index-import", "counts": counts})

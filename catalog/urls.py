@@ -1,7 +1,7 @@
 from django.urls import path
 
 from catalog import converters, feeds, views  # noqa: F401 (registers the model slug converter)
-from catalog.api.conditional import public_read
+from catalog.http_cache import public_read
 
 app_name = "catalog"
 urlpatterns = [

@@ -2,7 +2,7 @@
 
 Every page is server-rendered and works without JavaScript. Every public page answers
 conditional requests with the same ETag and Last-Modified as the API and says that shared caches
-may keep it (conditional.public_read); the busiest, the directory and the model pages, are also
+may keep it (http_cache.public_read); the busiest, the directory and the model pages, are also
 kept whole in the cache, keyed by their version and the full query string. The correction form,
 which carries a CSRF token, has a page of its own, so that no public page is personal.
 """
@@ -31,11 +31,12 @@ from catalog import (
     citations,
     comparison,
     components,
+    criteria,
     frameworks,
+    http_cache,
     rate_limits,
     selectors,
 )
-from catalog.api import conditional, criteria
 from catalog.api.filters import (
     EU_AI_ACT_VERDICTS,
     G7_LABELS,
@@ -47,7 +48,9 @@ from catalog.api.filters import (
     filter_models,
     order_models,
 )
+from catalog.api.views import cached_dump
 from catalog.converters import ModelSlugConverter
+from catalog.data_version import data_version
 from catalog.forms import CorrectionForm
 from catalog.frameworks import eu_ai_act, g7, index, label, mof, osaid
 from catalog.frameworks import restrictions as clauses
@@ -57,7 +60,7 @@ from catalog.models import AIModel, IndexMatch
 PAGE_SIZE = 50
 CORRECTIONS_PER_HOUR = 5
 
-public_page = conditional.public_read()
+public_page = http_cache.public_read()
 
 SORTS = (
     ("-g7", "G7 label, most open first"),
@@ -109,7 +112,7 @@ def kept_whole(view):
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         seconds = settings.PAGE_CACHE_SECONDS
-        key = conditional.page_cache_key(view.__name__, request) if seconds else None
+        key = http_cache.page_cache_key(view.__name__, request) if seconds else None
         if key and (body := cache.get(key)) is not None:
             return HttpResponse(body)
         response = view(request, *args, **kwargs)
@@ -137,7 +140,7 @@ def model_list(request):
     params = request.GET
     # The filters' choices change only with the data.
     choices = cache.get_or_set(
-        f"pages:choices:{conditional.version_of(request).isoformat()}",
+        f"pages:choices:{http_cache.version_of(request).isoformat()}",
         selectors.directory_choices,
         3600,
     )
@@ -271,7 +274,7 @@ def _without(params, name, value):
 
 
 @require_safe
-@conditional.public_read(conditional.published_model_version)
+@http_cache.public_read(http_cache.published_model_version)
 @kept_whole
 def model_detail(request, slug):
     """A model's page: cached whole, like the directory, until its version changes (the data
@@ -289,7 +292,7 @@ def model_detail(request, slug):
         if merged_into := selectors.merged_into(slug):
             return redirect("catalog:model-detail", merged_into, permanent=True)
         raise
-    fragments = f"{conditional.data_version().isoformat()}|{conditional.code_version()}"
+    fragments = f"{data_version().isoformat()}|{http_cache.code_version()}"
     context = {
         "model": model,
         "hub_records": selectors.hub_records(model),
@@ -778,7 +781,7 @@ def about_data(request):
         request,
         "catalog/about_data.html",
         {
-            "version": conditional.data_version(),
+            "version": data_version(),
             "frameworks": frameworks.FRAMEWORKS,
             "site": request.build_absolute_uri("/"),
             "audits": audits.published(),
@@ -939,7 +942,7 @@ def corrections_log(request):
 @require_safe
 @public_page
 def downloads(request):
-    version = conditional.data_version()
+    version = data_version()
     return render(
         request,
         "catalog/downloads.html",
@@ -959,7 +962,7 @@ def _download_name(version, extension):
 @require_safe
 @public_page
 def download_csv(request):
-    version = conditional.data_version()
+    version = data_version()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_download_name(version, "csv")}"'
     response["Link"] = '<https://creativecommons.org/licenses/by/4.0/>; rel="license"'
@@ -970,11 +973,9 @@ def download_csv(request):
 
 
 @require_safe
-@conditional.public_read(conditional.hub_facts_version)
+@http_cache.public_read(http_cache.hub_facts_version)
 def download_json(request):
-    from catalog.api.views import cached_dump
-
-    version = conditional.data_version()
+    version = data_version()
     _, data = cached_dump(request)  # the same cache entry as the API's /api/v1/dump/
     body = json.dumps({"citation": _dataset_citation(request, version), **data}, ensure_ascii=False)
     response = HttpResponse(body, content_type="application/json")

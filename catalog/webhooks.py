@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from catalog.models import HubRecord
+from catalog.tasks import enqueue_refresh
 
 MAX_BODY = 64 * 1024
 
@@ -37,8 +38,6 @@ def huggingface(request):
         return JsonResponse({"detail": "expected JSON with repo.type and repo.name"}, status=400)
     if kind != "model" or not isinstance(name, str):
         return JsonResponse({"queued": [], "detail": "only model repos are tracked"}, status=202)
-    from catalog.tasks import enqueue_refresh
-
     model_ids = sorted(
         set(
             HubRecord.objects.filter(hub=HubRecord.Hub.HUGGINGFACE)

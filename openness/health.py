@@ -8,6 +8,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
+from catalog.models import IndexImport
 from catalog.refresh import DISPATCHER_LAST_RUN, queue_state
 
 
@@ -52,8 +53,6 @@ def _queue():
 
 def _index_imports():
     """Each index importer's last read and last error: a malformed upstream file shows here."""
-    from catalog.models import IndexImport
-
     return {
         state.source: {
             "revision": state.revision,

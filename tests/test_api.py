@@ -292,7 +292,7 @@ def test_a_matching_etag_gets_a_304_and_a_change_a_new_etag(
     # A different query is a different representation.
     assert api.get("/api/v1/models/", HTTP_IF_NONE_MATCH=etag).status_code == 200
 
-    from catalog import history
+    from catalog import history, publishing
 
     assessment = Assessment.objects.get(model__slug="olmo-7b", component="doc_sample_outputs")
     before = history.snapshot(assessment)
@@ -300,6 +300,7 @@ def test_a_matching_etag_gets_a_304_and_a_change_a_new_etag(
     with django_capture_on_commit_callbacks(execute=True):
         assessment.save()
         history.record(assessment, before=before, actor="alice", reason="Recheck")
+        publishing.evidence_changed(publishing.models_scored_from(assessment))
     again = api.get("/api/v1/models/olmo-7b/", HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 200
     assert again["ETag"] != etag
@@ -427,7 +428,7 @@ def _cold_queries(api, path):
 
 
 def test_the_restriction_filter_runs_the_same_queries_however_many_models(api):
-    from catalog.services import rescore
+    from catalog.scoring import rescore
 
     path = "/api/v1/models/?restriction=mau_cap&q=llama&page_size=200"
     before, few = _cold_queries(api, path)
@@ -451,7 +452,7 @@ def test_the_restriction_filter_runs_the_same_queries_however_many_models(api):
 def test_the_restrictions_are_worked_out_once_for_each_data_version(
     api, django_capture_on_commit_callbacks, settings
 ):
-    from catalog import history
+    from catalog import history, publishing
 
     settings.PAGE_CACHE_SECONDS = 0  # count the queries of an answer, not of a cached one
     api.get("/api/v1/models/?q=llama&restriction=mau_cap")
@@ -470,6 +471,7 @@ def test_the_restrictions_are_worked_out_once_for_each_data_version(
     with django_capture_on_commit_callbacks(execute=True):
         weights.save()
         history.record(weights, before=before, actor="alice", reason="Relicensed")
+        publishing.evidence_changed(publishing.models_scored_from(weights))
     assert "olmo-7b" in slugs(api.get(restricted))
 
 
@@ -755,7 +757,7 @@ def test_every_criterion_in_every_score_is_defined_by_its_framework(api):
 
 
 def test_an_answer_is_kept_until_the_data_changes(api, django_capture_on_commit_callbacks):
-    from catalog import history
+    from catalog import history, publishing
 
     first = api.get("/api/v1/models/olmo-7b/")
     with CaptureQueriesContext(connection) as again:
@@ -769,6 +771,7 @@ def test_an_answer_is_kept_until_the_data_changes(api, django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=True):
         model.save()
         history.record(model, before=before, actor="alice", reason="Shorter description")
+        publishing.evidence_changed(publishing.models_scored_from(model))
     assert api.get("/api/v1/models/olmo-7b/").json()["description"] == "Changed."
 
 

@@ -132,7 +132,7 @@ def make_a_lineage_cycle():
 def test_every_reader_of_lineage_survives_a_cycle_in_the_database(
     client, fixture_catalogue, django_capture_on_commit_callbacks
 ):
-    from catalog.services import rescore
+    from catalog.scoring import rescore
 
     assert load_catalogue(fixture_catalogue).ok
     base, chat = make_a_lineage_cycle()

@@ -11,7 +11,7 @@ from django.utils.http import http_date
 from rest_framework.authtoken.models import Token
 from rest_framework.throttling import AnonRateThrottle
 
-from catalog.api import conditional
+from catalog import data_version, http_cache
 from catalog.models import AIModel, HubRecord, ScoreSnapshot
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +98,7 @@ def test_every_route_is_either_public_or_personal():
 def test_every_public_read_may_be_kept_by_shared_caches_and_revalidated(scored, name):
     response = scored.get(address(name))
     assert response.status_code == 200
-    assert response["Cache-Control"] == conditional.shared_cache_control()
+    assert response["Cache-Control"] == http_cache.shared_cache_control()
     assert response["Cache-Control"].startswith("public, max-age=60, stale-while-revalidate=")
     assert response["ETag"].startswith('"')
     assert response["Last-Modified"]
@@ -112,12 +112,12 @@ def test_every_public_read_may_be_kept_by_shared_caches_and_revalidated(scored, 
 
 def test_the_last_modified_of_a_public_read_is_the_data_version(scored):
     response = scored.get("/licences/")
-    assert response["Last-Modified"] == http_date(conditional.data_version().timestamp())
+    assert response["Last-Modified"] == http_date(data_version.data_version().timestamp())
 
 
 def test_a_model_page_is_last_modified_when_its_hub_was_last_read(scored):
     first = scored.get("/models/example-7b-chat/")
-    read = conditional.data_version().replace(microsecond=0) + datetime.timedelta(hours=1)
+    read = data_version.data_version().replace(microsecond=0) + datetime.timedelta(hours=1)
     HubRecord.objects.create(
         model=AIModel.objects.get(slug="example-7b-chat"),
         hub=HubRecord.Hub.HUGGINGFACE,
@@ -155,7 +155,7 @@ def test_a_hub_read_rebuilds_only_the_model_pages_hub_records(
         model=AIModel.objects.get(slug="example-7b-chat"),
         hub=HubRecord.Hub.HUGGINGFACE,
         repo_id="example/chat-read",
-        fetched_at=conditional.data_version() + datetime.timedelta(hours=1),
+        fetched_at=data_version.data_version() + datetime.timedelta(hours=1),
     )
     # The data version, its version, the model and its hub records: the rest is kept for the
     # data version.
@@ -171,7 +171,7 @@ def test_a_hub_read_rebuilds_only_the_model_pages_hub_records(
 
 
 def test_a_data_change_shows_on_a_model_page_at_once(scored, django_capture_on_commit_callbacks):
-    from catalog import history
+    from catalog import history, publishing
 
     scored.get("/models/example-7b-chat/")
     scored.get("/models/example-7b-chat/?utm_source=news")  # built from the kept fragments
@@ -181,6 +181,7 @@ def test_a_data_change_shows_on_a_model_page_at_once(scored, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         model.save()
         history.record(model, before=before, actor="alice", reason="A new name")
+        publishing.evidence_changed(publishing.models_scored_from(model))
     for path in ("/models/example-7b-chat/", "/models/example-7b-chat/?utm_source=news"):
         page = scored.get(path).text
         assert "<title>Example Renamed:" in page
@@ -243,7 +244,7 @@ def test_a_public_page_read_with_a_session_stays_public(scored):
     signed_in = Client()
     signed_in.force_login(staff)
     response = signed_in.get("/models/example-7b-chat/")
-    assert response["Cache-Control"] == conditional.shared_cache_control()
+    assert response["Cache-Control"] == http_cache.shared_cache_control()
     assert "Cookie" not in response.get("Vary", "")
 
 
@@ -261,7 +262,7 @@ def test_the_about_page_states_how_soon_a_change_is_public(scored):
 def _rename_with_a_recorded_change(slug, name):
     from django.db import transaction
 
-    from catalog import history
+    from catalog import history, publishing
 
     with transaction.atomic():
         model = AIModel.objects.get(slug=slug)
@@ -269,6 +270,7 @@ def _rename_with_a_recorded_change(slug, name):
         model.name = name
         model.save()
         history.record(model, before=before, actor="curator", reason="renamed")
+        publishing.evidence_changed(publishing.models_scored_from(model))
 
 
 def test_a_write_moves_the_etag_on_even_when_a_stalled_reader_caches_the_old_version(
@@ -277,7 +279,7 @@ def test_a_write_moves_the_etag_on_even_when_a_stalled_reader_caches_the_old_ver
     from django.core.cache import cache
 
     first = scored.get("/api/v1/models/example-7b-chat/")
-    old_version = conditional.data_version()
+    old_version = data_version.data_version()
     with django_capture_on_commit_callbacks(execute=True):
         _rename_with_a_recorded_change("example-7b-chat", "Renamed During A Stall")
     # A reader that read the version before the write commits and stored it after (Redis
@@ -311,11 +313,11 @@ def test_a_write_moves_the_etag_on_when_the_cache_is_unreachable_at_commit(
 def test_a_write_rolled_back_leaves_the_data_version_as_it_was(scored):
     from django.db import transaction
 
-    version = conditional.data_version()
+    version = data_version.data_version()
     with pytest.raises(RuntimeError), transaction.atomic():
         _rename_with_a_recorded_change("example-7b-chat", "Never Saved")
         raise RuntimeError("the write fails after its change was recorded")
-    assert conditional.data_version() == version
+    assert data_version.data_version() == version
 
 
 def test_the_data_version_is_read_once_a_request(scored, django_assert_max_num_queries):
@@ -338,16 +340,16 @@ def test_the_data_version_moves_when_a_write_commits_and_not_before():
 
     if connection.vendor != "postgresql":
         pytest.skip("on SQLite, which has one writer at a time, the version moves at each write")
-    version = conditional.data_version()
+    version = data_version.data_version()
     with transaction.atomic():
         Change.objects.create(subject="model", subject_key="x", action="updated", actor="t")
-        conditional.bump_data_version()
-        conditional.bump_data_version()
-        assert conditional.data_version() == version
-    committed = conditional.data_version()
+        data_version.bump_data_version()
+        data_version.bump_data_version()
+        assert data_version.data_version() == version
+    committed = data_version.data_version()
     assert committed > version
     with pytest.raises(RuntimeError), transaction.atomic():
         Change.objects.create(subject="model", subject_key="y", action="updated", actor="t")
-        conditional.bump_data_version()
+        data_version.bump_data_version()
         raise RuntimeError("the write fails")
-    assert conditional.data_version() == committed
+    assert data_version.data_version() == committed

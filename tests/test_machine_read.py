@@ -4,7 +4,7 @@ promoted by a curator."""
 import pytest
 from django.utils import timezone
 
-from catalog import machine_read, services
+from catalog import machine_read, scoring, services
 from catalog.hubs.huggingface import parse_model_info, repo_id_from_text
 from catalog.models import AIModel, Change
 from tests.fakehub import model_payload
@@ -27,7 +27,7 @@ def entry(catalogue_with_scores, django_capture_on_commit_callbacks):
     )  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
         [pk] = machine_read.create_entries([info], now=timezone.now())
-        services.rescore([pk])
+        scoring.rescore([pk])
     return AIModel.objects.get(pk=pk)
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from catalog.api import conditional
+from catalog import data_version
 from catalog.models import AIModel, Change
 
 pytestmark = pytest.mark.django_db
@@ -237,7 +237,7 @@ def test_the_page_links_to_the_same_list_as_json(site):
 
 def test_drafts_are_not_listed(site):
     AIModel.objects.filter(slug="olmo-7b").update(status=AIModel.Status.DRAFT)
-    conditional.bump_data_version()
+    data_version.bump_data_version()
     assert "olmo-7b" not in row_slugs(site.get("/", {"organization": "ai2"}))
 
 
@@ -250,7 +250,7 @@ def test_the_page_is_cached_until_the_data_changes(site):
     Change.objects.create(
         subject="model", subject_key="olmo-7b", action="updated", actor="t", reason="t"
     )
-    conditional.bump_data_version()
+    data_version.bump_data_version()
     text = site.get("/", {"organization": "ai2"}).text
     assert "Renamed Model" in text
     assert "OLMo 7B</a>" not in text

@@ -8,7 +8,7 @@ import zlib
 import pytest
 
 from catalog import badges
-from catalog.api.conditional import shared_cache_control
+from catalog.http_cache import shared_cache_control
 from catalog.models import AIModel, Assessment, HubRecord, License, Organization, ScoreSnapshot
 
 pytestmark = pytest.mark.django_db

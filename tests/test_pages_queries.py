@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog.models import AIModel
-from catalog.services import rescore
+from catalog.scoring import rescore
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +80,7 @@ def test_the_directory_reads_cell_states_the_scorer_stored_not_assessments(
 def test_a_rankings_total_is_counted_once_for_each_data_version(
     client, catalogue_with_scores, settings, django_capture_on_commit_callbacks
 ):
-    from catalog import history
+    from catalog import history, publishing
 
     settings.PAGE_CACHE_SECONDS = 0  # whole answers are not kept: only the totals
 
@@ -100,6 +100,7 @@ def test_a_rankings_total_is_counted_once_for_each_data_version(
     with django_capture_on_commit_callbacks(execute=True):
         model.save()
         history.record(model, before=before, actor="alice", reason="A new name")
+        publishing.evidence_changed(publishing.models_scored_from(model))
     assert counts("/api/v1/models/?label=closed") == 1
 
 

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 
-from catalog import refresh
+from catalog import hub_records, refresh
 from catalog.models import AIModel, Assessment, Change, Discrepancy, HubRecord, License
 from tests.fakehub import Reply, model_payload
 
@@ -270,7 +270,7 @@ def test_the_webhook_refreshes_the_named_repo_at_once(
 ):
     settings.HF_WEBHOOK_SECRET = "s3cret"
     serve(hub)
-    refresh.ensure_hub_records()
+    hub_records.ensure_hub_records()
     body = {"event": {"action": "update", "scope": "repo.content"},
             "repo": {"type": "model", "name": "example-lab/Example-Base-7B"}}  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
@@ -596,22 +596,22 @@ def test_all_writes_of_one_refresh_roll_back_together(hub, base_model, monkeypat
 
 
 def test_a_refresh_that_changes_hub_facts_moves_the_data_version(hub, base_model):
-    from catalog.api import conditional
+    from catalog import data_version
 
     # Nothing here writes a change entry: no weights to compare, no licence on GitHub.
     hub.add_model(model_payload("example-lab/Example-Base-7B"))
     hub.add_github_repo({"full_name": "example-lab/example", "license": None,
                          "archived": False, "private": False})  # fmt: skip
-    version = conditional.data_version()
+    version = data_version.data_version()
     outcome = refresh.refresh_model(base_model.pk)
     assert outcome.changed == 2 and not Change.objects.filter(actor="hub-refresh").exists()
-    assert conditional.data_version() > version
-    version = conditional.data_version()
+    assert data_version.data_version() > version
+    version = data_version.data_version()
     refresh.refresh_model(base_model.pk)  # unchanged
-    assert conditional.data_version() == version
+    assert data_version.data_version() == version
     hub.queue("/api/models/example-lab/Example-Base-7B", Reply.server_error(503))
     refresh.refresh_model(base_model.pk)  # ok -> error is shown on the model's page
-    assert conditional.data_version() > version
+    assert data_version.data_version() > version
 
 
 # The dispatcher.
@@ -623,7 +623,7 @@ def two_tracked_models(base_model):
     AIModel.objects.filter(slug="example-7b-chat").update(
         hf_repos=["example-lab/Example-7B-Chat"], github_repos=[]
     )
-    refresh.ensure_hub_records()
+    hub_records.ensure_hub_records()
     return base_model, AIModel.objects.get(slug="example-7b-chat")
 
 

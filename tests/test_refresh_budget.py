@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from catalog import machine_read, refresh
+from catalog import hub_records, machine_read, refresh
 from catalog.hubs.budget import entries_per_run_needed, entries_to_enqueue
 from catalog.models import AIModel, HubRecord
 from tests.fakehub import FakeHub, model_payload
@@ -52,7 +52,7 @@ def test_the_hubs_ratelimit_header_is_remembered_on_every_refresh(settings, cata
 def test_the_dispatcher_enqueues_within_the_budget_curated_entries_first(catalogue_with_scores):
     now = timezone.now()
     machine_read.create_entries([f"org/m{n}" for n in range(5)], now=now)
-    refresh.ensure_hub_records()
+    hub_records.ensure_hub_records()
     refresh.remember_budget((9, 300), now=now)  # 9 - 1 reserved = 8 calls: 4 entries
     enqueued = []
     refresh.dispatch(enqueued.append, now=now)
@@ -67,7 +67,7 @@ def test_the_dispatcher_enqueues_within_the_budget_curated_entries_first(catalog
 def test_the_machine_read_tier_is_due_once_in_its_own_period(settings, catalogue_with_scores):
     now = timezone.now()
     [pk] = machine_read.create_entries(["org/model"], now=now)
-    refresh.ensure_hub_records()
+    hub_records.ensure_hub_records()
     HubRecord.objects.all().update(fetched_at=now - datetime.timedelta(days=2))
     due = refresh.due_models(now)
     assert pk not in due  # fetched two days ago: within its week
@@ -81,7 +81,7 @@ def test_the_machine_read_tier_is_due_once_in_its_own_period(settings, catalogue
 def test_the_health_page_shows_the_queue_the_budget_and_the_oldest_entry(
     client, catalogue_with_scores
 ):
-    refresh.ensure_hub_records()
+    hub_records.ensure_hub_records()
     refresh.remember_budget((120, 200))
     body = client.get("/health/").json()["refreshes"]
     assert body["due"] == 1 and body["hub_calls_remaining"] == 120

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from catalog import refresh, tasks
+from catalog import hub_records, publishing, refresh, tasks
 from catalog.hubs import RateLimited, TransientHubError
 from catalog.models import AIModel, HubRecord
 from tests.fakehub import FakeHub, Reply, model_payload
@@ -118,7 +118,7 @@ def test_the_webhook_answers_cleanly_when_the_hub_rate_limits_the_refresh(
     client, hub, base_model, settings, django_capture_on_commit_callbacks
 ):
     settings.HF_WEBHOOK_SECRET = "s3cret"
-    refresh.ensure_hub_records()
+    hub_records.ensure_hub_records()
     hub.queue(f"/api/models/{REPO}", Reply.rate_limited(reset_in=600))
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -153,7 +153,7 @@ def test_the_webhook_answers_cleanly_when_the_broker_is_down(
     client, hub, base_model, settings, django_capture_on_commit_callbacks, dead_broker, caplog
 ):
     settings.HF_WEBHOOK_SECRET = "s3cret"
-    refresh.ensure_hub_records()
+    hub_records.ensure_hub_records()
 
     with (
         caplog.at_level(logging.ERROR, logger="catalog.tasks"),
@@ -172,10 +172,10 @@ def test_a_rescore_after_commit_does_not_fail_the_request_when_the_broker_is_dow
     base_model, django_capture_on_commit_callbacks, dead_broker, caplog
 ):
     with (
-        caplog.at_level(logging.ERROR, logger="catalog.tasks"),
+        caplog.at_level(logging.ERROR, logger="catalog.publishing"),
         django_capture_on_commit_callbacks(execute=True) as callbacks,
     ):
-        tasks.schedule_rescore([base_model.pk])
+        publishing.evidence_changed([base_model.pk])
 
     assert len(callbacks) == 1
     assert "could not enqueue the rescore of 1 models" in caplog.text
@@ -200,9 +200,11 @@ def test_a_rescore_lost_while_the_broker_was_down_is_caught_up_on_schedule(
     with django_capture_on_commit_callbacks(execute=True):
         weights.save()
         history.record(weights, before=before, actor="alice", reason="Weights published")
+        publishing.evidence_changed(publishing.models_scored_from(weights))
     assert label() == "Closed"  # the rescore's message never reached a worker
     assert settings.CELERY_BEAT_SCHEDULE["rescore-all"]["task"] == "catalog.tasks.rescore_all"
-    tasks.rescore_all.apply()  # as beat would send it once the broker is back
+    assert publishing.rescore_all.name == settings.CELERY_BEAT_SCHEDULE["rescore-all"]["task"]
+    publishing.rescore_all.apply()  # as beat would send it once the broker is back
     assert label() == "Open weights"
 
 

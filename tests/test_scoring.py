@@ -2,10 +2,11 @@
 
 import pytest
 
-from catalog import frameworks, history, selectors
+from catalog import frameworks, history, publishing, selectors
 from catalog.frameworks import label, osaid
 from catalog.models import AIModel, Assessment, License, ScoreSnapshot
-from catalog.services import load_catalogue, rescore
+from catalog.scoring import rescore
+from catalog.services import load_catalogue
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +47,7 @@ def test_a_change_to_the_evidence_writes_new_snapshots_after_commit(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         assessment.save()
         history.record(assessment, before=before, actor="alice", reason="Weights published")
+        publishing.evidence_changed(publishing.models_scored_from(assessment))
         # Nothing is recomputed before the change commits.
         assert ScoreSnapshot.objects.get(pk=old.pk).is_current
     assert len(callbacks) >= 1

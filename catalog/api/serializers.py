@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog import components, pins
-from catalog.api.criteria import criteria_of
+from catalog.criteria import criteria_of
 from catalog.frameworks import BY_ID as FRAMEWORKS
 from catalog.frameworks.evidence import RESTRICTIONS, licence_phrase
 from catalog.models import HubRecord, License

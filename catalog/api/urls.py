@@ -3,7 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from catalog import converters  # noqa: F401 (registers the model slug converter)
 from catalog.api import views
-from catalog.api.conditional import public_read
+from catalog.http_cache import public_read
 
 app_name = "api"
 urlpatterns = [

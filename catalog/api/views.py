@@ -18,8 +18,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from catalog import components, frameworks, selectors
-from catalog.api import conditional, serializers
+from catalog import components, frameworks, http_cache, selectors
+from catalog.api import serializers
 from catalog.api.conditional import conditional_get
 from catalog.api.filters import (
     EU_AI_ACT_VERDICTS,
@@ -37,6 +37,7 @@ from catalog.api.filters import (
     parse_datetime_param,
     text_values,
 )
+from catalog.data_version import data_version
 from catalog.frameworks import restrictions as clauses
 from catalog.models import AIModel, Change, License, Organization
 
@@ -282,17 +283,17 @@ def _scores_as_of(snapshots):
 
 def _published_model_last_changed(slug):
     exists = AIModel.objects.published().filter(slug=slug).exists()
-    return conditional.data_version() if exists else None
+    return data_version() if exists else None
 
 
 def _licence_last_changed(identifier):
     exists = License.objects.filter(identifier=identifier).exists()
-    return conditional.data_version() if exists else None
+    return data_version() if exists else None
 
 
 def _organization_last_changed(slug):
     exists = Organization.objects.filter(slug=slug).exists()
-    return conditional.data_version() if exists else None
+    return data_version() if exists else None
 
 
 def _path_parameter(name, description, examples, pattern=None):
@@ -305,7 +306,7 @@ def _path_parameter(name, description, examples, pattern=None):
 SLUG = _path_parameter("slug", "model slug", MODEL_EXAMPLES, pattern=r"^[a-z0-9][a-z0-9.\-]*$")
 
 
-@conditional_get(conditional.published_model_version)
+@conditional_get(http_cache.published_model_version)
 @extend_schema(
     summary="One model",
     parameters=[
@@ -452,7 +453,7 @@ class FrameworkList(APIView):
         return Response(serializers.FrameworkSerializer(frameworks.FRAMEWORKS, many=True).data)
 
 
-@conditional_get(conditional.hub_facts_version, cached=False)  # cached_dump keeps it
+@conditional_get(http_cache.hub_facts_version, cached=False)  # cached_dump keeps it
 @extend_schema(summary="Everything at once", responses=OpenApiTypes.OBJECT)
 class Dump(APIView):
     """The whole dataset in one response: organisations, licences, and every published model
@@ -464,7 +465,7 @@ class Dump(APIView):
 
 def cached_dump(request):
     """(the moment the dump stands for, the dump): built once for each moment and host."""
-    version = conditional.hub_facts_version()
+    version = http_cache.hub_facts_version()
     key = f"api:dump:{version.isoformat()}:{request.get_host()}"
     data = cache.get(key)
     if data is None:

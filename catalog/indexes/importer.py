@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from catalog.api import conditional
+from catalog.data_version import bump_data_version
 from catalog.hubs import HubError
 from catalog.indexes import EOSAI, MOT, OSI, MalformedEntry, eosai, matching, mot, osi, upstream
 from catalog.models import AIModel, IndexEntry, IndexImport, IndexMatch
@@ -100,7 +100,7 @@ def apply_catalogue_matches(source):
             )
             added += created
     if added:
-        conditional.bump_data_version()
+        bump_data_version()
     return added
 
 
@@ -215,7 +215,7 @@ def _apply(state, source, revision, revision_date, observations, errors):
         state.last_error_at = now if errors else None
         state.save()
         if outcome.written or outcome.removed:
-            conditional.bump_data_version()
+            bump_data_version()
     return outcome
 
 
