@@ -11,7 +11,7 @@ PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 NGINX ?= /usr/sbin/nginx
 
-.PHONY: install browser proxy run demo-hub test test-fast lint format check-migrations check-deploy check-nginx schema bench clean
+.PHONY: install browser proxy run demo-hub test test-fast lint format check-imports check-migrations check-deploy check-nginx schema bench clean
 
 $(UV):
 	@test -n "$(PYTHON)" || exit 1
@@ -71,9 +71,14 @@ FAST_TESTS := tests/frameworks tests/hubs tests/test_catalogue_files.py tests/te
 test-fast: install
 	OPENNESS_TEST_SQLITE=1 $(VENV_PY) -m pytest -q $(FAST_TESTS)
 
-lint: install
+lint: install check-imports
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+
+# The import contracts of pyproject.toml ([tool.importlinter]): pure frameworks and parsers, a
+# domain that imports nothing from the API or the pages, and layers with no circle.
+check-imports: install
+	.venv/bin/lint-imports
 
 format: install
 	.venv/bin/ruff check --fix .
