@@ -1,30 +1,33 @@
 """Structured logs: one JSON object a line, each tagged with the request it belongs to."""
 
 import contextvars
-import json
 import logging
 import time
 import uuid
 
+from pythonjsonlogger.json import JsonFormatter as LibraryJsonFormatter
+
 request_id = contextvars.ContextVar("request_id", default="-")
 
 
-class JsonFormatter(logging.Formatter):
-    def format(self, record):
-        entry = {
-            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
-            + f".{int(record.msecs):03d}Z",
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-            "request_id": getattr(record, "request_id", request_id.get()),
-        }
-        for key in ("status_code", "path", "method", "duration_ms", "event", "counts"):
-            if hasattr(record, key):
-                entry[key] = getattr(record, key)
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str)
+class JsonFormatter(LibraryJsonFormatter):
+    """python-json-logger's formatter, with the keys our lines have always had: `time` (UTC, to
+    the millisecond), `level`, `logger`, `message`, `request_id` and `exception`. Every field a
+    caller passes in `extra` (`event`, `counts`, `hub`...) is written as well."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "rename_fields", {"levelname": "level", "name": "logger", "exc_info": "exception"}
+        )
+        super().__init__(["levelname", "name", "message"], *args, **kwargs)
+
+    def add_fields(self, log_data, record, message_dict):
+        log_data["time"] = (
+            time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+            + f".{int(record.msecs):03d}Z"
+        )
+        super().add_fields(log_data, record, message_dict)
+        log_data.setdefault("request_id", request_id.get())
 
 
 class RequestIdMiddleware:

@@ -89,6 +89,33 @@ def test_log_lines_are_json_with_the_request_id():
     assert line["level"] == "INFO"
 
 
+def test_a_new_extra_field_appears_in_the_json_line():
+    # The refresh's failure lines carry the hub, the repository and the model: none is dropped.
+    logger = logging.getLogger("catalog.refresh")
+    extra = {"event": "refresh-error", "hub": "huggingface", "repo": "org/name", "model_slug": "m"}
+    record = logger.makeRecord(
+        logger.name, logging.WARNING, __file__, 1, "refresh of %s failed", ("m",), None, extra=extra
+    )
+    line = json.loads(JsonFormatter().format(record))
+    assert {key: line[key] for key in extra} == extra
+    assert line["message"] == "refresh of m failed"
+    assert line["logger"] == "catalog.refresh"
+    assert line["request_id"] == "-"  # logged outside any request
+    # The record's own attributes are not fields of the line.
+    assert not {"args", "msg", "lineno", "levelno", "pathname"} & set(line)
+
+
+def test_an_exception_is_logged_under_its_own_key():
+    try:
+        raise ValueError("no such model")
+    except ValueError:
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", (), sys.exc_info())
+    line = json.loads(JsonFormatter().format(record))
+    assert line["message"] == "failed"
+    assert line["exception"].endswith("ValueError: no such model")
+    assert line["time"].endswith("Z") and line["level"] == "ERROR"
+
+
 def test_security_headers_on_pages(client):
     response = client.get("/api/")
     csp = response["Content-Security-Policy"]
