@@ -221,11 +221,11 @@ def details_of(models, as_of=None):
     ids = [model.pk for model in models]
     terms = selectors.licence_terms_now()
     evidence = selectors.evidence_for_models(models, terms)
-    derivatives = selectors.published_derivative_slugs(_having(models, "has_derivatives"))
-    hub_records = selectors.hub_records_by_model(_having(models, "has_hub_records"))
-    corrections = selectors.corrections_by_model(_having(models, "has_corrections"))
-    other_indexes = selectors.index_verdicts(
-        _having(models, "has_index_matches"), terms=terms, known=evidence
+    derivatives = _read_for(models, "has_derivatives", selectors.published_derivative_slugs)
+    hub_records = _read_for(models, "has_hub_records", selectors.hub_records_by_model)
+    corrections = _read_for(models, "has_corrections", selectors.corrections_by_model)
+    other_indexes = _read_for(
+        models, "has_index_matches", selectors.index_verdicts, terms=terms, known=evidence
     )
     if as_of:
         scores = {model.pk: selectors.snapshots_as_of(model, as_of) for model in models}
@@ -256,9 +256,11 @@ def details_of(models, as_of=None):
     return details
 
 
-def _having(models, flag):
-    """The ids of those of `models` with `flag` set (see selectors.detail_rows)."""
-    return [model.pk for model in models if getattr(model, flag)]
+def _read_for(models, flag, read, **options):
+    """{model id: records} from read(ids, **options) for those of `models` that have some, as
+    `flag` says (see selectors.detail_rows); nothing is read, or even built, when none has."""
+    ids = [model.pk for model in models if getattr(model, flag)]
+    return read(ids, **options) if ids else {}
 
 
 def _index_verdict(item):
@@ -334,7 +336,10 @@ SLUG = _path_parameter("slug", "model slug", MODEL_EXAMPLES, pattern=r"^[a-z0-9]
             "as_of", OpenApiTypes.DATE, description="scores as they stood at the end of that day"
         ),
         OpenApiParameter(
-            "Location", OpenApiTypes.URI, OpenApiParameter.HEADER, response=[301],
+            "Location",
+            OpenApiTypes.URI,
+            OpenApiParameter.HEADER,
+            response=[301],
             description="the curated entry's detail, with the same query",
         ),
     ],
@@ -350,9 +355,12 @@ class ModelDetail(APIView):
     """Everything known about one model: assessments with evidence, licences, lineage, scores
     with their criteria and reasons, and what each hub last said."""
 
+    # Built once: resolving its annotations took longer than running the query.
+    queryset = selectors.detail_rows()
+
     def get(self, request, slug):
         try:
-            model = get_object_or_404(selectors.detail_rows(), slug=slug)
+            model = get_object_or_404(self.queryset, slug=slug)
         except Http404:
             if successor := selectors.merged_into(slug):
                 return _moved_to(request, successor)
