@@ -362,6 +362,8 @@ class ModelDetail(APIView):
         try:
             model = get_object_or_404(self.queryset, slug=slug)
         except Http404:
+            # A machine-read entry merged into a curated one lives on at the curated entry's
+            # detail, as its page does at the curated entry's page.
             if successor := selectors.merged_into(slug):
                 return _moved_to(request, successor)
             raise
