@@ -3,7 +3,10 @@
     .venv/bin/python bench/api.py [--models 1000] [--seconds 5] [--concurrency 8]
 
 Prints requests a second and p95 latency for each endpoint, first with no ETag (a full answer)
-and then with the matching ETag (an empty 304), with the answer cache off and then on (Redis).
+and then with the matching ETag (an empty 304), with the answer cache off and then on (Redis);
+then, for full answers uncached, the model detail against the filtered list measured in the
+same run (the detail should answer at least as fast as the list; absolute figures vary with the
+machine's load, their ratio much less).
 """
 
 import argparse
@@ -18,6 +21,7 @@ PATHS = [
     ("list filtered", "/api/v1/models/?label=open-weights&ordering=-index"),
     ("detail", "/api/v1/models/model-000123/"),
 ]
+LIST_FILTERED, DETAIL = "list filtered", "detail"
 
 
 def main():
@@ -34,6 +38,7 @@ def main():
     print(
         f"{args.models} models; gunicorn 2 workers; {args.concurrency} clients for {args.seconds:.0f} s each"
     )
+    uncached = {}
     for setting, env in [
         ("answers not cached", {"PAGE_CACHE_SECONDS": "0", "REDIS_URL": REDIS_URL}),
         ("answers cached in Redis", {"REDIS_URL": REDIS_URL}),
@@ -53,6 +58,13 @@ def main():
                     print(
                         f"  {name:18} {label:14} {rps:8.0f} req/s  p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  errors {errors}"
                     )
+                if env.get("PAGE_CACHE_SECONDS") == "0":
+                    uncached[name] = full
+    detail, listed = uncached[DETAIL], uncached[LIST_FILTERED]
+    print(
+        f" detail / filtered list, full answers not cached: {detail[0] / listed[0]:.2f}x the "
+        f"requests a second, {detail[2] / listed[2]:.2f}x the p95"
+    )
 
 
 if __name__ == "__main__":

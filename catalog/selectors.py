@@ -57,10 +57,12 @@ def _with_evidence(queryset):
 
 
 def published_models():
-    """Every curated public model with its organisation and assessments, in a fixed number of
-    queries: the dataset the downloads carry (the machine-read tier is the Hub's, read again)."""
-    return _with_evidence(AIModel.objects.curated()).order_by(
-        "organization__name", "release_date", "name"
+    """Every curated public model as detail_rows reads them, in a fixed number of queries: the
+    dataset the downloads carry (the machine-read tier is the Hub's, read again)."""
+    return (
+        detail_rows()
+        .filter(review_status=AIModel.ReviewStatus.CURATED)
+        .order_by("organization__name", "release_date", "name")
     )
 
 
@@ -272,20 +274,30 @@ def corrections_log(limit=None):
 def evidence_for(model, terms=None):
     """The model's ModelEvidence, from the model and its assessments as they are in hand (a
     page's model has them prefetched): only its ancestors are read."""
-    row = {
-        "id": model.pk,
-        "slug": model.slug,
-        "name": model.name,
-        "base_model_id": model.base_model_id,
-        "organization__slug": model.organization.slug,
-        "modality": model.modality,
-        "release_licenses": model.release_licenses,
-        "training_data_withheld": model.training_data_withheld,
-        "eu_ai_act_facts": model.eu_ai_act_facts,
-    }
-    items = [(a.component, a.availability, a.license_id, a.access) for a in model.assessments.all()]
-    given = {model.pk: (row, items)}
-    return evidence_by_model_id([model.pk], terms=terms, given=given)[model.pk]
+    return evidence_for_models([model], terms)[model.pk]
+
+
+def evidence_for_models(models, terms=None):
+    """{model id: ModelEvidence} for models in hand with their assessments prefetched, as
+    evidence_for reads one: only their ancestors are read, all in one batch."""
+    given = {}
+    for model in models:
+        row = {
+            "id": model.pk,
+            "slug": model.slug,
+            "name": model.name,
+            "base_model_id": model.base_model_id,
+            "organization__slug": model.organization.slug,
+            "modality": model.modality,
+            "release_licenses": model.release_licenses,
+            "training_data_withheld": model.training_data_withheld,
+            "eu_ai_act_facts": model.eu_ai_act_facts,
+        }
+        items = [
+            (a.component, a.availability, a.license_id, a.access) for a in model.assessments.all()
+        ]
+        given[model.pk] = (row, items)
+    return evidence_by_model_id(list(given), terms=terms, given=given)
 
 
 def licence_terms_now():
@@ -335,6 +347,26 @@ def directory():
         mof_progress=F("current__mof_progress"),
         unknown_count=F("current__unknown_count"),
         component_states=F("current__component_states"),
+    )
+
+
+def detail_rows():
+    """Directory rows with their assessments and the assessments' licences, in two queries
+    however many: what the API's detail of a model shows besides its related records. Each row
+    says whether it has any of those (published derivatives, hub records, corrections, matches
+    in other indexes): most models have none, and their detail then reads none."""
+    model = OuterRef("pk")
+    return (
+        directory()
+        .annotate(
+            has_derivatives=Exists(AIModel.objects.published().filter(base_model=model)),
+            has_hub_records=Exists(HubRecord.objects.filter(model=model)),
+            has_corrections=Exists(Correction.objects.filter(model=model)),
+            has_index_matches=Exists(IndexMatch.objects.filter(model=model)),
+        )
+        .prefetch_related(
+            Prefetch("assessments", queryset=Assessment.objects.select_related("license"))
+        )
     )
 
 

@@ -5,9 +5,13 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework.renderers import JSONRenderer
 from rest_framework.throttling import AnonRateThrottle
 
-from catalog.models import AIModel, Assessment, License, ScoreSnapshot
+from catalog import selectors
+from catalog.api import serializers, views
+from catalog.indexes import importer
+from catalog.models import AIModel, Assessment, IndexEntry, IndexMatch, License, ScoreSnapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -709,6 +713,92 @@ def test_a_hub_read_gives_the_detail_and_the_dump_new_validators(api):
     assert (
         api.get("/api/v1/models/llama-2-7b/", HTTP_IF_NONE_MATCH=other["ETag"]).status_code == 304
     )
+
+
+# --- The detail: built as plain data, in a fixed number of queries --------------------------------
+
+
+def test_the_detail_is_byte_for_byte_what_its_serializer_declares_for_every_model(api, rf):
+    importer.import_index("osi")  # matches in another index
+    # OSI's verdict on Pythia, matched against a model we find otherwise: a difference, explained.
+    IndexMatch.objects.create(
+        entry=IndexEntry.objects.get(source="osi", name="Pythia"),
+        model=AIModel.objects.get(slug="llama-2-7b"),
+    )
+    _hub_record(
+        "olmo-7b", "allenai/OLMo-7B", canonical_id="allenai/OLMo-7B-hf", status="ok",
+        sha="a" * 40, last_modified=datetime.datetime(2024, 7, 16, tzinfo=datetime.UTC),
+        checkpoint_branches=["step1000"], fetched_at=datetime.datetime.now(datetime.UTC),
+    )  # fmt: skip
+    request = rf.get("/api/v1/models/")
+    render = JSONRenderer().render
+    for as_of in (None, datetime.date(2030, 1, 1)):
+        details = views.details_of(selectors.detail_rows().order_by("slug"), as_of)
+        for detail in details:
+            declared = serializers.ModelDetailSerializer(detail, context={"request": request})
+            served = serializers.model_detail_data(detail, request)
+            assert render(served) == render(declared.data), detail.slug
+    # Every part of the detail is there for some model, so each was compared.
+    parts = (
+        "lineage", "derivatives", "restrictions", "release_licenses", "corrections", "scores",
+        "hub_records", "other_indexes", "eu_ai_act_facts",
+    )  # fmt: skip
+    for part in parts:
+        assert any(getattr(detail, part) for detail in details), part
+    assert any(a.pins for detail in details for a in detail.assessments)
+    assert any(d["differences"] for detail in details for d in detail.other_indexes)
+
+
+def test_a_model_detail_is_built_in_a_fixed_number_of_queries(
+    api, settings, django_assert_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 0  # built on every request, as after a data change
+    importer.import_index("osi")
+    api.get("/api/v1/models/olmo-7b/")  # works out the licences' terms, kept for the data version
+    # When a hub last read it and the data version (its validators), the model with its scores,
+    # its assessments with their licences, and its current snapshots.
+    with django_assert_num_queries(5):
+        assert api.get("/api/v1/models/claude-3.5-sonnet/").status_code == 200
+    # One more for each kind of record it has: its correction, other indexes' entries, hub
+    # records and derivatives.
+    olmo = AIModel.objects.get(slug="olmo-7b")
+    _hub_record("olmo-7b", "allenai/OLMo-7B")
+    AIModel.objects.filter(slug="pythia-12b").update(base_model=olmo)
+    with django_assert_num_queries(9):
+        body = api.get("/api/v1/models/olmo-7b/").json()
+    assert all(body[part] for part in ("corrections", "other_indexes", "hub_records"))
+    assert body["derivatives"] == ["pythia-12b"]
+    # However many of them.
+    for number in range(3):
+        _hub_record("olmo-7b", f"allenai/OLMo-7B-{number}")
+    AIModel.objects.filter(slug="pythia-6.9b").update(base_model=olmo)
+    with django_assert_num_queries(9):
+        body = api.get("/api/v1/models/olmo-7b/").json()
+    assert (len(body["hub_records"]), len(body["derivatives"])) == (4, 2)
+    # A fine-tune's ancestors: their rows and their assessments, two more.
+    with django_assert_num_queries(5 + 1 + 2):
+        api.get("/api/v1/models/deepseek-r1-distill-llama-70b/")
+
+
+def test_a_retired_machine_read_entry_redirects_to_the_detail_of_the_curated_one(api):
+    curated = AIModel.objects.get(slug="olmo-7b")
+    AIModel.objects.create(
+        slug="allenai-olmo-7b", name="allenai/OLMo-7B", organization=curated.organization,
+        family="OLMo-7B", release_date=curated.release_date, modality="text", kind="unknown",
+        review_status=AIModel.ReviewStatus.MACHINE_READ, status=AIModel.Status.RETIRED,
+        merged_into=curated,
+    )  # fmt: skip
+    response = api.get("/api/v1/models/allenai-olmo-7b/")
+    olmo = "http://testserver/api/v1/models/olmo-7b/"
+    assert (response.status_code, response["Location"]) == (301, olmo)
+    assert api.get(response["Location"]).json()["slug"] == "olmo-7b"
+    # The query goes along; the page moved the same way.
+    moved = api.get("/api/v1/models/allenai-olmo-7b/", {"as_of": "2030-01-01"})
+    assert moved["Location"] == f"{olmo}?as_of=2030-01-01"
+    assert api.get("/models/allenai-olmo-7b/")["Location"] == "/models/olmo-7b/"
+    # A retired entry merged into nothing, like any unknown slug, is not found.
+    AIModel.objects.filter(slug="allenai-olmo-7b").update(merged_into=None)
+    assert api.get("/api/v1/models/allenai-olmo-7b/").status_code == 404
 
 
 # --- Frameworks with their criteria ---------------------------------------------------------------

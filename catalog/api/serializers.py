@@ -428,3 +428,229 @@ class FrameworkSerializer(serializers.Serializer):
     @extend_schema_field(FrameworkVersionSerializer(many=True))
     def get_versions(self, framework):
         return [{"version": v, "date": d, "change": c} for v, d, c in framework.CHANGES]
+
+
+# --- The detail as plain data ----------------------------------------------------------------------
+# DRF walks a serializer field by field, and the detail nests twenty assessments, each with two
+# licences and its pins, and six scores with their criteria: that walk was most of the answer's
+# time, and building the serializer's fields a good part of the rest. model_detail_data builds
+# the same data directly. ModelDetailSerializer remains what the schema is generated from, and
+# the reference: tests/test_api.py holds the two equal, byte for byte, for every model of the
+# catalogue.
+
+_DATE = serializers.DateField()
+_DATETIME = serializers.DateTimeField()
+
+
+def model_detail_data(detail, request):
+    """What ModelDetailSerializer gives for `detail` (a directory row with the detail-only
+    values, as catalog.api.views.model_details makes it)."""
+    data = _list_fields(detail, request)
+    data.update(
+        description=detail.description,
+        homepage=detail.homepage,
+        hf_repos=list(detail.hf_repos),
+        github_repos=list(detail.github_repos),
+        lineage=list(detail.lineage),
+        derivatives=list(detail.derivatives),
+        restrictions=[restriction.as_dict() for restriction in detail.restrictions],
+        release_licenses=[_release_licence(entry) for entry in detail.release_licenses],
+        assessments=[_assessment(assessment) for assessment in detail.assessments],
+        corrections=[_correction(correction) for correction in detail.corrections],
+        scores={
+            framework: _score(snapshot, request) for framework, snapshot in detail.scores.items()
+        },
+        hub_records=[_hub_record(record) for record in detail.hub_records],
+        other_indexes=[_index_verdict(item) for item in detail.other_indexes],
+        eu_ai_act_facts=_eu_ai_act_facts(detail.eu_ai_act_facts),
+        as_of=_DATE.to_representation(detail.as_of),
+    )
+    return data
+
+
+def _list_fields(row, request):
+    """What ModelListSerializer gives for `row`."""
+    progress = row.mof_progress
+    return {
+        "slug": row.slug,
+        "name": row.name,
+        "organization": {"slug": row.organization.slug, "name": row.organization.name},
+        "family": row.family,
+        "release_date": _DATE.to_representation(row.release_date),
+        "parameters": None if row.parameters is None else int(row.parameters),
+        "modality": row.modality,
+        "kind": row.kind,
+        "base_model": row.base_model.slug if row.base_model else None,
+        "review_status": row.review_status,
+        "headline": row.g7_verdict,
+        "g7": row.g7_verdict,
+        "label": row.label_verdict,
+        "openness_index": None if row.index_score is None else float(row.index_score),
+        "osaid": row.osaid_verdict,
+        "mof_class": row.mof_verdict,
+        "mof_progress": None
+        if progress is None
+        else {mof_class: float(progress[mof_class]) for mof_class in ("III", "II", "I")},
+        "eu_ai_act": row.eu_ai_act_verdict,
+        "weights_license": row.weights_license,
+        "unknown_components": 0 if row.unknown_count is None else int(row.unknown_count),
+        "updated_at": _DATETIME.to_representation(row.updated_at),
+        "url": absolute(request, reverse("api:model-detail", args=[row.slug])),
+        "html_url": absolute(request, reverse("catalog:model-detail", args=[row.slug])),
+    }
+
+
+def _pin(pin):
+    return {
+        "repo": pin["repo"],
+        "commit": pin["commit"],
+        "path": pin["path"],
+        "finding": pin["finding"],
+        "url": pins.url(pin),
+    }
+
+
+def _release_licence(entry):
+    return {
+        "kind": entry["kind"],
+        "license": entry["license"],
+        "evidence": list(entry["evidence"]),
+        "pins": [_pin(pin) for pin in entry["pins"]],
+        "note": entry["note"],
+    }
+
+
+def _licence_summary(lic):
+    if lic is None:
+        return None
+    return {
+        "id": lic.identifier,
+        "name": lic.name,
+        "url": lic.url,
+        "kind": lic.kind,
+        "osi_approved": lic.osi_approved,
+        "restrictions": lic.restrictions,
+    }
+
+
+def _effective_licence(item):
+    if item is None:
+        return None
+    return {
+        "id": item.license.identifier if item.license else None,
+        "origin": item.origin,
+        "inherited_from": item.inherited_from or None,
+        "explanation": licence_phrase(item),
+    }
+
+
+def _assessment(assessment):
+    component = components.get(assessment.component)
+    return {
+        "component": assessment.component,
+        "group": component.group,
+        "component_name": component.name,
+        "availability": assessment.availability,
+        "access": assessment.access,
+        "license": _licence_summary(assessment.license),
+        "effective_license": _effective_licence(assessment.effective),
+        "evidence": assessment.evidence_links,
+        "pins": [_pin(pin) for pin in assessment.pins],
+        "note": assessment.note,
+        "assessed_at": _DATE.to_representation(assessment.assessed_at),
+        "assessed_by": assessment.assessed_by,
+        "source": assessment.source,
+    }
+
+
+def _correction(correction):
+    return {
+        "date": _DATE.to_representation(correction.date),
+        "model": correction.model.slug,
+        "subject": correction.subject,
+        "before": correction.before,
+        "after": correction.after,
+        "reason": correction.reason,
+    }
+
+
+def _score(snapshot, request):
+    path = reverse("catalog:snapshot", args=[snapshot.model.slug, snapshot.key])
+    return {
+        "framework": snapshot.framework,
+        "version": snapshot.version,
+        "verdict": snapshot.verdict,
+        "score": None if snapshot.score is None else float(snapshot.score),
+        "computed_at": _DATETIME.to_representation(snapshot.computed_at),
+        "key": snapshot.key,
+        "current": snapshot.is_current,
+        "permalink": absolute(request, path),
+        "criteria": [
+            {
+                "id": criterion["id"],
+                "passed": criterion["passed"],
+                "reason": criterion["reason"],
+                "components": list(criterion["components"]),
+            }
+            for criterion in snapshot.result["criteria"]
+        ],
+        "details": dict(snapshot.result["details"]),
+    }
+
+
+def _hub_record(record):
+    return {
+        "hub": record.hub,
+        "repo_id": record.repo_id,
+        "canonical_id": record.canonical_id,
+        "status": record.status,
+        "sha": record.sha,
+        "last_modified": _DATETIME.to_representation(record.last_modified),
+        "gated": record.gated,
+        "license_tag": record.license_tag,
+        "checkpoint_branch_count": len(record.checkpoint_branches),
+        "fetched_at": _DATETIME.to_representation(record.fetched_at),
+        "error": record.last_error,
+    }
+
+
+def _index_verdict(item):
+    return {
+        "index": item["index"],
+        "index_name": item["index_name"],
+        "name": item["name"],
+        "verdict": item["verdict"],
+        "date": _DATE.to_representation(item["date"]),
+        "date_meaning": item["date_meaning"],
+        "url": item["url"],
+        "matched_by": item["matched_by"],
+        "differences": [
+            {key: difference[key] for key in ("topic", "theirs", "ours", "reason")}
+            for difference in item["differences"]
+        ],
+    }
+
+
+# Each fact the EU AI Act lens reads, with its keys as EuAiActFactsSerializer declares them and
+# how each value is written; a fact or key the model's facts leave out is left out here too.
+EU_AI_ACT_FACTS = {
+    "training_compute": {"flop": float, "source": str, "evidence": list, "note": str},
+    "training_summary": {"published": bool, "evidence": list, "note": str},
+    "monetised": {"value": bool, "evidence": list, "note": str},
+}
+
+
+def _eu_ai_act_facts(facts):
+    if facts is None:
+        return None
+    data = {}
+    for name, keys in EU_AI_ACT_FACTS.items():
+        if name not in facts:
+            continue
+        fact = facts[name]
+        data[name] = None if fact is None else {
+            key: None if fact[key] is None else write(fact[key])
+            for key, write in keys.items()
+            if key in fact
+        }  # fmt: skip
+    return data

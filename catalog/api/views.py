@@ -5,11 +5,18 @@ import re
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from drf_spectacular.views import SpectacularRedocView
 from rest_framework import generics
 from rest_framework.decorators import api_view
@@ -192,7 +199,7 @@ class ModelList(generics.ListAPIView):
 
 
 class _Detail:
-    """A directory row plus the detail-only values, read by ModelDetailSerializer."""
+    """A directory row plus the detail-only values."""
 
     def __init__(self, row, **values):
         self._row = row
@@ -203,16 +210,24 @@ class _Detail:
 
 
 def model_details(models, request, as_of=None):
-    """The detail representation of each of `models` (with their assessments prefetched, as
-    selectors.published_models gives them), in a fixed number of queries however many."""
+    """The detail representation of each of `models` (as selectors.detail_rows gives them), in a
+    fixed number of queries however many."""
+    return [serializers.model_detail_data(detail, request) for detail in details_of(models, as_of)]
+
+
+def details_of(models, as_of=None):
+    """Each of `models` (as selectors.detail_rows gives them) with the values only its detail
+    shows, as ModelDetailSerializer reads them."""
     models = list(models)
     ids = [model.pk for model in models]
-    evidence = selectors.evidence_by_model_id(ids)
-    rows = {row.pk: row for row in selectors.directory().filter(pk__in=ids)}
-    derivatives = selectors.published_derivative_slugs(ids)
-    hub_records = selectors.hub_records_by_model(ids)
-    corrections = selectors.corrections_by_model(ids)
-    other_indexes = selectors.index_verdicts(ids)
+    terms = selectors.licence_terms_now()
+    evidence = selectors.evidence_for_models(models, terms)
+    derivatives = _read_for(models, "has_derivatives", selectors.published_derivative_slugs)
+    hub_records = _read_for(models, "has_hub_records", selectors.hub_records_by_model)
+    corrections = _read_for(models, "has_corrections", selectors.corrections_by_model)
+    other_indexes = _read_for(
+        models, "has_index_matches", selectors.index_verdicts, terms=terms, known=evidence
+    )
     if as_of:
         scores = {model.pk: selectors.snapshots_as_of(model, as_of) for model in models}
     else:
@@ -224,22 +239,29 @@ def model_details(models, request, as_of=None):
             snapshot.model = model
         values = {
             "lineage": [ancestor.slug for ancestor in evidence[model.pk].lineage()],
-            "derivatives": derivatives[model.pk],
+            "derivatives": derivatives.get(model.pk, []),
             "restrictions": clauses.restrictions_of(evidence[model.pk]),
             "assessments": _with_effective(model, evidence[model.pk]),
             "release_licenses": [
                 {"kind": kind, **entry} for kind, entry in sorted_release_licences(model)
             ],
-            "corrections": corrections[model.pk],
+            "corrections": corrections.get(model.pk, []),
             "scores": snapshots,
-            "hub_records": hub_records[model.pk],
-            "other_indexes": [_index_verdict(item) for item in other_indexes[model.pk]],
+            "hub_records": hub_records.get(model.pk, []),
+            "other_indexes": [_index_verdict(item) for item in other_indexes.get(model.pk, [])],
             "as_of": as_of,
         }
         if as_of:
             values.update(_scores_as_of(snapshots))
-        details.append(_Detail(rows[model.pk], **values))
-    return serializers.ModelDetailSerializer(details, many=True, context={"request": request}).data
+        details.append(_Detail(model, **values))
+    return details
+
+
+def _read_for(models, flag, read, **options):
+    """{model id: records} from read(ids, **options) for those of `models` that have some, as
+    `flag` says (see selectors.detail_rows); nothing is read, or even built, when none has."""
+    ids = [model.pk for model in models if getattr(model, flag)]
+    return read(ids, **options) if ids else {}
 
 
 def _index_verdict(item):
@@ -314,15 +336,38 @@ SLUG = _path_parameter("slug", "model slug", MODEL_EXAMPLES, pattern=r"^[a-z0-9]
         OpenApiParameter(
             "as_of", OpenApiTypes.DATE, description="scores as they stood at the end of that day"
         ),
+        OpenApiParameter(
+            "Location",
+            OpenApiTypes.URI,
+            OpenApiParameter.HEADER,
+            response=[301],
+            description="the curated entry's detail, with the same query",
+        ),
     ],
-    responses=serializers.ModelDetailSerializer,
+    responses={
+        200: serializers.ModelDetailSerializer,
+        301: OpenApiResponse(
+            description="A machine-read entry since merged into a curated one: the curated "
+            "entry's detail is at Location, as its page is at the curated entry's page."
+        ),
+    },
 )
 class ModelDetail(APIView):
     """Everything known about one model: assessments with evidence, licences, lineage, scores
     with their criteria and reasons, and what each hub last said."""
 
+    # Built once: resolving its annotations took longer than running the query.
+    queryset = selectors.detail_rows()
+
     def get(self, request, slug):
-        model = selectors.model_for_page(slug)
+        try:
+            model = get_object_or_404(self.queryset, slug=slug)
+        except Http404:
+            # A machine-read entry merged into a curated one lives on at the curated entry's
+            # detail, as its page does at the curated entry's page.
+            if successor := selectors.merged_into(slug):
+                return _moved_to(request, successor)
+            raise
         as_of = None
         raw = request.query_params.get("as_of")
         if raw is not None:
@@ -331,6 +376,14 @@ class ModelDetail(APIView):
             except ValueError:
                 raise ValidationError({"as_of": [f"{raw!r} is not a date (YYYY-MM-DD)"]}) from None
         return Response(model_details([model], request, as_of)[0])
+
+
+def _moved_to(request, slug):
+    """A permanent redirect to the detail of `slug`, with the same query."""
+    location = request.build_absolute_uri(reverse("api:model-detail", args=[slug]))
+    if query := request.META.get("QUERY_STRING"):
+        location = f"{location}?{query}"
+    return HttpResponsePermanentRedirect(location)
 
 
 @conditional_get(_published_model_last_changed)
