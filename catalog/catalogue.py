@@ -14,6 +14,7 @@ import yaml
 from django.core.exceptions import ValidationError
 
 from catalog import components
+from catalog.clauses import CLAUSES, RESTRICTIVE
 from catalog.frameworks.eu_ai_act import COMPUTE_SOURCES
 from catalog.frameworks.g7 import WITHHELD_REASONS
 from catalog.models import AIModel, Assessment, License, Organization, validate_http_url
@@ -42,7 +43,11 @@ CORRECTION_SUBJECTS = (
     *(f"eu_ai_act.{fact}" for fact in ("training_compute", "training_summary", "monetised")),
 )  # fmt: skip
 
-CLAUSE_BOOLEANS = License.CLAUSE_FLAGS
+# The clauses as a catalogue file writes them: the user cap, then attribution, then the rest.
+CLAUSE_BOOLEANS = (
+    *(c.flag for c in CLAUSES if not c.restrictive),
+    *(c.flag for c in RESTRICTIVE if not c.cap),
+)
 CLAUSE_KEYS = ("mau_cap", *CLAUSE_BOOLEANS)
 
 

@@ -6,7 +6,7 @@ reads the same after a restore into another database.
 
 from django.db.models import Q
 
-from catalog import components
+from catalog import clauses, components
 from catalog.api.conditional import bump_data_version
 from catalog.models import AIModel, Assessment, Change, License, Organization
 
@@ -38,7 +38,7 @@ def snapshot_license(lic):
         "note": lic.note,
         "source": lic.source,
     }
-    data.update({flag: getattr(lic, flag) for flag in License.CLAUSE_FLAGS})
+    data.update({flag: getattr(lic, flag) for flag in clauses.BOOLEAN_FLAGS})
     data["clause_scopes"] = dict(lic.clause_scopes)
     data["corrections"] = snapshot_corrections(lic)
     return data

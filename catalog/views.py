@@ -29,6 +29,7 @@ from catalog import (
     badges,
     charts,
     citations,
+    clauses,
     comparison,
     components,
     frameworks,
@@ -50,8 +51,7 @@ from catalog.api.filters import (
 from catalog.converters import ModelSlugConverter
 from catalog.forms import CorrectionForm
 from catalog.frameworks import eu_ai_act, g7, index, label, mof, osaid
-from catalog.frameworks import restrictions as clauses
-from catalog.frameworks.evidence import RESTRICTION_LABELS, USE_RESTRICTIONS
+from catalog.frameworks.restrictions import restrictions_of
 from catalog.models import AIModel, IndexMatch
 
 PAGE_SIZE = 50
@@ -77,21 +77,6 @@ SORTS = (
     ("name", "Name, A to Z"),
     ("-name", "Name, Z to A"),
 )
-RESTRICTION_NAMES = {
-    "mau_cap": "User cap",
-    "acceptable_use_policy": "Acceptable-use policy",
-    "terms_changeable": "Terms changeable by licensor",
-    "field_of_use": "Field-of-use limits",
-    "no_improving_other_models": "No improving other models",
-    "name_prefix": "Name prefix on derivatives",
-    "litigation_termination": "Ends if you sue",
-    "geographic": "Geographic limits",
-    "non_commercial": "Non-commercial only",
-    "revocable": "Revocable",
-    "remote_restriction": "Remote restriction",
-    "flow_down": "Flow-down to derivatives",
-    "covers_trained_models": "Binds models trained on outputs",
-}
 SIZE_NAMES = {
     "under-3b": "Under 3B",
     "3b-15b": "3B to 15B",
@@ -213,7 +198,7 @@ def _filter_state(params, choices):
             "Weights licence",
             [(identifier, identifier) for identifier, _ in choices["licenses"]],
         ),
-        "restriction": ("Licence restriction", list(RESTRICTION_NAMES.items())),
+        "restriction": ("Licence restriction", [(c.flag, c.name) for c in clauses.RESTRICTIVE]),
         "review_status": (
             "Review status",
             [
@@ -357,7 +342,7 @@ def _model_context(request, model):
         "headline_id": frameworks.HEADLINE.ID,
         "results": results,
         "grouped_rows": grouped,
-        "restrictions": clauses.restrictions_of(evidence),
+        "restrictions": restrictions_of(evidence),
         "release_licences": selectors.release_licences(model),
         "corrections": selectors.model_corrections(model),
         "lineage": list(reversed(evidence.lineage())),
@@ -563,14 +548,12 @@ def methodology(request):
 def _restriction_rows():
     return [
         {
-            "flag": flag,
-            "name": RESTRICTION_NAMES[flag],
-            "meaning": text.format(mau_cap=700_000_000).replace(
-                "700,000,000", "a stated number of"
-            ),
-            "restricts_use": flag in USE_RESTRICTIONS,
+            "flag": clause.flag,
+            "name": clause.name,
+            "meaning": clause.describe(),
+            "restricts_use": clause.restricts_use,
         }
-        for flag, text in RESTRICTION_LABELS.items()
+        for clause in clauses.RESTRICTIVE
     ]
 
 
@@ -815,7 +798,7 @@ def licence_list(request):
     return render(
         request,
         "catalog/licence_list.html",
-        {"licences": selectors.licences_with_counts(), "restriction_names": RESTRICTION_NAMES},
+        {"licences": selectors.licences_with_counts()},
     )
 
 
@@ -824,20 +807,20 @@ def licence_list(request):
 def licence_detail(request, identifier):
     lic = selectors.licence_for_page(identifier)
     models = selectors.models_under_licence(lic)
-    clauses_ = [
+    rows = [
         {
-            "flag": flag,
-            "name": RESTRICTION_NAMES[flag],
-            "present": (lic.mau_cap is not None) if flag == "mau_cap" else getattr(lic, flag),
-            "meaning": RESTRICTION_LABELS[flag].format(mau_cap=lic.mau_cap or 0),
-            "restricts_use": flag in USE_RESTRICTIONS,
+            "flag": clause.flag,
+            "name": clause.name,
+            "present": clause.is_in(lic),
+            "meaning": clause.describe(lic.mau_cap),
+            "restricts_use": clause.restricts_use,
         }
-        for flag in RESTRICTION_LABELS
+        for clause in clauses.RESTRICTIVE
     ]
     return render(
         request,
         "catalog/licence_detail.html",
-        {"licence": lic, "clauses": clauses_, "models": models},
+        {"licence": lic, "clauses": rows, "models": models},
     )
 
 

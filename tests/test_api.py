@@ -394,14 +394,14 @@ def test_ties_on_a_verdict_are_broken_the_same_way_every_time(api):
 @pytest.mark.parametrize("flag", ["mau_cap", "acceptable_use_policy", "non_commercial"])
 def test_the_restriction_filter_agrees_with_the_restriction_analysis(api, flag):
     from catalog import selectors
-    from catalog.frameworks import restrictions as clauses
+    from catalog.frameworks.restrictions import restrictions_of
 
     published = {m.pk: m.slug for m in AIModel.objects.published()}
     evidence = selectors.evidence_by_model_id(list(published))
     bound = {
         published[pk]
         for pk, model_evidence in evidence.items()
-        if flag in {r.flag for r in clauses.restrictions_of(model_evidence)}
+        if flag in {r.flag for r in restrictions_of(model_evidence)}
     }
     assert bound
     assert set(slugs(api.get("/api/v1/models/", {"page_size": 200, "restriction": flag}))) == bound

@@ -12,8 +12,8 @@ from django.db import connection
 from django.db.models import Q
 
 from catalog import selectors
+from catalog.clauses import RESTRICTIONS
 from catalog.frameworks import eu_ai_act, g7, label, mof, osaid
-from catalog.frameworks.evidence import RESTRICTIONS
 from catalog.hubs import huggingface
 from catalog.models import AIModel, HubRecord, License, Organization, names_hf_repo
 

@@ -4,11 +4,12 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from catalog import components, pins
+from catalog import clauses, components, pins
 from catalog.api.criteria import criteria_of
+from catalog.clauses import RESTRICTIONS
 from catalog.frameworks import BY_ID as FRAMEWORKS
-from catalog.frameworks.evidence import RESTRICTIONS, licence_phrase
-from catalog.models import HubRecord, License
+from catalog.frameworks.evidence import licence_phrase
+from catalog.models import HubRecord
 
 
 def absolute(request, path):
@@ -35,21 +36,19 @@ class LicenseSummarySerializer(serializers.Serializer):
     restrictions = serializers.ListField(child=serializers.ChoiceField(choices=RESTRICTIONS))
 
 
-class ClausesSerializer(serializers.Serializer):
-    mau_cap = serializers.IntegerField(allow_null=True)
-    acceptable_use_policy = serializers.BooleanField()
-    terms_changeable = serializers.BooleanField()
-    field_of_use = serializers.BooleanField()
-    no_improving_other_models = serializers.BooleanField()
-    attribution = serializers.BooleanField()
-    name_prefix = serializers.BooleanField()
-    litigation_termination = serializers.BooleanField()
-    geographic = serializers.BooleanField()
-    non_commercial = serializers.BooleanField()
-    revocable = serializers.BooleanField()
-    remote_restriction = serializers.BooleanField()
-    flow_down = serializers.BooleanField()
-    covers_trained_models = serializers.BooleanField()
+# One field per clause of the registry, in its order.
+ClausesSerializer = type(
+    "ClausesSerializer",
+    (serializers.Serializer,),
+    {
+        clause.flag: (
+            serializers.IntegerField(allow_null=True, help_text=clause.describe())
+            if clause.cap
+            else serializers.BooleanField(help_text=clause.describe())
+        )
+        for clause in clauses.CLAUSES
+    },
+)
 
 
 class LicenseSerializer(LicenseSummarySerializer):
@@ -65,9 +64,7 @@ class LicenseSerializer(LicenseSummarySerializer):
     source = serializers.CharField()
 
     def get_clauses(self, lic) -> ClausesSerializer:
-        return ClausesSerializer(
-            {"mau_cap": lic.mau_cap, **{flag: getattr(lic, flag) for flag in License.CLAUSE_FLAGS}}
-        ).data
+        return ClausesSerializer({flag: getattr(lic, flag) for flag in clauses.FLAGS}).data
 
 
 class MofProgressSerializer(serializers.Serializer):

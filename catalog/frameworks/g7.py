@@ -22,16 +22,16 @@ or technical reason, recorded with evidence.
 """
 
 from catalog import components
-from catalog.frameworks import restrictions as clauses
+from catalog.clauses import USE_RESTRICTIONS
 from catalog.frameworks.evidence import (
     AVAILABILITY_WORDS,
-    USE_RESTRICTIONS,
     Criterion,
     Result,
     component_name,
     licence_is_open_for,
     licence_phrase,
 )
+from catalog.frameworks.restrictions import restrictions_of
 
 ID = "g7"
 NAME = "G7 shared language for AI openness"
@@ -152,7 +152,7 @@ def _data_exception(evidence):
 
 def evaluate(evidence, restrictions=None):
     if restrictions is None:
-        restrictions = clauses.restrictions_of(evidence)
+        restrictions = restrictions_of(evidence)
     # The ladder's licence rung is about the weights and the deployment code: restrictions in
     # their licences, or inherited from a base model's weights. A data or training-code licence
     # is judged where the higher rungs read those components.

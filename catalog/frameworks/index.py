@@ -9,8 +9,8 @@ data, docs) and a licence-terms score (1, less 1/8 for each restrictive clause b
 import functools
 
 from catalog import components
-from catalog.frameworks import restrictions as clauses
 from catalog.frameworks.evidence import Criterion, Result, component_name, is_open
+from catalog.frameworks.restrictions import flags_of, restrictions_of
 
 ID = "index"
 NAME = "Openness Index"
@@ -54,7 +54,7 @@ def terms_score(evidence, restrictions):
         return 0.0, "No weights are released, so no licence grants any rights to the model."
     if weights.license is None:
         return 0.0, "The weights carry no stated licence, so no rights are granted."
-    flags = clauses.flags(restrictions)
+    flags = flags_of(restrictions)
     if not flags:
         return 1.0, "No restrictive clause binds the model."
     score = max(0.0, 1.0 - PENALTY_PER_CLAUSE * len(flags))
@@ -77,7 +77,7 @@ def _component_criterion(group, component_id, item):
 
 def evaluate(evidence, restrictions=None):
     if restrictions is None:
-        restrictions = clauses.restrictions_of(evidence)
+        restrictions = restrictions_of(evidence)
     group_scores, criteria, unknown = {}, [], []
     for group, group_components in GROUP_COMPONENTS:
         scores = []

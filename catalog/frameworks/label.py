@@ -6,15 +6,15 @@ weights: downloadable, but gated or under a licence that restricts use. Closed: 
 """
 
 from catalog import components
+from catalog.clauses import USE_RESTRICTIONS
 from catalog.frameworks import osaid
-from catalog.frameworks import restrictions as clauses
 from catalog.frameworks.evidence import (
-    USE_RESTRICTIONS,
     Criterion,
     Result,
     licence_is_open_for,
     licence_phrase,
 )
+from catalog.frameworks.restrictions import restrictions_of
 
 ID = "label"
 NAME = "Headline label"
@@ -46,7 +46,7 @@ RANK = {OPEN_SOURCE: 3, OPEN_WEIGHTS: 2, RESTRICTED_WEIGHTS: 1, CLOSED: 0}
 
 def evaluate(evidence, osaid_result=None, restrictions=None):
     if restrictions is None:
-        restrictions = clauses.restrictions_of(evidence)
+        restrictions = restrictions_of(evidence)
     osaid_result = osaid_result or osaid.evaluate(evidence, restrictions)
     weights = evidence.get("weights_final")
     criteria = []
