@@ -36,7 +36,6 @@ from catalog.models import AIModel, Assessment, Discrepancy, HubRecord, License,
 logger = logging.getLogger(__name__)
 
 ACTOR = "hub-refresh"
-CODE_COMPONENTS = ("architecture", *(c.id for c in components.in_group(components.CODE)))
 BACKOFF_BASE = datetime.timedelta(minutes=15)
 BACKOFF_MAX = datetime.timedelta(days=7)
 # 15 minutes doubled 10 times is past the week: more doublings would only overflow.
@@ -460,7 +459,7 @@ def _apply_github(model, record, info, *, now, outcome):
         None if licence else f"GitHub's licence {info.license_spdx_id!r} is not in the catalogue"
     )
     repo_url = f"https://github.com/{record.repo_id}".lower()
-    for assessment in model.assessments.filter(component__in=CODE_COMPONENTS):
+    for assessment in model.assessments.filter(component__in=components.CODE_COMPONENTS):
         if any(_is_within(url, repo_url) for url in assessment.evidence):
             _reconcile(model, assessment.component, None, licence, f"https://github.com/{info.full_name}",
                        record, outcome, f"GitHub detects {info.license_spdx_id} in {info.full_name}",

@@ -25,7 +25,15 @@ from django.shortcuts import get_object_or_404
 
 from catalog import components, frameworks
 from catalog.frameworks import effective
-from catalog.frameworks.evidence import ComponentEvidence, LicenseTerms, ModelEvidence, is_open
+from catalog.frameworks.evidence import (
+    CLOSED,
+    OPEN,
+    PARTLY_OPEN,
+    ComponentEvidence,
+    LicenseTerms,
+    ModelEvidence,
+    component_state,
+)
 from catalog.models import (
     AIModel,
     Assessment,
@@ -369,23 +377,10 @@ def snapshots_as_of(model, day):
 
 # --- The public pages ----------------------------------------------------------------------------
 
-OPEN, PARTLY_OPEN, CLOSED = "open", "partial", "closed"
-CELL_STATES = (OPEN, PARTLY_OPEN, CLOSED, components.UNKNOWN, components.NOT_APPLICABLE)
-
 
 def cell_state(component_id, availability, terms):
-    """What a directory cell shows for one component, as the Openness Index counts it.
-
-    open: released in full under an open licence of the right kind; partial: released in part, or
-    in full under another licence or none; closed: not released; unknown; not applicable.
-    """
-    if availability in (components.UNKNOWN, components.NOT_APPLICABLE):
-        return availability
-    if is_open(component_id, ComponentEvidence(availability, terms)):
-        return OPEN
-    if availability in (components.FULL, components.PARTIAL):
-        return PARTLY_OPEN
-    return CLOSED
+    """What a directory cell shows for a component of this availability under these terms."""
+    return component_state(component_id, ComponentEvidence(availability, terms))
 
 
 STATE_CODES = {
@@ -397,8 +392,7 @@ STATES_BY_CODE = {code: state for state, code in STATE_CODES.items()}
 def encode_states(evidence):
     """The directory cells of one model's evidence as a string, one letter a component."""
     return "".join(
-        STATE_CODES[cell_state(cid, evidence.get(cid).availability, evidence.get(cid).license)]
-        for cid in components.COMPONENT_IDS
+        STATE_CODES[component_state(cid, evidence.get(cid))] for cid in components.COMPONENT_IDS
     )
 
 

@@ -51,6 +51,7 @@ from catalog.api.filters import (
 from catalog.converters import ModelSlugConverter
 from catalog.forms import CorrectionForm
 from catalog.frameworks import eu_ai_act, g7, index, label, mof, osaid
+from catalog.frameworks.evidence import component_state
 from catalog.frameworks.restrictions import restrictions_of
 from catalog.models import AIModel, IndexMatch
 
@@ -83,7 +84,6 @@ SIZE_NAMES = {
     "15b-100b": "15B to 100B",
     "over-100b": "Over 100B",
 }
-MOF_NAMES = {"III": "Class III", "II": "Class II", "I": "Class I", "unclassified": "Unclassified"}
 
 
 def kept_whole(view):
@@ -189,7 +189,7 @@ def _filter_state(params, choices):
         "g7": ("G7 label", [(key, value) for key, value in G7_LABELS.items()]),
         "label": ("Earlier headline label", [(key, value) for key, value in LABELS.items()]),
         "osaid": ("OSAID 1.0", [(key, value) for key, value in OSAID_VERDICTS.items()]),
-        "mof_class": ("MOF class", [(key, MOF_NAMES[key]) for key in MOF_CLASSES]),
+        "mof_class": ("MOF class", list(MOF_CLASSES.items())),
         "eu_ai_act": (
             "EU AI Act exemption",
             [(key, value) for key, value in EU_AI_ACT_VERDICTS.items()],
@@ -304,7 +304,7 @@ def _model_context(request, model):
     rows = []
     for component, assessment in selectors.assessments_in_order(model):
         item = evidence.get(component.id)
-        state = selectors.cell_state(component.id, item.availability, item.license)
+        state = component_state(component.id, item)
         rows.append((component, assessment, state, item))
     grouped = [
         (components.GROUP_NAMES[group], [row for row in rows if row[0].group == group])
@@ -975,13 +975,14 @@ def _dataset_citation(request, version):
 
 def _badge(request, slug):
     framework = request.GET.get("framework", frameworks.HEADLINE.ID)
-    if framework not in badges.FRAMEWORKS:
+    if framework not in badges.BADGE_FRAMEWORKS:
         return None, HttpResponseBadRequest(
-            f"framework must be one of: {', '.join(badges.FRAMEWORKS)}", content_type="text/plain"
+            f"framework must be one of: {', '.join(badges.BADGE_FRAMEWORKS)}",
+            content_type="text/plain",
         )
     model = get_object_or_404(selectors.directory(), slug=slug)
-    scores = {f"{f}_verdict": getattr(model, f"{f}_verdict") for f in badges.FRAMEWORKS}
-    scores.update({f"{f}_score": getattr(model, f"{f}_score") for f in badges.FRAMEWORKS})
+    scores = {f"{f}_verdict": getattr(model, f"{f}_verdict") for f in badges.BADGE_FRAMEWORKS}
+    scores.update({f"{f}_score": getattr(model, f"{f}_score") for f in badges.BADGE_FRAMEWORKS})
     return badges.badge_for(framework, scores, machine_read=model.is_machine_read), None
 
 

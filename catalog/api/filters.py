@@ -41,9 +41,7 @@ EU_AI_ACT_VERDICTS = {
 }
 OSAID_VERDICTS = {"conforms": osaid.CONFORMS, "does-not-conform": osaid.DOES_NOT_CONFORM}
 MOF_CLASSES = {
-    "I": "Class I",
-    "II": "Class II",
-    "III": "Class III",
+    **{number: mof.CLASS_NAMES[number] for number in ("I", "II", "III")},
     "unclassified": mof.UNCLASSIFIED,
 }
 SIZE_BANDS = {

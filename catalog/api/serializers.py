@@ -4,10 +4,10 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from catalog import clauses, components, pins
+from catalog import clauses, components, frameworks, pins
 from catalog.api.criteria import criteria_of
 from catalog.clauses import RESTRICTIONS
-from catalog.frameworks import BY_ID as FRAMEWORKS
+from catalog.frameworks import mof
 from catalog.frameworks.evidence import licence_phrase
 from catalog.models import HubRecord
 
@@ -203,7 +203,7 @@ class CriterionSerializer(serializers.Serializer):
 
 
 class SnapshotSerializer(serializers.Serializer):
-    framework = serializers.ChoiceField(choices=list(FRAMEWORKS))
+    framework = serializers.ChoiceField(choices=list(frameworks.BY_ID))
     version = serializers.CharField()
     verdict = serializers.CharField()
     score = serializers.FloatField(allow_null=True)
@@ -393,7 +393,7 @@ class CriterionDefinitionSerializer(serializers.Serializer):
         help_text="the components it reads; empty: the licences of every released component",
     )
     mof_class = serializers.ChoiceField(
-        choices=["III", "II", "I"], allow_null=True, help_text="for the MOF: the class it is in"
+        choices=list(mof.CLASS_NAMES), allow_null=True, help_text="for the MOF: the class it is in"
     )
     group = serializers.CharField(
         allow_null=True, help_text="for the Openness Index: the group it is averaged in"

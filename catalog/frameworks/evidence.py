@@ -171,18 +171,13 @@ def _criterion_dict(criterion):
     }
 
 
-# What "open" means for each kind of component (DESIGN.md, "The components").
-CODE_COMPONENTS = {"architecture"} | {c.id for c in components.in_group(components.CODE)}
-DOC_COMPONENTS = {c.id for c in components.in_group(components.DOCS)}
-
-
 def licence_is_open_for(component_id, terms):
     """Whether `terms` is an open licence of the right kind for this component."""
     if terms is None:
         return False
-    if component_id in CODE_COMPONENTS:
+    if component_id in components.CODE_COMPONENTS:
         return terms.osi_approved
-    if component_id in DOC_COMPONENTS:
+    if component_id in components.DOC_COMPONENTS:
         return terms.open_content or terms.osi_approved
     return terms.open_data or terms.osi_approved
 
@@ -194,6 +189,27 @@ def licence_is_open(terms):
 def is_open(component_id, item):
     """A component is open when released in full under an open licence of the right kind."""
     return item.availability == components.FULL and licence_is_open_for(component_id, item.license)
+
+
+# A component's state, as the directory shows it and the Openness Index counts it.
+OPEN = "open"
+PARTLY_OPEN = "partial"
+CLOSED = "closed"
+
+
+def component_state(component_id, item):
+    """open, partial or closed; or the availability itself when unknown or not applicable.
+
+    open: released in full under an open licence of the right kind; partial: released in part,
+    or in full under another licence or none; closed: not released.
+    """
+    if item.availability in (components.UNKNOWN, components.NOT_APPLICABLE):
+        return item.availability
+    if is_open(component_id, item):
+        return OPEN
+    if item.availability in (components.FULL, components.PARTIAL):
+        return PARTLY_OPEN
+    return CLOSED
 
 
 def licence_phrase(item):

@@ -9,7 +9,14 @@ data, docs) and a licence-terms score (1, less 1/8 for each restrictive clause b
 import functools
 
 from catalog import components
-from catalog.frameworks.evidence import Criterion, Result, component_name, is_open
+from catalog.frameworks.evidence import (
+    OPEN,
+    PARTLY_OPEN,
+    Criterion,
+    Result,
+    component_name,
+    component_state,
+)
 from catalog.frameworks.restrictions import flags_of, restrictions_of
 
 ID = "index"
@@ -40,12 +47,12 @@ GROUP_COMPONENTS = tuple(
 )
 
 
+# What each component state scores; closed and unknown score 0.
+STATE_SCORES = {OPEN: 1.0, PARTLY_OPEN: 0.5}
+
+
 def component_score(component_id, item):
-    if is_open(component_id, item):
-        return 1.0
-    if item.availability in (components.FULL, components.PARTIAL):
-        return 0.5
-    return 0.0
+    return STATE_SCORES.get(component_state(component_id, item), 0.0)
 
 
 def terms_score(evidence, restrictions):

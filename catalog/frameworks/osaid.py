@@ -36,10 +36,8 @@ CHANGES = (
     ),
 )
 
-CODE = (
-    "code_data_processing", "code_training", "code_evaluation", "code_inference",
-    "code_libraries", "architecture",
-)  # fmt: skip
+# The complete code to train and run the system, the architecture included.
+CODE = components.CODE_COMPONENTS
 CONFORMS = "conforms"
 DOES_NOT_CONFORM = "does not conform"
 
