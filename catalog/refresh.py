@@ -348,7 +348,7 @@ def _fill_model_facts(model, record, info):
         changes["release_date"] = info.created_at.date()
     if not changes:
         return
-    before = history.snapshot(model)
+    before = history.state_of(model)
     for key, value in changes.items():
         setattr(model, key, value)
     model.save(update_fields=[*changes, "updated_at"])
@@ -495,7 +495,7 @@ def _reconcile(model, component_id, availability, licence, url, record, outcome,
     if follows_hub(assessment):
         changes = {k: v for k, v in observed.items() if getattr(assessment, k) != v}
         if changes:
-            before = history.snapshot(assessment)
+            before = history.state_of(assessment)
             for key, value in changes.items():
                 setattr(assessment, key, value)
             assessment.evidence = list(dict.fromkeys([url, *evidence, *assessment.evidence]))

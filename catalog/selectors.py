@@ -560,7 +560,7 @@ def compare_choices():
     return list(AIModel.objects.curated().order_by("name").values_list("slug", "name"))
 
 
-def organizations_with_counts():
+def organisations_with_counts():
     """Every organisation with its number of curated models and its first and latest release
     (accounts known only from the machine-read tier are left out)."""
     published = Q(
@@ -578,7 +578,7 @@ def organizations_with_counts():
     )
 
 
-def organization_for_page(slug):
+def organisation_for_page(slug):
     return get_object_or_404(Organization, slug=slug)
 
 

@@ -613,22 +613,7 @@ G7_EXAMPLES = (
 def _g7_rules():
     return {
         "kind": "g7",
-        "labels": [
-            (g7.OPEN_DATA, "Weights, deployment code and training code under Open Source "
-             "licences with no use restriction, and the full training data (pre-training and "
-             "fine-tuning) released under open licences."),
-            (g7.OPEN_SOURCE, "The same, except the training data: where the developer states that "
-             "sharing it is legally or technically impossible (recorded with evidence), complete "
-             "data information stands in for it. Withholding it for no stated reason, or for "
-             "another reason, does not qualify."),
-            (g7.OPEN_WEIGHTS, "Weights and deployment code released in full under Open Source "
-             "licences with no use restriction, its base model's included."),
-            (g7.WEIGHTS_AVAILABLE, "Weights released free of charge under a licence that is not "
-             "Open Source or restricts use (commercial, geographical, use-case, user caps), or "
-             "behind a gate someone must approve."),
-            (g7.NOT_RELEASED, "Outside the G7 ladder: the final weights are not released (or not "
-             "verified)."),
-        ],
+        "labels": g7.RULES,
         "criteria": [(c.id, c.name, c.description, _names(c.components)) for c in criteria.G7],
         "sources": G7_SOURCES,
         "examples": G7_EXAMPLES,
@@ -708,17 +693,7 @@ def _eu_ai_act_rules():
 
 
 def _label_rules():
-    return {
-        "kind": "label",
-        "labels": [
-            (label.OPEN_SOURCE, "Conforms to the Open Source AI Definition 1.0 (see its page)."),
-            (label.OPEN_WEIGHTS, "Final weights downloadable without approval under an open licence, "
-             "with no use restriction, its base model's included; but not OSAID-conformant."),
-            (label.RESTRICTED_WEIGHTS, "Final weights downloadable, but gated, released in part, or "
-             "under a licence that is not open or restricts use (its own or its base model's)."),
-            (label.CLOSED, "Final weights not released (or not verified)."),
-        ],
-    }  # fmt: skip
+    return {"kind": "label", "labels": label.RULES}
 
 
 def _osaid_rules():
@@ -830,14 +805,14 @@ def organisation_list(request):
     return render(
         request,
         "catalog/organisation_list.html",
-        {"organisations": selectors.organizations_with_counts()},
+        {"organisations": selectors.organisations_with_counts()},
     )
 
 
 @require_safe
 @public_page
 def organisation_detail(request, slug):
-    org = selectors.organization_for_page(slug)
+    org = selectors.organisation_for_page(slug)
     models = selectors.attach_component_states(
         selectors.directory().filter(organization=org).order_by("release_date", "slug")
     )

@@ -295,7 +295,7 @@ def test_a_matching_etag_gets_a_304_and_a_change_a_new_etag(
     from catalog import history
 
     assessment = Assessment.objects.get(model__slug="olmo-7b", component="doc_sample_outputs")
-    before = history.snapshot(assessment)
+    before = history.state_of(assessment)
     assessment.note = "Checked again."
     with django_capture_on_commit_callbacks(execute=True):
         assessment.save()
@@ -465,7 +465,7 @@ def test_the_restrictions_are_worked_out_once_for_each_data_version(
     assert slugs(api.get(restricted)) == []
     # A recorded change to the evidence is a new data version, and the restrictions follow it.
     weights = Assessment.objects.get(model__slug="olmo-7b", component="weights_final")
-    before = history.snapshot(weights)
+    before = history.state_of(weights)
     weights.license = License.objects.get(identifier="LicenseRef-llama-2")
     with django_capture_on_commit_callbacks(execute=True):
         weights.save()
@@ -764,7 +764,7 @@ def test_an_answer_is_kept_until_the_data_changes(api, django_capture_on_commit_
     # Only the validators' own lookup: no assessments, scores or licences are read.
     assert not any("catalog_assessment" in q["sql"] for q in again.captured_queries)
     model = AIModel.objects.get(slug="olmo-7b")
-    before = history.snapshot(model)
+    before = history.state_of(model)
     model.description = "Changed."
     with django_capture_on_commit_callbacks(execute=True):
         model.save()

@@ -42,6 +42,15 @@ RESTRICTED_WEIGHTS = "Restricted weights"
 CLOSED = "Closed"
 # Higher is more open: the order the directory sorts labels in.
 RANK = {OPEN_SOURCE: 3, OPEN_WEIGHTS: 2, RESTRICTED_WEIGHTS: 1, CLOSED: 0}
+# When each label applies, in words, tried in this order: the framework page shows them.
+RULES = (
+    (OPEN_SOURCE, "Conforms to the Open Source AI Definition 1.0 (see its page)."),
+    (OPEN_WEIGHTS, "Final weights downloadable without approval under an open licence, "
+     "with no use restriction, its base model's included; but not OSAID-conformant."),
+    (RESTRICTED_WEIGHTS, "Final weights downloadable, but gated, released in part, or "
+     "under a licence that is not open or restricts use (its own or its base model's)."),
+    (CLOSED, "Final weights not released (or not verified)."),
+)  # fmt: skip
 
 
 def evaluate(evidence, osaid_result=None, restrictions=None):
