@@ -93,7 +93,7 @@ class HistoryAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         before = None
         if change:
-            before = history.snapshot(type(obj).objects.get(pk=obj.pk))
+            before = history.state_of(type(obj).objects.get(pk=obj.pk))
         obj.save()
         changed = history.record(
             obj,
@@ -117,7 +117,7 @@ class HistoryAdmin(admin.ModelAdmin):
         scored_from = publishing.models_scored_from(obj)
         history.record(
             obj,
-            before=history.snapshot(obj),
+            before=history.state_of(obj),
             actor=self.actor(request),
             user=request.user,
             reason=f"Deleted in the admin by {self.actor(request)}",
@@ -303,7 +303,7 @@ class AIModelAdmin(HistoryAdmin):
     def save_formset(self, request, form, formset, change):
         reason = form.cleaned_data["change_reason"]
         for assessment in formset.save(commit=False):
-            before = history.snapshot(Assessment.objects.get(pk=assessment.pk))
+            before = history.state_of(Assessment.objects.get(pk=assessment.pk))
             # Saving in the admin is a curator's verification: it is theirs, and dated today.
             assessment.assessed_by = self.actor(request)
             assessment.assessed_at = datetime.date.today()
@@ -317,13 +317,13 @@ class AIModelAdmin(HistoryAdmin):
                 reason=reason,
             ):
                 publishing.evidence_changed([assessment.model_id])
-            publish_correction(assessment, before, history.snapshot(assessment), reason)
+            publish_correction(assessment, before, history.state_of(assessment), reason)
 
     def _delete_with_history(self, request, obj):
         for assessment in obj.assessments.select_related("license"):
             history.record(
                 assessment,
-                before=history.snapshot(assessment),
+                before=history.state_of(assessment),
                 actor=self.actor(request),
                 user=request.user,
                 reason=f"Model {obj.slug} deleted in the admin",

@@ -71,8 +71,8 @@ class ExactJSONEncoder(DjangoJSONEncoder):
 def backup(path):
     """Write every row of MODELS to `path` (gzip JSON lines). Returns the number of rows.
 
-    Everything is read in one transaction, on PostgreSQL one snapshot, so that writes made while
-    the backup runs are either wholly in it or wholly out: never a score without its evidence.
+    Everything is read in one transaction, on PostgreSQL one consistent view, so that writes made
+    while the backup runs are either wholly in it or wholly out: never a score without its evidence.
     """
     rows = 0
     # durable: an enclosing transaction would already have taken its snapshot.

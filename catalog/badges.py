@@ -11,24 +11,14 @@ import zlib
 from dataclasses import dataclass
 from html import escape
 
-from catalog.frameworks import g7, label, mof, osaid
+from catalog import verdict_styles
+from catalog.verdict_styles import GREY
 
-FRAMEWORKS = ("g7", "label", "osaid", "mof", "index")
+# The frameworks that have a badge, by id.
+BADGE_FRAMEWORKS = ("g7", "label", "osaid", "mof", "index")
 LEFT_COLOUR = "#3d444d"
-
-# White text on each of these is at least 4.5:1 (WCAG AA for normal text).
-LABEL_COLOURS = {
-    label.OPEN_SOURCE: "#1a7f37",
-    label.OPEN_WEIGHTS: "#0a58b5",
-    label.RESTRICTED_WEIGHTS: "#b35000",
-    label.CLOSED: "#59636e",
-    g7.OPEN_DATA: "#1a7f37",
-    g7.OPEN_SOURCE: "#1a7f37",
-    g7.OPEN_WEIGHTS: "#0a58b5",
-    g7.WEIGHTS_AVAILABLE: "#b35000",
-    g7.NOT_RELEASED: "#59636e",
-}
-GREY = "#59636e"
+# The colours of the labels' rungs (catalog/verdict_styles.py).
+LABEL_COLOURS = {verdict: style.colour for verdict, style in verdict_styles.LABEL_STYLES.items()}
 
 
 @dataclass(frozen=True)
@@ -58,7 +48,7 @@ def badge_for(framework, scores, *, machine_read=False):
 
 
 def _badge_for(framework, scores):
-    if framework not in FRAMEWORKS:
+    if framework not in BADGE_FRAMEWORKS:
         raise ValueError(f"unknown framework {framework!r}")
     verdict = scores.get(f"{framework}_verdict")
     score = scores.get(f"{framework}_score")
@@ -71,27 +61,15 @@ def _badge_for(framework, scores):
     }[framework]
     if verdict is None:
         return Badge(left, "not scored", GREY)
-    if framework in ("g7", "label"):
-        return Badge(left, verdict, LABEL_COLOURS.get(verdict, GREY))
-    if framework == "osaid":
-        return Badge(
-            left, verdict, LABEL_COLOURS[label.OPEN_SOURCE] if verdict == osaid.CONFORMS else GREY
-        )
-    if framework == "mof":
-        colour = {
-            "Class I": LABEL_COLOURS[label.OPEN_SOURCE],
-            "Class II": LABEL_COLOURS[label.OPEN_SOURCE],
-            "Class III": LABEL_COLOURS[label.OPEN_WEIGHTS],
-            mof.UNCLASSIFIED: GREY,
-        }.get(verdict, GREY)
-        return Badge(left, verdict, colour)
+    if framework in ("g7", "label", "osaid", "mof"):
+        return Badge(left, verdict, verdict_styles.colour(verdict))
     value = float(score or 0)
     if value >= 75:
-        colour = LABEL_COLOURS[label.OPEN_SOURCE]
+        colour = verdict_styles.OPEN_SOURCE.colour
     elif value >= 50:
-        colour = LABEL_COLOURS[label.OPEN_WEIGHTS]
+        colour = verdict_styles.OPEN_WEIGHTS.colour
     elif value >= 25:
-        colour = LABEL_COLOURS[label.RESTRICTED_WEIGHTS]
+        colour = verdict_styles.RESTRICTED_WEIGHTS.colour
     else:
         colour = GREY
     return Badge(left, f"{value:.1f} / 100", colour)

@@ -1,8 +1,9 @@
 """The curated catalogue's file format: parse and check YAML files, and render them back.
 
-Pure functions over text and plain dicts: no ORM. A parsed entry has exactly the shape of the
-history snapshot of the row it describes (see catalog/history.py), which is what makes loading
-idempotent and export lossless. The format is documented in catalog/data/README.md.
+Functions over text and plain dicts that never query the database (they read the models' field
+definitions only: choices, lengths, validators). A parsed entry has exactly the shape of the
+audit state of the row it describes (history.state_of), which is what makes loading idempotent
+and export lossless. The format is documented in catalog/data/README.md.
 """
 
 import datetime
@@ -14,6 +15,7 @@ import yaml
 from django.core.exceptions import ValidationError
 
 from catalog import components
+from catalog.clauses import CLAUSES, RESTRICTIVE
 from catalog.frameworks.eu_ai_act import COMPUTE_SOURCES
 from catalog.frameworks.g7 import WITHHELD_REASONS
 from catalog.models import AIModel, Assessment, License, Organization, validate_http_url
@@ -42,7 +44,11 @@ CORRECTION_SUBJECTS = (
     *(f"eu_ai_act.{fact}" for fact in ("training_compute", "training_summary", "monetised")),
 )  # fmt: skip
 
-CLAUSE_BOOLEANS = License.CLAUSE_FLAGS
+# The clauses as a catalogue file writes them: the user cap, then attribution, then the rest.
+CLAUSE_BOOLEANS = (
+    *(c.flag for c in CLAUSES if not c.restrictive),
+    *(c.flag for c in RESTRICTIVE if not c.cap),
+)
 CLAUSE_KEYS = ("mau_cap", *CLAUSE_BOOLEANS)
 
 
@@ -69,7 +75,7 @@ class FileRejected(Exception):
 
 @dataclass
 class ModelEntry:
-    """A parsed model file: the model's snapshot and one assessment snapshot per component."""
+    """A parsed model file: the model's audit state and one assessment state per component."""
 
     file: str
     model: dict
@@ -252,7 +258,7 @@ def _list_of_mappings(text, checker):
 
 
 def parse_organizations(text, file):
-    """Organisation snapshots from the text of organizations.yaml; FileRejected on any problem."""
+    """Organisation states from the text of organizations.yaml; FileRejected on any problem."""
     checker = _Checker(file)
     entries, seen = [], {}
     for index, item in enumerate(_list_of_mappings(text, checker)):
@@ -312,7 +318,7 @@ LICENCE_CORRECTION_SUBJECTS = (
 
 
 def parse_licenses(text, file):
-    """Licence snapshots from the text of licenses.yaml; FileRejected on any problem."""
+    """Licence states from the text of licenses.yaml; FileRejected on any problem."""
     checker = _Checker(file)
     entries, seen = [], {}
     for index, item in enumerate(_list_of_mappings(text, checker)):
@@ -774,9 +780,9 @@ def _clause_scopes(checker, item, entry, where):
 # Rendering: the inverse of parsing, field order as catalog/data/README.md documents it.
 
 
-def render_organizations(snapshots):
+def render_organizations(states):
     entries = []
-    for org in snapshots:
+    for org in states:
         entry = {"slug": org["slug"], "name": org["name"], "kind": org["kind"]}
         for key in ("country", "homepage", "hf_authors"):
             if org[key]:
@@ -785,9 +791,9 @@ def render_organizations(snapshots):
     return _dump(entries)
 
 
-def render_licenses(snapshots):
+def render_licenses(states):
     entries = []
-    for lic in snapshots:
+    for lic in states:
         entry = {"id": lic["id"], "name": lic["name"], "url": lic["url"]}
         if lic["version"]:
             entry["version"] = lic["version"]

@@ -10,17 +10,14 @@ from dataclasses import dataclass
 from html import escape
 
 from catalog.frameworks import label
+from catalog.verdict_styles import GREY, LABEL_STYLES
 
-# One colour and one shape per label, so that no mark is told apart by colour alone. The colours
-# reach 3:1 against white, as WCAG asks of graphical objects.
-LABEL_STYLE = {
-    label.OPEN_SOURCE: ("#1a7f37", "circle"),
-    label.OPEN_WEIGHTS: ("#0a58b5", "square"),
-    label.RESTRICTED_WEIGHTS: ("#b35000", "triangle"),
-    label.CLOSED: ("#59636e", "cross"),
-}
-UNSCORED_STYLE = ("#59636e", "diamond")
 LABEL_ORDER = (label.OPEN_SOURCE, label.OPEN_WEIGHTS, label.RESTRICTED_WEIGHTS, label.CLOSED)
+# The colour and the shape of each label's marks (catalog/verdict_styles.py).
+LABEL_STYLE = {
+    verdict: (LABEL_STYLES[verdict].colour, LABEL_STYLES[verdict].mark) for verdict in LABEL_ORDER
+}
+UNSCORED_STYLE = (GREY, "diamond")
 
 
 @dataclass(frozen=True)

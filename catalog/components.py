@@ -101,6 +101,20 @@ def in_group(group):
     return tuple(component for component in COMPONENTS if component.group == group)
 
 
+# The groups of components that rules read, each said once (DESIGN.md, "The components").
+# Code: the code group and the architecture, which is code or configuration; what OSAID asks
+# for under OSI-approved licences, what a GitHub repository's licence speaks for.
+CODE_COMPONENTS = (*(c.id for c in in_group(CODE)), "architecture")
+# Documents: expected under open content licences.
+DOC_COMPONENTS = tuple(c.id for c in in_group(DOCS))
+# Components that live in repositories (weights, code, data): a claim that one is absent, or
+# carries no licence, is a claim about a repository's contents. Documents, data information (a
+# datasheet) included, are read as documents.
+REPOSITORY_COMPONENTS = tuple(
+    c.id for c in COMPONENTS if c.group in (MODEL, CODE, DATA) and c.id != "data_information"
+)
+
+
 # What each availability means, said once for the catalogue, the admin and the methodology page.
 FULL = "full"
 PARTIAL = "partial"
@@ -130,7 +144,7 @@ _LICENCE_KIND_OF_GROUP = {CODE: "code", DATA: "data", DOCS: "documents"}
 
 def licence_kind(component_id):
     """The release-licence kind a component falls under: the architecture is code."""
-    if component_id == "architecture":
+    if component_id in CODE_COMPONENTS:
         return "code"
     component = BY_ID[component_id]
     return _LICENCE_KIND_OF_GROUP.get(component.group, "weights")

@@ -3,14 +3,16 @@
 It only records: the writer publishes the change itself (publishing.evidence_changed, or
 data_version.bump_data_version for what is not evidence), in the same transaction.
 
-Snapshots name related rows by slug or licence id, never by database id, so a history entry
-reads the same after a restore into another database.
+A row's state (`state_of`: its fields as a plain dict, the before and after of a change) names
+related rows by slug or licence id, never by database id, so a history entry reads the same after
+a restore into another database. ("Snapshot" means only a score snapshot, ScoreSnapshot.)
 """
 
+from catalog import clauses
 from catalog.models import AIModel, Assessment, Change, License, Organization
 
 
-def snapshot_organization(org):
+def state_of_organization(org):
     return {
         "slug": org.slug,
         "name": org.name,
@@ -21,7 +23,7 @@ def snapshot_organization(org):
     }
 
 
-def snapshot_license(lic):
+def state_of_license(lic):
     data = {
         "id": lic.identifier,
         "name": lic.name,
@@ -37,13 +39,13 @@ def snapshot_license(lic):
         "note": lic.note,
         "source": lic.source,
     }
-    data.update({flag: getattr(lic, flag) for flag in License.CLAUSE_FLAGS})
+    data.update({flag: getattr(lic, flag) for flag in clauses.BOOLEAN_FLAGS})
     data["clause_scopes"] = dict(lic.clause_scopes)
-    data["corrections"] = snapshot_corrections(lic)
+    data["corrections"] = published_corrections(lic)
     return data
 
 
-def snapshot_corrections(obj):
+def published_corrections(obj):
     """The published corrections of a model or licence, in their order."""
     if not obj.pk:
         return []
@@ -69,7 +71,7 @@ def _eu_ai_act_facts(facts):
     return facts
 
 
-def snapshot_model(model):
+def state_of_model(model):
     return {
         "slug": model.slug,
         "name": model.name,
@@ -88,11 +90,11 @@ def snapshot_model(model):
         "release_licenses": dict(model.release_licenses),
         "training_data_withheld": dict(model.training_data_withheld),
         "eu_ai_act_facts": _eu_ai_act_facts(model.eu_ai_act_facts),
-        "corrections": snapshot_corrections(model),
+        "corrections": published_corrections(model),
     }
 
 
-def snapshot_assessment(assessment):
+def state_of_assessment(assessment):
     return {
         "availability": assessment.availability,
         "license": assessment.license.identifier if assessment.license_id else None,
@@ -106,16 +108,16 @@ def snapshot_assessment(assessment):
     }
 
 
-def snapshot(obj):
-    """A JSON-ready picture of a row as the history stores it."""
+def state_of(obj):
+    """A row's state: its fields as a JSON-ready dict, as the history stores them."""
     if isinstance(obj, Assessment):
-        return snapshot_assessment(obj)
+        return state_of_assessment(obj)
     if isinstance(obj, AIModel):
-        return snapshot_model(obj)
+        return state_of_model(obj)
     if isinstance(obj, License):
-        return snapshot_license(obj)
+        return state_of_license(obj)
     if isinstance(obj, Organization):
-        return snapshot_organization(obj)
+        return state_of_organization(obj)
     raise TypeError(f"no history for {type(obj).__name__}")
 
 
@@ -142,7 +144,7 @@ def record(obj, *, before, actor, reason, user=None, deleted=False, reviewed=Fal
     """
     if not reason or not reason.strip():
         raise ValueError("a change needs a reason")
-    after = None if deleted else snapshot(obj)
+    after = None if deleted else state_of(obj)
     if before == after and not reviewed:
         return None
     subject, key, model = subject_of(obj)

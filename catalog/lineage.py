@@ -51,7 +51,7 @@ def link(model, record):
         base_id = create_pending_entry(base_repo, reason=f"Base model of {record.canonical_id}")
     if base_id == model.base_model_id or model.pk in ancestors(base_id):
         return
-    before = history.snapshot(model)
+    before = history.state_of(model)
     model.base_model_id = base_id
     model.save(update_fields=["base_model", "updated_at"])
     history.record(model, before=before, actor=ACTOR,

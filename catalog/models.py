@@ -7,7 +7,7 @@ from django.db import connection, models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from catalog import components
+from catalog import clauses, components
 
 # Every URL the Scorecard stores and shows as a link is http(s): never ftp:, file:, javascript:.
 # A code of its own: URLField would replace the message of the code "invalid" with its own.
@@ -67,6 +67,15 @@ class Organization(models.Model):
         return self.name
 
 
+def _clause_text(flag):
+    clause = clauses.get(flag)
+    return {"verbose_name": clause.name, "help_text": clause.describe()}
+
+
+def _clause_field(flag):
+    return models.BooleanField(default=False, **_clause_text(flag))
+
+
 class License(models.Model):
     """A licence with its clause flags. `identifier` is an SPDX id or `LicenseRef-<key>`."""
 
@@ -76,23 +85,6 @@ class License(models.Model):
         CONTENT = "content"
         MODEL = "model"
         PROPRIETARY = "proprietary"
-
-    # The restrictive clause flags, in the order the methodology page lists them.
-    RESTRICTION_FLAGS = (
-        "acceptable_use_policy",
-        "terms_changeable",
-        "field_of_use",
-        "no_improving_other_models",
-        "name_prefix",
-        "litigation_termination",
-        "geographic",
-        "non_commercial",
-        "revocable",
-        "remote_restriction",
-        "flow_down",
-        "covers_trained_models",
-    )
-    CLAUSE_FLAGS = ("attribution", *RESTRICTION_FLAGS)
 
     identifier = models.CharField(max_length=100, unique=True)
     name = models.CharField(max_length=200)
@@ -105,30 +97,21 @@ class License(models.Model):
     )
     open_content = models.BooleanField(default=False, help_text="CC0, CC-BY, CC-BY-SA")
     commercial_use = models.BooleanField()
-    mau_cap = models.PositiveBigIntegerField(
-        null=True,
-        blank=True,
-        help_text="Monthly active users above which a separate licence is needed",
-    )
-    acceptable_use_policy = models.BooleanField(default=False)
-    terms_changeable = models.BooleanField(default=False)
-    field_of_use = models.BooleanField(default=False)
-    no_improving_other_models = models.BooleanField(default=False)
-    attribution = models.BooleanField(default=False)
-    name_prefix = models.BooleanField(default=False)
-    litigation_termination = models.BooleanField(default=False)
-    geographic = models.BooleanField(default=False)
-    non_commercial = models.BooleanField(default=False)
-    revocable = models.BooleanField(default=False, help_text="The licensor can revoke the grant")
-    remote_restriction = models.BooleanField(
-        default=False,
-        help_text="The licensor may restrict use remotely, e.g. by updating the model",
-    )
-    flow_down = models.BooleanField(default=False)
-    covers_trained_models = models.BooleanField(
-        default=False,
-        help_text="Models distilled from it or trained on its outputs are bound by its terms",
-    )
+    # The clauses (catalog/clauses.py): their labels and help texts come from the registry.
+    mau_cap = models.PositiveBigIntegerField(null=True, blank=True, **_clause_text("mau_cap"))
+    acceptable_use_policy = _clause_field("acceptable_use_policy")
+    terms_changeable = _clause_field("terms_changeable")
+    field_of_use = _clause_field("field_of_use")
+    no_improving_other_models = _clause_field("no_improving_other_models")
+    attribution = _clause_field("attribution")
+    name_prefix = _clause_field("name_prefix")
+    litigation_termination = _clause_field("litigation_termination")
+    geographic = _clause_field("geographic")
+    non_commercial = _clause_field("non_commercial")
+    revocable = _clause_field("revocable")
+    remote_restriction = _clause_field("remote_restriction")
+    flow_down = _clause_field("flow_down")
+    covers_trained_models = _clause_field("covers_trained_models")
     clause_scopes = models.JSONField(
         default=dict,
         blank=True,
@@ -161,11 +144,8 @@ class License(models.Model):
 
     @property
     def restrictions(self):
-        """The restrictive clauses this licence carries, as flag names (plus `mau_cap`)."""
-        flags = [flag for flag in self.RESTRICTION_FLAGS if getattr(self, flag)]
-        if self.mau_cap is not None:
-            flags.insert(0, "mau_cap")
-        return flags
+        """The restrictive clauses this licence carries, as flags in the registry's order."""
+        return list(clauses.present_in(self))
 
     @property
     def kind(self):

@@ -29,17 +29,6 @@ def describe(pin):
     return f"{pin['repo']} {what} at {pin['commit'][:7]}"
 
 
-# Components that live in repositories (weights, code, data): a claim that one is absent, or
-# carries no licence, is a claim about a repository's contents. Documents, data information (a
-# datasheet) included, are read as documents.
-IN_REPOSITORIES = tuple(
-    c.id
-    for c in components.COMPONENTS
-    if c.group in (components.MODEL, components.CODE, components.DATA)
-    and c.id != "data_information"
-)
-
-
 def is_absence_claim(component_id, availability, effective_licence):
     """Whether an assessment claims that something is absent from a repository.
 
@@ -47,7 +36,7 @@ def is_absence_claim(component_id, availability, effective_licence):
     (a claim that no licence is stated). For a model with public repositories, every such claim
     names the tree or file and the commit that was read.
     """
-    if component_id not in IN_REPOSITORIES:
+    if component_id not in components.REPOSITORY_COMPONENTS:
         return False
     if availability == components.NONE:
         return True

@@ -39,7 +39,6 @@ from catalog.services import fill_missing_assessments
 logger = logging.getLogger(__name__)
 
 ACTOR = "hub-refresh"
-CODE_COMPONENTS = ("architecture", *(c.id for c in components.in_group(components.CODE)))
 BACKOFF_BASE = datetime.timedelta(minutes=15)
 BACKOFF_MAX = datetime.timedelta(days=7)
 # 15 minutes doubled 10 times is past the week: more doublings would only overflow.
@@ -342,7 +341,7 @@ def _fill_model_facts(model, record, info):
         changes["release_date"] = info.created_at.date()
     if not changes:
         return
-    before = history.snapshot(model)
+    before = history.state_of(model)
     for key, value in changes.items():
         setattr(model, key, value)
     model.save(update_fields=[*changes, "updated_at"])
@@ -444,7 +443,7 @@ def _apply_github(model, record, info, *, now, outcome):
         None if licence else f"GitHub's licence {info.license_spdx_id!r} is not in the catalogue"
     )
     repo_url = f"https://github.com/{record.repo_id}".lower()
-    for assessment in model.assessments.filter(component__in=CODE_COMPONENTS):
+    for assessment in model.assessments.filter(component__in=components.CODE_COMPONENTS):
         if any(_is_within(url, repo_url) for url in assessment.evidence):
             _reconcile(model, assessment.component, None, licence, f"https://github.com/{info.full_name}",
                        record, outcome, f"GitHub detects {info.license_spdx_id} in {info.full_name}",
@@ -480,7 +479,7 @@ def _reconcile(model, component_id, availability, licence, url, record, outcome,
     if follows_hub(assessment):
         changes = {k: v for k, v in observed.items() if getattr(assessment, k) != v}
         if changes:
-            before = history.snapshot(assessment)
+            before = history.state_of(assessment)
             for key, value in changes.items():
                 setattr(assessment, key, value)
             assessment.evidence = list(dict.fromkeys([url, *evidence, *assessment.evidence]))

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from catalog import frameworks, selectors
 from catalog.data_version import bump_data_version
-from catalog.frameworks import restrictions as clauses
+from catalog.frameworks.restrictions import flags_of, restrictions_of
 from catalog.models import AIModel, CurrentScores, ScoreSnapshot
 
 
@@ -149,7 +149,7 @@ def _current_scores(model_id, evidence, results, now):
         weights_availability=weights.availability,
         unknown_count=results["index"].details["unknown_count"],
         component_states=selectors.encode_states(evidence),
-        restriction_flags=encode_flags(clauses.flags(clauses.restrictions_of(evidence))),
+        restriction_flags=encode_flags(flags_of(restrictions_of(evidence))),
         computed_at=now,
     )
 

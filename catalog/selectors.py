@@ -27,10 +27,13 @@ from catalog import components, frameworks
 from catalog.data_version import data_version
 from catalog.frameworks import effective
 from catalog.frameworks.evidence import (
+    CLOSED,
+    OPEN,
+    PARTLY_OPEN,
     ComponentEvidence,
     LicenseTerms,
     ModelEvidence,
-    is_open,
+    component_state,
     licence_is_open,
 )
 from catalog.indexes import concordance
@@ -408,23 +411,10 @@ def snapshots_as_of(model, day):
 
 # --- The public pages ----------------------------------------------------------------------------
 
-OPEN, PARTLY_OPEN, CLOSED = "open", "partial", "closed"
-CELL_STATES = (OPEN, PARTLY_OPEN, CLOSED, components.UNKNOWN, components.NOT_APPLICABLE)
-
 
 def cell_state(component_id, availability, terms):
-    """What a directory cell shows for one component, as the Openness Index counts it.
-
-    open: released in full under an open licence of the right kind; partial: released in part, or
-    in full under another licence or none; closed: not released; unknown; not applicable.
-    """
-    if availability in (components.UNKNOWN, components.NOT_APPLICABLE):
-        return availability
-    if is_open(component_id, ComponentEvidence(availability, terms)):
-        return OPEN
-    if availability in (components.FULL, components.PARTIAL):
-        return PARTLY_OPEN
-    return CLOSED
+    """What a directory cell shows for a component of this availability under these terms."""
+    return component_state(component_id, ComponentEvidence(availability, terms))
 
 
 STATE_CODES = {
@@ -436,8 +426,7 @@ STATES_BY_CODE = {code: state for state, code in STATE_CODES.items()}
 def encode_states(evidence):
     """The directory cells of one model's evidence as a string, one letter a component."""
     return "".join(
-        STATE_CODES[cell_state(cid, evidence.get(cid).availability, evidence.get(cid).license)]
-        for cid in components.COMPONENT_IDS
+        STATE_CODES[component_state(cid, evidence.get(cid))] for cid in components.COMPONENT_IDS
     )
 
 
@@ -605,7 +594,7 @@ def compare_choices():
     return list(AIModel.objects.curated().order_by("name").values_list("slug", "name"))
 
 
-def organizations_with_counts():
+def organisations_with_counts():
     """Every organisation with its number of curated models and its first and latest release
     (accounts known only from the machine-read tier are left out)."""
     published = Q(
@@ -623,7 +612,7 @@ def organizations_with_counts():
     )
 
 
-def organization_for_page(slug):
+def organisation_for_page(slug):
     return get_object_or_404(Organization, slug=slug)
 
 

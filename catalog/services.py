@@ -136,17 +136,17 @@ def _load_list_file(path, directory, report, actor, overwrite, parse, apply):
     edited since its last load is kept as it is (and reported) unless `overwrite` is set."""
     name = _relative(path, directory)
     try:
-        snapshots = parse(_read(path, name), name)
+        entries = parse(_read(path, name), name)
     except FileRejected as rejected:
         report.problems.extend(rejected.problems)
         return
     with transaction.atomic():
-        for snapshot in snapshots:
-            outcome = apply(snapshot, actor, f"Loaded from {name}", overwrite)
+        for entry in entries:
+            outcome = apply(entry, actor, f"Loaded from {name}", overwrite)
             if isinstance(outcome, Change):
                 report.kept.append((name, _kept_because(outcome)))
             elif outcome != "unchanged":
-                report.references.append(snapshot.get("slug") or snapshot.get("id"))
+                report.references.append(entry.get("slug") or entry.get("id"))
 
 
 def _kept_because(edited):
@@ -168,7 +168,7 @@ def _edited_row(subject, key, actor):
 def _apply_organization(data, actor, reason, overwrite):
     """Returns "unchanged", "created" or "updated", or the curator's Change that kept it."""
     org = Organization.objects.filter(slug=data["slug"]).first()
-    before = history.snapshot(org) if org else None
+    before = history.state_of(org) if org else None
     if before == data:
         return "unchanged"
     edited = org and _edited_row(Change.Subject.ORGANIZATION, org.slug, actor)
@@ -186,7 +186,7 @@ def _apply_organization(data, actor, reason, overwrite):
 def _apply_license(data, actor, reason, overwrite):
     """Returns "unchanged", "created" or "updated", or the curator's Change that kept it."""
     lic = License.objects.filter(identifier=data["id"]).first()
-    before = history.snapshot(lic) if lic else None
+    before = history.state_of(lic) if lic else None
     if before == data:
         return "unchanged"
     edited = lic and _edited_row(Change.Subject.LICENSE, lic.identifier, actor)
@@ -254,9 +254,9 @@ def _apply_model_entry(entry, report, overwrite, actor):
         current = {a.component: a for a in model.assessments.select_related("license")}
         unchanged = (
             not model.is_machine_read
-            and history.snapshot(model) == data
+            and history.state_of(model) == data
             and all(
-                cid in current and history.snapshot(current[cid]) == snap
+                cid in current and history.state_of(current[cid]) == snap
                 for cid, snap in entry.assessments.items()
             )
         )
@@ -271,7 +271,7 @@ def _apply_model_entry(entry, report, overwrite, actor):
     else:
         current = {}
 
-    before = history.snapshot(model) if model else None
+    before = history.state_of(model) if model else None
     model = model or AIModel(slug=data["slug"])
     _set_model_fields(model, data, entry.file)
     model.save()
@@ -282,7 +282,7 @@ def _apply_model_entry(entry, report, overwrite, actor):
     licenses = {lic.identifier: lic for lic in License.objects.all()}
     for component_id, snap in entry.assessments.items():
         assessment = current.get(component_id) or Assessment(model=model, component=component_id)
-        old = history.snapshot(assessment) if assessment.pk else None
+        old = history.state_of(assessment) if assessment.pk else None
         if old == snap:
             continue
         _set_assessment_fields(assessment, snap, licenses)
@@ -377,14 +377,14 @@ def export_catalogue(directory):
     models_dir = directory / catalogue.MODELS_DIR
     models_dir.mkdir(parents=True, exist_ok=True)
     orgs = [
-        history.snapshot(org)
+        history.state_of(org)
         for org in Organization.objects.exclude(kind=Organization.Kind.UNKNOWN).order_by("slug")
     ]
     (directory / catalogue.ORGANIZATIONS_FILE).write_text(
         catalogue.render_organizations(orgs), encoding="utf-8"
     )
     licenses = [
-        history.snapshot(lic)
+        history.state_of(lic)
         for lic in License.objects.prefetch_related("corrections_made").order_by("identifier")
     ]
     (directory / catalogue.LICENSES_FILE).write_text(
@@ -402,10 +402,10 @@ def export_catalogue(directory):
         .prefetch_related("assessments__license", "corrections_made")
     )
     for model in models.order_by("slug"):
-        assessments = {a.component: history.snapshot(a) for a in model.assessments.all()}
+        assessments = {a.component: history.state_of(a) for a in model.assessments.all()}
         path = file_of.get(model.slug, models_dir / f"{model.slug}.yaml")
         path.write_text(
-            catalogue.render_model(history.snapshot(model), assessments), encoding="utf-8"
+            catalogue.render_model(history.state_of(model), assessments), encoding="utf-8"
         )
         report.written.append(path)
     written = set(report.written)
@@ -450,7 +450,7 @@ def curate(model, component_id, *, changes, evidence_url, actor, user=None, reas
     with transaction.atomic():
         # No join: a row locked after waiting is read again, but not what it was joined to.
         assessment = Assessment.objects.select_for_update().get(model=model, component=component_id)
-        before = history.snapshot(assessment)
+        before = history.state_of(assessment)
         for name, value in changes.items():
             setattr(assessment, name, value)
         if evidence_url:
@@ -461,19 +461,19 @@ def curate(model, component_id, *, changes, evidence_url, actor, user=None, reas
         assessment.save()
         if history.record(assessment, before=before, actor=actor, user=user, reason=reason):
             publishing.evidence_changed([assessment.model_id])
-        publish_correction(assessment, before, history.snapshot(assessment), reason)
+        publish_correction(assessment, before, history.state_of(assessment), reason)
 
 
 # What can change a verdict: a correction of any of these is published in the corrections log.
 VERDICT_FIELDS = ("availability", "license", "access")
 
 
-def describe_assessment(snapshot):
+def describe_assessment(state):
     """`full, Apache-2.0, click-through` as the corrections log shows an assessment."""
-    parts = [snapshot["availability"].replace("_", " ")]
-    parts.append(snapshot["license"] or "no licence stated")
-    if snapshot.get("access"):
-        parts.append(f"{snapshot['access']} gate")
+    parts = [state["availability"].replace("_", " ")]
+    parts.append(state["license"] or "no licence stated")
+    if state.get("access"):
+        parts.append(f"{state['access']} gate")
     return ", ".join(parts)
 
 
@@ -516,7 +516,7 @@ def keep_as_is(model, component_id, *, actor, user=None, reason):
         model=model, component=component_id
     )
     history.record(
-        assessment, before=history.snapshot(assessment), actor=actor, user=user, reason=reason,
+        assessment, before=history.state_of(assessment), actor=actor, user=user, reason=reason,
         reviewed=True,
     )  # fmt: skip
     bump_data_version()

@@ -29,6 +29,7 @@ from catalog import (
     badges,
     charts,
     citations,
+    clauses,
     comparison,
     components,
     criteria,
@@ -53,8 +54,8 @@ from catalog.converters import ModelSlugConverter
 from catalog.data_version import data_version
 from catalog.forms import CorrectionForm
 from catalog.frameworks import eu_ai_act, g7, index, label, mof, osaid
-from catalog.frameworks import restrictions as clauses
-from catalog.frameworks.evidence import RESTRICTION_LABELS, USE_RESTRICTIONS
+from catalog.frameworks.evidence import component_state
+from catalog.frameworks.restrictions import restrictions_of
 from catalog.models import AIModel, IndexMatch
 
 PAGE_SIZE = 50
@@ -80,28 +81,12 @@ SORTS = (
     ("name", "Name, A to Z"),
     ("-name", "Name, Z to A"),
 )
-RESTRICTION_NAMES = {
-    "mau_cap": "User cap",
-    "acceptable_use_policy": "Acceptable-use policy",
-    "terms_changeable": "Terms changeable by licensor",
-    "field_of_use": "Field-of-use limits",
-    "no_improving_other_models": "No improving other models",
-    "name_prefix": "Name prefix on derivatives",
-    "litigation_termination": "Ends if you sue",
-    "geographic": "Geographic limits",
-    "non_commercial": "Non-commercial only",
-    "revocable": "Revocable",
-    "remote_restriction": "Remote restriction",
-    "flow_down": "Flow-down to derivatives",
-    "covers_trained_models": "Binds models trained on outputs",
-}
 SIZE_NAMES = {
     "under-3b": "Under 3B",
     "3b-15b": "3B to 15B",
     "15b-100b": "15B to 100B",
     "over-100b": "Over 100B",
 }
-MOF_NAMES = {"III": "Class III", "II": "Class II", "I": "Class I", "unclassified": "Unclassified"}
 
 
 def kept_whole(view):
@@ -207,7 +192,7 @@ def _filter_state(params, choices):
         "g7": ("G7 label", [(key, value) for key, value in G7_LABELS.items()]),
         "label": ("Earlier headline label", [(key, value) for key, value in LABELS.items()]),
         "osaid": ("OSAID 1.0", [(key, value) for key, value in OSAID_VERDICTS.items()]),
-        "mof_class": ("MOF class", [(key, MOF_NAMES[key]) for key in MOF_CLASSES]),
+        "mof_class": ("MOF class", list(MOF_CLASSES.items())),
         "eu_ai_act": (
             "EU AI Act exemption",
             [(key, value) for key, value in EU_AI_ACT_VERDICTS.items()],
@@ -216,7 +201,7 @@ def _filter_state(params, choices):
             "Weights licence",
             [(identifier, identifier) for identifier, _ in choices["licenses"]],
         ),
-        "restriction": ("Licence restriction", list(RESTRICTION_NAMES.items())),
+        "restriction": ("Licence restriction", [(c.flag, c.name) for c in clauses.RESTRICTIVE]),
         "review_status": (
             "Review status",
             [
@@ -322,7 +307,7 @@ def _model_context(request, model):
     rows = []
     for component, assessment in selectors.assessments_in_order(model):
         item = evidence.get(component.id)
-        state = selectors.cell_state(component.id, item.availability, item.license)
+        state = component_state(component.id, item)
         rows.append((component, assessment, state, item))
     grouped = [
         (components.GROUP_NAMES[group], [row for row in rows if row[0].group == group])
@@ -360,7 +345,7 @@ def _model_context(request, model):
         "headline_id": frameworks.HEADLINE.ID,
         "results": results,
         "grouped_rows": grouped,
-        "restrictions": clauses.restrictions_of(evidence),
+        "restrictions": restrictions_of(evidence),
         "release_licences": selectors.release_licences(model),
         "corrections": selectors.model_corrections(model),
         "lineage": list(reversed(evidence.lineage())),
@@ -566,14 +551,12 @@ def methodology(request):
 def _restriction_rows():
     return [
         {
-            "flag": flag,
-            "name": RESTRICTION_NAMES[flag],
-            "meaning": text.format(mau_cap=700_000_000).replace(
-                "700,000,000", "a stated number of"
-            ),
-            "restricts_use": flag in USE_RESTRICTIONS,
+            "flag": clause.flag,
+            "name": clause.name,
+            "meaning": clause.describe(),
+            "restricts_use": clause.restricts_use,
         }
-        for flag, text in RESTRICTION_LABELS.items()
+        for clause in clauses.RESTRICTIVE
     ]
 
 
@@ -633,22 +616,7 @@ G7_EXAMPLES = (
 def _g7_rules():
     return {
         "kind": "g7",
-        "labels": [
-            (g7.OPEN_DATA, "Weights, deployment code and training code under Open Source "
-             "licences with no use restriction, and the full training data (pre-training and "
-             "fine-tuning) released under open licences."),
-            (g7.OPEN_SOURCE, "The same, except the training data: where the developer states that "
-             "sharing it is legally or technically impossible (recorded with evidence), complete "
-             "data information stands in for it. Withholding it for no stated reason, or for "
-             "another reason, does not qualify."),
-            (g7.OPEN_WEIGHTS, "Weights and deployment code released in full under Open Source "
-             "licences with no use restriction, its base model's included."),
-            (g7.WEIGHTS_AVAILABLE, "Weights released free of charge under a licence that is not "
-             "Open Source or restricts use (commercial, geographical, use-case, user caps), or "
-             "behind a gate someone must approve."),
-            (g7.NOT_RELEASED, "Outside the G7 ladder: the final weights are not released (or not "
-             "verified)."),
-        ],
+        "labels": g7.RULES,
         "criteria": [(c.id, c.name, c.description, _names(c.components)) for c in criteria.G7],
         "sources": G7_SOURCES,
         "examples": G7_EXAMPLES,
@@ -728,17 +696,7 @@ def _eu_ai_act_rules():
 
 
 def _label_rules():
-    return {
-        "kind": "label",
-        "labels": [
-            (label.OPEN_SOURCE, "Conforms to the Open Source AI Definition 1.0 (see its page)."),
-            (label.OPEN_WEIGHTS, "Final weights downloadable without approval under an open licence, "
-             "with no use restriction, its base model's included; but not OSAID-conformant."),
-            (label.RESTRICTED_WEIGHTS, "Final weights downloadable, but gated, released in part, or "
-             "under a licence that is not open or restricts use (its own or its base model's)."),
-            (label.CLOSED, "Final weights not released (or not verified)."),
-        ],
-    }  # fmt: skip
+    return {"kind": "label", "labels": label.RULES}
 
 
 def _osaid_rules():
@@ -818,7 +776,7 @@ def licence_list(request):
     return render(
         request,
         "catalog/licence_list.html",
-        {"licences": selectors.licences_with_counts(), "restriction_names": RESTRICTION_NAMES},
+        {"licences": selectors.licences_with_counts()},
     )
 
 
@@ -827,20 +785,20 @@ def licence_list(request):
 def licence_detail(request, identifier):
     lic = selectors.licence_for_page(identifier)
     models = selectors.models_under_licence(lic)
-    clauses_ = [
+    rows = [
         {
-            "flag": flag,
-            "name": RESTRICTION_NAMES[flag],
-            "present": (lic.mau_cap is not None) if flag == "mau_cap" else getattr(lic, flag),
-            "meaning": RESTRICTION_LABELS[flag].format(mau_cap=lic.mau_cap or 0),
-            "restricts_use": flag in USE_RESTRICTIONS,
+            "flag": clause.flag,
+            "name": clause.name,
+            "present": clause.is_in(lic),
+            "meaning": clause.describe(lic.mau_cap),
+            "restricts_use": clause.restricts_use,
         }
-        for flag in RESTRICTION_LABELS
+        for clause in clauses.RESTRICTIVE
     ]
     return render(
         request,
         "catalog/licence_detail.html",
-        {"licence": lic, "clauses": clauses_, "models": models},
+        {"licence": lic, "clauses": rows, "models": models},
     )
 
 
@@ -850,14 +808,14 @@ def organisation_list(request):
     return render(
         request,
         "catalog/organisation_list.html",
-        {"organisations": selectors.organizations_with_counts()},
+        {"organisations": selectors.organisations_with_counts()},
     )
 
 
 @require_safe
 @public_page
 def organisation_detail(request, slug):
-    org = selectors.organization_for_page(slug)
+    org = selectors.organisation_for_page(slug)
     models = selectors.attach_component_states(
         selectors.directory().filter(organization=org).order_by("release_date", "slug")
     )
@@ -993,13 +951,14 @@ def _dataset_citation(request, version):
 
 def _badge(request, slug):
     framework = request.GET.get("framework", frameworks.HEADLINE.ID)
-    if framework not in badges.FRAMEWORKS:
+    if framework not in badges.BADGE_FRAMEWORKS:
         return None, HttpResponseBadRequest(
-            f"framework must be one of: {', '.join(badges.FRAMEWORKS)}", content_type="text/plain"
+            f"framework must be one of: {', '.join(badges.BADGE_FRAMEWORKS)}",
+            content_type="text/plain",
         )
     model = get_object_or_404(selectors.directory(), slug=slug)
-    scores = {f"{f}_verdict": getattr(model, f"{f}_verdict") for f in badges.FRAMEWORKS}
-    scores.update({f"{f}_score": getattr(model, f"{f}_score") for f in badges.FRAMEWORKS})
+    scores = {f"{f}_verdict": getattr(model, f"{f}_verdict") for f in badges.BADGE_FRAMEWORKS}
+    scores.update({f"{f}_score": getattr(model, f"{f}_score") for f in badges.BADGE_FRAMEWORKS})
     return badges.badge_for(framework, scores, machine_read=model.is_machine_read), None
 
 

@@ -289,7 +289,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"RestrictionFlagEnum": "catalog.frameworks.evidence.RESTRICTIONS"},
+    "ENUM_NAME_OVERRIDES": {"RestrictionFlagEnum": "catalog.clauses.RESTRICTIONS"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "catalog.api.schema.add_common_responses",

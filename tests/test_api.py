@@ -299,7 +299,7 @@ def test_a_matching_etag_gets_a_304_and_a_change_a_new_etag(
     from catalog import history, publishing
 
     assessment = Assessment.objects.get(model__slug="olmo-7b", component="doc_sample_outputs")
-    before = history.snapshot(assessment)
+    before = history.state_of(assessment)
     assessment.note = "Checked again."
     with django_capture_on_commit_callbacks(execute=True):
         assessment.save()
@@ -399,14 +399,14 @@ def test_ties_on_a_verdict_are_broken_the_same_way_every_time(api):
 @pytest.mark.parametrize("flag", ["mau_cap", "acceptable_use_policy", "non_commercial"])
 def test_the_restriction_filter_agrees_with_the_restriction_analysis(api, flag):
     from catalog import selectors
-    from catalog.frameworks import restrictions as clauses
+    from catalog.frameworks.restrictions import restrictions_of
 
     published = {m.pk: m.slug for m in AIModel.objects.published()}
     evidence = selectors.evidence_by_model_id(list(published))
     bound = {
         published[pk]
         for pk, model_evidence in evidence.items()
-        if flag in {r.flag for r in clauses.restrictions_of(model_evidence)}
+        if flag in {r.flag for r in restrictions_of(model_evidence)}
     }
     assert bound
     assert set(slugs(api.get("/api/v1/models/", {"page_size": 200, "restriction": flag}))) == bound
@@ -470,7 +470,7 @@ def test_the_restrictions_are_worked_out_once_for_each_data_version(
     assert slugs(api.get(restricted)) == []
     # A recorded change to the evidence is a new data version, and the restrictions follow it.
     weights = Assessment.objects.get(model__slug="olmo-7b", component="weights_final")
-    before = history.snapshot(weights)
+    before = history.state_of(weights)
     weights.license = License.objects.get(identifier="LicenseRef-llama-2")
     with django_capture_on_commit_callbacks(execute=True):
         weights.save()
@@ -856,7 +856,7 @@ def test_an_answer_is_kept_until_the_data_changes(api, django_capture_on_commit_
     # Only the validators' own lookup: no assessments, scores or licences are read.
     assert not any("catalog_assessment" in q["sql"] for q in again.captured_queries)
     model = AIModel.objects.get(slug="olmo-7b")
-    before = history.snapshot(model)
+    before = history.state_of(model)
     model.description = "Changed."
     with django_capture_on_commit_callbacks(execute=True):
         model.save()

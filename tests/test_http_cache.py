@@ -176,7 +176,7 @@ def test_a_data_change_shows_on_a_model_page_at_once(scored, django_capture_on_c
     scored.get("/models/example-7b-chat/")
     scored.get("/models/example-7b-chat/?utm_source=news")  # built from the kept fragments
     model = AIModel.objects.get(slug="example-7b-chat")
-    before = history.snapshot(model)
+    before = history.state_of(model)
     model.name = "Example Renamed"
     with django_capture_on_commit_callbacks(execute=True):
         model.save()
@@ -266,7 +266,7 @@ def _rename_with_a_recorded_change(slug, name):
 
     with transaction.atomic():
         model = AIModel.objects.get(slug=slug)
-        before = history.snapshot(model)
+        before = history.state_of(model)
         model.name = name
         model.save()
         history.record(model, before=before, actor="curator", reason="renamed")

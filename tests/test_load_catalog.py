@@ -396,7 +396,7 @@ def test_it_keeps_a_curators_edit_unless_told_to_overwrite(fixture_catalogue, dj
 
     load(fixture_catalogue)
     assessment = Assessment.objects.get(model__slug="example-base-7b", component="code_training")
-    before = history.snapshot(assessment)
+    before = history.state_of(assessment)
     assessment.availability = "full"
     assessment.save()
     history.record(assessment, before=before, actor="alice", reason="Code found on GitHub")
@@ -431,7 +431,7 @@ def test_it_keeps_a_curators_licence_or_organisation_edit_unless_told_to_overwri
     load(fixture_catalogue)
     lookup = {"identifier": key} if model is License else {"slug": key}
     row = model.objects.get(**lookup)
-    before = history.snapshot(row)
+    before = history.state_of(row)
     setattr(row, field, value)
     row.save()
     history.record(row, before=before, actor="alice", reason="Edited in the admin")

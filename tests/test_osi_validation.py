@@ -10,7 +10,7 @@ import pytest
 
 from catalog import frameworks, selectors
 from catalog.frameworks import eu_ai_act, g7, label, mof, osaid
-from catalog.frameworks import restrictions as clauses
+from catalog.frameworks.restrictions import flags_of, restrictions_of
 from catalog.models import AIModel
 
 pytestmark = pytest.mark.django_db
@@ -173,8 +173,8 @@ def test_nous_hermes_is_no_more_open_under_the_mof_than_its_base(evaluate):
 
 
 def test_the_eu_exclusion_binds_llama_3_2_vision_but_not_1b(evidence_of):
-    one_b = clauses.flags(clauses.restrictions_of(evidence_of("llama-3.2-1b")))
-    vision = clauses.flags(clauses.restrictions_of(evidence_of("llama-3.2-11b-vision")))
+    one_b = flags_of(restrictions_of(evidence_of("llama-3.2-1b")))
+    vision = flags_of(restrictions_of(evidence_of("llama-3.2-11b-vision")))
     assert "geographic" not in one_b
     assert "geographic" in vision
     assert "acceptable_use_policy" in one_b

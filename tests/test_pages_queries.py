@@ -95,7 +95,7 @@ def test_a_rankings_total_is_counted_once_for_each_data_version(
     assert counts("/?label=closed") == 0  # the same ranking, the same total
     assert counts("/api/v1/models/?label=open-weights") == 1  # another query, another total
     model = AIModel.objects.get(slug="example-7b-chat")
-    before = history.snapshot(model)
+    before = history.state_of(model)
     model.name = "Renamed"
     with django_capture_on_commit_callbacks(execute=True):
         model.save()

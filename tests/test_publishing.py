@@ -20,7 +20,7 @@ def loaded(fixture_catalogue, django_capture_on_commit_callbacks):
 def publish_weights():
     """The base model's weights, released under Apache-2.0: saved and recorded, not published."""
     weights = Assessment.objects.get(model__slug="example-base-7b", component="weights_final")
-    before = history.snapshot(weights)
+    before = history.state_of(weights)
     weights.availability = "full"
     weights.license = License.objects.get(identifier="Apache-2.0")
     weights.save()

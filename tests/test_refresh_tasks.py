@@ -195,7 +195,7 @@ def test_a_rescore_lost_while_the_broker_was_down_is_caught_up_on_schedule(
 
     weights = Assessment.objects.get(model=base_model, component="weights_final")
     assert label() == "Closed"
-    before = history.snapshot(weights)
+    before = history.state_of(weights)
     weights.availability, weights.license = "full", License.objects.get(identifier="Apache-2.0")
     with django_capture_on_commit_callbacks(execute=True):
         weights.save()

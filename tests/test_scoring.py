@@ -41,7 +41,7 @@ def test_a_change_to_the_evidence_writes_new_snapshots_after_commit(
     old = ScoreSnapshot.objects.get(
         model__slug="example-base-7b", framework="label", is_current=True
     )
-    before = history.snapshot(assessment)
+    before = history.state_of(assessment)
     assessment.availability = "full"
     assessment.license = License.objects.get(identifier="Apache-2.0")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:

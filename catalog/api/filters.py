@@ -12,8 +12,8 @@ from django.db import connection
 from django.db.models import Q
 
 from catalog import selectors
+from catalog.clauses import RESTRICTIONS
 from catalog.frameworks import eu_ai_act, g7, label, mof, osaid
-from catalog.frameworks.evidence import RESTRICTIONS
 from catalog.hubs import huggingface
 from catalog.models import AIModel, HubRecord, License, Organization, names_hf_repo
 
@@ -41,9 +41,7 @@ EU_AI_ACT_VERDICTS = {
 }
 OSAID_VERDICTS = {"conforms": osaid.CONFORMS, "does-not-conform": osaid.DOES_NOT_CONFORM}
 MOF_CLASSES = {
-    "I": "Class I",
-    "II": "Class II",
-    "III": "Class III",
+    **{number: mof.CLASS_NAMES[number] for number in ("I", "II", "III")},
     "unclassified": mof.UNCLASSIFIED,
 }
 SIZE_BANDS = {

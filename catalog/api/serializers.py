@@ -4,11 +4,12 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from catalog import components, pins
+from catalog import clauses, components, frameworks, pins
+from catalog.clauses import RESTRICTIONS
 from catalog.criteria import criteria_of
-from catalog.frameworks import BY_ID as FRAMEWORKS
-from catalog.frameworks.evidence import RESTRICTIONS, licence_phrase
-from catalog.models import HubRecord, License
+from catalog.frameworks import mof
+from catalog.frameworks.evidence import licence_phrase
+from catalog.models import HubRecord
 
 
 def absolute(request, path):
@@ -35,21 +36,19 @@ class LicenseSummarySerializer(serializers.Serializer):
     restrictions = serializers.ListField(child=serializers.ChoiceField(choices=RESTRICTIONS))
 
 
-class ClausesSerializer(serializers.Serializer):
-    mau_cap = serializers.IntegerField(allow_null=True)
-    acceptable_use_policy = serializers.BooleanField()
-    terms_changeable = serializers.BooleanField()
-    field_of_use = serializers.BooleanField()
-    no_improving_other_models = serializers.BooleanField()
-    attribution = serializers.BooleanField()
-    name_prefix = serializers.BooleanField()
-    litigation_termination = serializers.BooleanField()
-    geographic = serializers.BooleanField()
-    non_commercial = serializers.BooleanField()
-    revocable = serializers.BooleanField()
-    remote_restriction = serializers.BooleanField()
-    flow_down = serializers.BooleanField()
-    covers_trained_models = serializers.BooleanField()
+# One field per clause of the registry, in its order.
+ClausesSerializer = type(
+    "ClausesSerializer",
+    (serializers.Serializer,),
+    {
+        clause.flag: (
+            serializers.IntegerField(allow_null=True, help_text=clause.describe())
+            if clause.cap
+            else serializers.BooleanField(help_text=clause.describe())
+        )
+        for clause in clauses.CLAUSES
+    },
+)
 
 
 class LicenseSerializer(LicenseSummarySerializer):
@@ -65,9 +64,7 @@ class LicenseSerializer(LicenseSummarySerializer):
     source = serializers.CharField()
 
     def get_clauses(self, lic) -> ClausesSerializer:
-        return ClausesSerializer(
-            {"mau_cap": lic.mau_cap, **{flag: getattr(lic, flag) for flag in License.CLAUSE_FLAGS}}
-        ).data
+        return ClausesSerializer({flag: getattr(lic, flag) for flag in clauses.FLAGS}).data
 
 
 class MofProgressSerializer(serializers.Serializer):
@@ -206,7 +203,7 @@ class CriterionSerializer(serializers.Serializer):
 
 
 class SnapshotSerializer(serializers.Serializer):
-    framework = serializers.ChoiceField(choices=list(FRAMEWORKS))
+    framework = serializers.ChoiceField(choices=list(frameworks.BY_ID))
     version = serializers.CharField()
     verdict = serializers.CharField()
     score = serializers.FloatField(allow_null=True)
@@ -396,7 +393,7 @@ class CriterionDefinitionSerializer(serializers.Serializer):
         help_text="the components it reads; empty: the licences of every released component",
     )
     mof_class = serializers.ChoiceField(
-        choices=["III", "II", "I"], allow_null=True, help_text="for the MOF: the class it is in"
+        choices=list(mof.CLASS_NAMES), allow_null=True, help_text="for the MOF: the class it is in"
     )
     group = serializers.CharField(
         allow_null=True, help_text="for the Openness Index: the group it is averaged in"

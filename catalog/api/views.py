@@ -25,7 +25,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from catalog import components, frameworks, http_cache, selectors
+from catalog import clauses, components, frameworks, http_cache, selectors
 from catalog.api import serializers
 from catalog.api.conditional import conditional_get
 from catalog.api.filters import (
@@ -45,7 +45,7 @@ from catalog.api.filters import (
     text_values,
 )
 from catalog.data_version import data_version
-from catalog.frameworks import restrictions as clauses
+from catalog.frameworks.restrictions import restrictions_of
 from catalog.models import AIModel, Change, License, Organization
 
 MAX_WHOLE_NUMBER = 999_999_999
@@ -240,7 +240,7 @@ def details_of(models, as_of=None):
         values = {
             "lineage": [ancestor.slug for ancestor in evidence[model.pk].lineage()],
             "derivatives": derivatives.get(model.pk, []),
-            "restrictions": clauses.restrictions_of(evidence[model.pk]),
+            "restrictions": restrictions_of(evidence[model.pk]),
             "assessments": _with_effective(model, evidence[model.pk]),
             "release_licenses": [
                 {"kind": kind, **entry} for kind, entry in sorted_release_licences(model)

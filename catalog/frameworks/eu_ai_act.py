@@ -31,15 +31,15 @@ apply" (a condition fails); "Systemic risk presumed: no exemption". None of this
 """
 
 from catalog import components
-from catalog.frameworks import restrictions as clauses
+from catalog.clauses import USE_RESTRICTIONS
 from catalog.frameworks.evidence import (
     AVAILABILITY_WORDS,
-    USE_RESTRICTIONS,
     Criterion,
     Result,
     licence_is_open_for,
     licence_phrase,
 )
+from catalog.frameworks.restrictions import restrictions_of
 
 ID = "eu_ai_act"
 NAME = "EU AI Act open-source exemption"
@@ -183,7 +183,7 @@ def _training_summary(evidence):
 
 def evaluate(evidence, restrictions=None):
     if restrictions is None:
-        restrictions = clauses.restrictions_of(evidence)
+        restrictions = restrictions_of(evidence)
     binding = [r for r in restrictions if r.flag in USE_RESTRICTIONS]
     conditions = [
         _licence(evidence, binding),

@@ -7,25 +7,8 @@ import functools
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from catalog import components
+from catalog import clauses, components
 
-# Clause flags, in the order the methodology page lists them, with the words a reader sees.
-RESTRICTION_LABELS = {
-    "mau_cap": "User cap: a separate licence is needed above {mau_cap:,} monthly active users",
-    "acceptable_use_policy": "Acceptable-use policy restricts what the model may be used for",
-    "terms_changeable": "The licensor can change the terms or the use policy unilaterally",
-    "field_of_use": "Some fields of use are forbidden",
-    "no_improving_other_models": "Outputs may not be used to improve other models",
-    "name_prefix": "Derivatives must carry the licensor's name",
-    "litigation_termination": "Suing the licensor ends the licence",
-    "geographic": "Some places or people are excluded",
-    "non_commercial": "Commercial use is forbidden",
-    "revocable": "The licensor can revoke the licence",
-    "remote_restriction": "The licensor may restrict use remotely, for instance by updating the model",
-    "flow_down": "The use restrictions must be passed on to every derivative",
-    "covers_trained_models": "Models distilled from it or trained on its outputs are bound by its terms",
-}
-RESTRICTIONS = tuple(RESTRICTION_LABELS)
 # How a reason names an availability: "Research paper is not released."
 AVAILABILITY_WORDS = {
     components.FULL: "released in full",
@@ -34,11 +17,6 @@ AVAILABILITY_WORDS = {
     components.UNKNOWN: "not known",
     components.NOT_APPLICABLE: "not applicable",
 }
-# The clauses that restrict use, persons or fields of endeavour: what OSAID and the label forbid.
-USE_RESTRICTIONS = (
-    "mau_cap", "acceptable_use_policy", "field_of_use", "no_improving_other_models",
-    "geographic", "non_commercial", "revocable", "remote_restriction",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -72,11 +50,7 @@ class LicenseTerms:
     @functools.cached_property
     def restrictions(self):
         # Asked of the same few licences for every model of a full recompute: worked out once.
-        return tuple(
-            flag
-            for flag in RESTRICTIONS
-            if (self.mau_cap is not None if flag == "mau_cap" else getattr(self, flag))
-        )
+        return clauses.present_in(self)
 
     def restrictions_for(self, modality):
         """The restrictive clauses that bind a release of this modality (see `scopes`)."""
@@ -85,13 +59,13 @@ class LicenseTerms:
         return _scoped_restrictions(self, modality)
 
     def describe(self, flag):
-        return RESTRICTION_LABELS[flag].format(mau_cap=self.mau_cap or 0)
+        return clauses.get(flag).describe(self.mau_cap)
 
     @property
     def is_free(self):
         """Open, with no clause that restricts use: terms a derivative may relicense under."""
         return licence_is_open(self) and not any(
-            flag in USE_RESTRICTIONS for flag in self.restrictions
+            flag in clauses.USE_RESTRICTIONS for flag in self.restrictions
         )
 
 
@@ -197,18 +171,13 @@ def _criterion_dict(criterion):
     }
 
 
-# What "open" means for each kind of component (DESIGN.md, "The components").
-CODE_COMPONENTS = {"architecture"} | {c.id for c in components.in_group(components.CODE)}
-DOC_COMPONENTS = {c.id for c in components.in_group(components.DOCS)}
-
-
 def licence_is_open_for(component_id, terms):
     """Whether `terms` is an open licence of the right kind for this component."""
     if terms is None:
         return False
-    if component_id in CODE_COMPONENTS:
+    if component_id in components.CODE_COMPONENTS:
         return terms.osi_approved
-    if component_id in DOC_COMPONENTS:
+    if component_id in components.DOC_COMPONENTS:
         return terms.open_content or terms.osi_approved
     return terms.open_data or terms.osi_approved
 
@@ -220,6 +189,27 @@ def licence_is_open(terms):
 def is_open(component_id, item):
     """A component is open when released in full under an open licence of the right kind."""
     return item.availability == components.FULL and licence_is_open_for(component_id, item.license)
+
+
+# A component's state, as the directory shows it and the Openness Index counts it.
+OPEN = "open"
+PARTLY_OPEN = "partial"
+CLOSED = "closed"
+
+
+def component_state(component_id, item):
+    """open, partial or closed; or the availability itself when unknown or not applicable.
+
+    open: released in full under an open licence of the right kind; partial: released in part,
+    or in full under another licence or none; closed: not released.
+    """
+    if item.availability in (components.UNKNOWN, components.NOT_APPLICABLE):
+        return item.availability
+    if is_open(component_id, item):
+        return OPEN
+    if item.availability in (components.FULL, components.PARTIAL):
+        return PARTLY_OPEN
+    return CLOSED
 
 
 def licence_phrase(item):

@@ -22,16 +22,16 @@ or technical reason, recorded with evidence.
 """
 
 from catalog import components
-from catalog.frameworks import restrictions as clauses
+from catalog.clauses import USE_RESTRICTIONS
 from catalog.frameworks.evidence import (
     AVAILABILITY_WORDS,
-    USE_RESTRICTIONS,
     Criterion,
     Result,
     component_name,
     licence_is_open_for,
     licence_phrase,
 )
+from catalog.frameworks.restrictions import restrictions_of
 
 ID = "g7"
 NAME = "G7 shared language for AI openness"
@@ -53,6 +53,23 @@ NOT_RELEASED = "Weights not released"
 # Higher is more open: the order the directory sorts labels in.
 RANK = {OPEN_DATA: 4, OPEN_SOURCE: 3, OPEN_WEIGHTS: 2, WEIGHTS_AVAILABLE: 1, NOT_RELEASED: 0}
 LADDER = tuple(RANK)
+# When each rung applies, in words: the framework page shows them.
+RULES = (
+    (OPEN_DATA, "Weights, deployment code and training code under Open Source "
+     "licences with no use restriction, and the full training data (pre-training and "
+     "fine-tuning) released under open licences."),
+    (OPEN_SOURCE, "The same, except the training data: where the developer states that "
+     "sharing it is legally or technically impossible (recorded with evidence), complete "
+     "data information stands in for it. Withholding it for no stated reason, or for "
+     "another reason, does not qualify."),
+    (OPEN_WEIGHTS, "Weights and deployment code released in full under Open Source "
+     "licences with no use restriction, its base model's included."),
+    (WEIGHTS_AVAILABLE, "Weights released free of charge under a licence that is not "
+     "Open Source or restricts use (commercial, geographical, use-case, user caps), or "
+     "behind a gate someone must approve."),
+    (NOT_RELEASED, "Outside the G7 ladder: the final weights are not released (or not "
+     "verified)."),
+)  # fmt: skip
 
 # Why a developer withholds its training data, as it states it.
 WITHHELD_LEGAL = "legal"
@@ -152,7 +169,7 @@ def _data_exception(evidence):
 
 def evaluate(evidence, restrictions=None):
     if restrictions is None:
-        restrictions = clauses.restrictions_of(evidence)
+        restrictions = restrictions_of(evidence)
     # The ladder's licence rung is about the weights and the deployment code: restrictions in
     # their licences, or inherited from a base model's weights. A data or training-code licence
     # is judged where the higher rungs read those components.

@@ -9,8 +9,15 @@ data, docs) and a licence-terms score (1, less 1/8 for each restrictive clause b
 import functools
 
 from catalog import components
-from catalog.frameworks import restrictions as clauses
-from catalog.frameworks.evidence import Criterion, Result, component_name, is_open
+from catalog.frameworks.evidence import (
+    OPEN,
+    PARTLY_OPEN,
+    Criterion,
+    Result,
+    component_name,
+    component_state,
+)
+from catalog.frameworks.restrictions import flags_of, restrictions_of
 
 ID = "index"
 NAME = "Openness Index"
@@ -40,12 +47,12 @@ GROUP_COMPONENTS = tuple(
 )
 
 
+# What each component state scores; closed and unknown score 0.
+STATE_SCORES = {OPEN: 1.0, PARTLY_OPEN: 0.5}
+
+
 def component_score(component_id, item):
-    if is_open(component_id, item):
-        return 1.0
-    if item.availability in (components.FULL, components.PARTIAL):
-        return 0.5
-    return 0.0
+    return STATE_SCORES.get(component_state(component_id, item), 0.0)
 
 
 def terms_score(evidence, restrictions):
@@ -54,7 +61,7 @@ def terms_score(evidence, restrictions):
         return 0.0, "No weights are released, so no licence grants any rights to the model."
     if weights.license is None:
         return 0.0, "The weights carry no stated licence, so no rights are granted."
-    flags = clauses.flags(restrictions)
+    flags = flags_of(restrictions)
     if not flags:
         return 1.0, "No restrictive clause binds the model."
     score = max(0.0, 1.0 - PENALTY_PER_CLAUSE * len(flags))
@@ -77,7 +84,7 @@ def _component_criterion(group, component_id, item):
 
 def evaluate(evidence, restrictions=None):
     if restrictions is None:
-        restrictions = clauses.restrictions_of(evidence)
+        restrictions = restrictions_of(evidence)
     group_scores, criteria, unknown = {}, [], []
     for group, group_components in GROUP_COMPONENTS:
         scores = []

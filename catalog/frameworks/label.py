@@ -6,15 +6,15 @@ weights: downloadable, but gated or under a licence that restricts use. Closed: 
 """
 
 from catalog import components
+from catalog.clauses import USE_RESTRICTIONS
 from catalog.frameworks import osaid
-from catalog.frameworks import restrictions as clauses
 from catalog.frameworks.evidence import (
-    USE_RESTRICTIONS,
     Criterion,
     Result,
     licence_is_open_for,
     licence_phrase,
 )
+from catalog.frameworks.restrictions import restrictions_of
 
 ID = "label"
 NAME = "Headline label"
@@ -42,11 +42,20 @@ RESTRICTED_WEIGHTS = "Restricted weights"
 CLOSED = "Closed"
 # Higher is more open: the order the directory sorts labels in.
 RANK = {OPEN_SOURCE: 3, OPEN_WEIGHTS: 2, RESTRICTED_WEIGHTS: 1, CLOSED: 0}
+# When each label applies, in words, tried in this order: the framework page shows them.
+RULES = (
+    (OPEN_SOURCE, "Conforms to the Open Source AI Definition 1.0 (see its page)."),
+    (OPEN_WEIGHTS, "Final weights downloadable without approval under an open licence, "
+     "with no use restriction, its base model's included; but not OSAID-conformant."),
+    (RESTRICTED_WEIGHTS, "Final weights downloadable, but gated, released in part, or "
+     "under a licence that is not open or restricts use (its own or its base model's)."),
+    (CLOSED, "Final weights not released (or not verified)."),
+)  # fmt: skip
 
 
 def evaluate(evidence, osaid_result=None, restrictions=None):
     if restrictions is None:
-        restrictions = clauses.restrictions_of(evidence)
+        restrictions = restrictions_of(evidence)
     osaid_result = osaid_result or osaid.evaluate(evidence, restrictions)
     weights = evidence.get("weights_final")
     criteria = []

@@ -18,8 +18,6 @@ from catalog import components
 from catalog.frameworks.evidence import (
     AVAILABILITY_WORDS,
     BASE,
-    CODE_COMPONENTS,
-    DOC_COMPONENTS,
     Criterion,
     Result,
     component_name,
@@ -59,6 +57,8 @@ CLASSES = (
                            "doc_research_paper"),
      ("training_state",)),
 )  # fmt: skip
+# The verdict for each class reached: "III" -> "Class III".
+CLASS_NAMES = {number: f"Class {number}" for number, *_ in CLASSES}
 UNCLASSIFIED = "Unclassified"
 
 
@@ -72,9 +72,9 @@ def included(item):
 
 def licence_fits(component_id, terms):
     """Whether an open licence is of the kind the MOF expects for this component."""
-    if component_id in CODE_COMPONENTS:
+    if component_id in components.CODE_COMPONENTS:
         return terms.osi_approved
-    if component_id in DOC_COMPONENTS:
+    if component_id in components.DOC_COMPONENTS:
         return terms.open_content
     if component_id in WEIGHT_COMPONENTS:
         return terms.osi_approved or terms.open_data
@@ -160,7 +160,7 @@ def evaluate(evidence):
         progress[number] = round(share, 4) if complete_so_far else 0.0
         complete_so_far = complete_so_far and included_here == len(counted)
         if complete_so_far:
-            reached, reached_name = f"Class {number}", title
+            reached, reached_name = CLASS_NAMES[number], title
     if (capped := _base_ceiling(evidence)) is not None:
         base_slug, base_progress = capped
         if any(progress[number] > base_progress[number] for number in progress):

@@ -6,15 +6,15 @@ OSI-approved terms, with (4) no licence restricting use, persons or fields of en
 """
 
 from catalog import components
-from catalog.frameworks import restrictions as clauses
+from catalog.clauses import USE_RESTRICTIONS
 from catalog.frameworks.evidence import (
     AVAILABILITY_WORDS,
-    USE_RESTRICTIONS,
     Criterion,
     Result,
     component_name,
     licence_phrase,
 )
+from catalog.frameworks.restrictions import restrictions_of
 
 ID = "osaid"
 NAME = "Open Source AI Definition 1.0"
@@ -36,10 +36,8 @@ CHANGES = (
     ),
 )
 
-CODE = (
-    "code_data_processing", "code_training", "code_evaluation", "code_inference",
-    "code_libraries", "architecture",
-)  # fmt: skip
+# The complete code to train and run the system, the architecture included.
+CODE = components.CODE_COMPONENTS
 CONFORMS = "conforms"
 DOES_NOT_CONFORM = "does not conform"
 
@@ -126,7 +124,7 @@ def _terms_criterion(restrictions):
 def evaluate(evidence, restrictions=None):
     """`restrictions` may be passed in when already computed for this evidence."""
     if restrictions is None:
-        restrictions = clauses.restrictions_of(evidence)
+        restrictions = restrictions_of(evidence)
     criteria = (
         _data_criterion(evidence),
         _code_criterion(evidence),

@@ -10,8 +10,8 @@ exclusion binds its multimodal models) binds only releases of those modalities.
 
 from dataclasses import dataclass
 
-from catalog import components
-from catalog.frameworks.evidence import BASE, RESTRICTIONS
+from catalog import clauses, components
+from catalog.frameworks.evidence import BASE
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,6 @@ def restrictions_of(evidence):
     return found
 
 
-def flags(restrictions):
+def flags_of(restrictions):
     """The distinct clause flags among `restrictions`, in methodology order."""
-    present = {r.flag for r in restrictions}
-    return tuple(flag for flag in RESTRICTIONS if flag in present)
+    return clauses.in_order(r.flag for r in restrictions)

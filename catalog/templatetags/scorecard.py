@@ -4,30 +4,20 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from catalog import components, pins, selectors
-from catalog.frameworks import eu_ai_act, g7, label, osaid
+from catalog import components, pins
+from catalog.frameworks import eu_ai_act, osaid
+from catalog.frameworks.evidence import CLOSED, OPEN, PARTLY_OPEN
+from catalog.verdict_styles import LABEL_STYLES
 
 register = template.Library()
 
 # Each state of a component: (css class, symbol, words).
 STATES = {
-    selectors.OPEN: ("s-open", "●", "open"),
-    selectors.PARTLY_OPEN: ("s-partial", "◐", "partly open"),
-    selectors.CLOSED: ("s-closed", "○", "closed"),
+    OPEN: ("s-open", "●", "open"),
+    PARTLY_OPEN: ("s-partial", "◐", "partly open"),
+    CLOSED: ("s-closed", "○", "closed"),
     components.UNKNOWN: ("s-unknown", "?", "unknown"),
     components.NOT_APPLICABLE: ("s-na", "–", "not applicable"),
-}
-LABELS = {
-    # The G7 headline and the earlier label share the colours of their rungs.
-    g7.OPEN_DATA: ("open-source-ai", "★"),
-    g7.OPEN_SOURCE: ("open-source-ai", "★"),
-    g7.OPEN_WEIGHTS: ("open-weights", "●"),
-    g7.WEIGHTS_AVAILABLE: ("restricted-weights", "◐"),
-    g7.NOT_RELEASED: ("closed", "○"),
-    label.OPEN_SOURCE: ("open-source-ai", "★"),
-    label.OPEN_WEIGHTS: ("open-weights", "●"),
-    label.RESTRICTED_WEIGHTS: ("restricted-weights", "◐"),
-    label.CLOSED: ("closed", "○"),
 }
 
 
@@ -75,11 +65,11 @@ def label_pill(verdict):
     """The headline label as a pill with a symbol; "Not scored yet" when there is none."""
     if not verdict:
         return format_html('<span class="pill pill-none">{}</span>', "Not scored yet")
-    css, symbol = LABELS.get(verdict, ("none", "?"))
+    style = LABEL_STYLES.get(verdict)
     return format_html(
         '<span class="pill pill-{}"><span aria-hidden="true">{}</span> {}</span>',
-        css,
-        symbol,
+        style.css if style else "none",
+        style.symbol if style else "?",
         verdict,
     )
 
@@ -109,7 +99,8 @@ def passed(value):
 
 @register.filter
 def label_class(verdict):
-    return LABELS.get(verdict, ("none", ""))[0]
+    style = LABEL_STYLES.get(verdict)
+    return style.css if style else "none"
 
 
 @register.filter

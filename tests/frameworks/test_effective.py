@@ -2,8 +2,8 @@
 
 from catalog import components
 from catalog.frameworks import effective, label, mof, osaid
-from catalog.frameworks import restrictions as clauses
 from catalog.frameworks.evidence import LicenseTerms, ModelEvidence
+from catalog.frameworks.restrictions import flags_of, restrictions_of
 from tests.frameworks.builders import APACHE, CC_BY, LLAMA, MIT, item, model
 
 LLAMA_32 = LicenseTerms(
@@ -89,7 +89,7 @@ def test_the_mof_counts_a_fine_tunes_weights_under_its_bases_licence():
     assert result.details["progress"] == mof.evaluate(base).details["progress"]
     assert "held at that of the base model llama-2-13b" in result.details["warnings"][-1]
     assert label.evaluate(fine_tune).verdict == label.RESTRICTED_WEIGHTS
-    found = clauses.restrictions_of(fine_tune)
+    found = restrictions_of(fine_tune)
     assert {r.inherited_from for r in found} == {"llama-2-13b"}
 
 
@@ -110,9 +110,9 @@ def test_a_scoped_clause_binds_only_releases_of_its_modalities():
     vision_model = ModelEvidence(
         "llama-3.2-11b-vision", "11B", {"weights_final": weights}, None, "meta", "vision-language"
     )
-    assert "geographic" not in clauses.flags(clauses.restrictions_of(text_model))
-    assert "geographic" in clauses.flags(clauses.restrictions_of(vision_model))
-    assert "acceptable_use_policy" in clauses.flags(clauses.restrictions_of(text_model))
+    assert "geographic" not in flags_of(restrictions_of(text_model))
+    assert "geographic" in flags_of(restrictions_of(vision_model))
+    assert "acceptable_use_policy" in flags_of(restrictions_of(text_model))
 
 
 def test_a_click_through_gate_is_full_availability_and_approval_is_partial():

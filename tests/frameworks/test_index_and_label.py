@@ -4,7 +4,7 @@ import pytest
 
 from catalog import components
 from catalog.frameworks import index, label
-from catalog.frameworks.restrictions import flags, restrictions_of
+from catalog.frameworks.restrictions import flags_of, restrictions_of
 from tests.frameworks.builders import (
     APACHE,
     LLAMA,
@@ -136,7 +136,7 @@ def test_restrictions_name_where_they_come_from():
         "tune", base=llama, organization="other", data_finetuning=item(license=NON_COMMERCIAL)
     )
     found = restrictions_of(tune)
-    assert flags(found) == (
+    assert flags_of(found) == (
         "mau_cap", "acceptable_use_policy", "terms_changeable", "field_of_use",
         "no_improving_other_models", "litigation_termination", "non_commercial", "flow_down",
     )  # fmt: skip

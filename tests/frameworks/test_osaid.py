@@ -2,8 +2,9 @@ import dataclasses
 
 import pytest
 
+from catalog import clauses
+from catalog.clauses import RESTRICTIONS, USE_RESTRICTIONS
 from catalog.frameworks import osaid
-from catalog.frameworks.evidence import RESTRICTION_LABELS, RESTRICTIONS, USE_RESTRICTIONS
 from tests.frameworks.builders import CC_BY, LLAMA, MIT, NON_COMMERCIAL, RAIL, item, model
 
 
@@ -108,6 +109,6 @@ def test_each_clause_that_restricts_use_fails_and_no_other_does(flag):
     if flag in USE_RESTRICTIONS:
         assert result.verdict == osaid.DOES_NOT_CONFORM
         assert set(failing(result)) == {"terms"}
-        assert RESTRICTION_LABELS[flag].format(mau_cap=1_000) in failing(result)["terms"]
+        assert clauses.get(flag).describe(1_000) in failing(result)["terms"]
     else:
         assert result.verdict == osaid.CONFORMS
