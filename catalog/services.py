@@ -709,6 +709,13 @@ def resolve_discrepancy(discrepancy, *, accept, actor, user=None, note=None):
     `note` says why; None keeps the note already written on the discrepancy (in the admin).
     """
     with transaction.atomic():
+        # The assessment first, as a refresh locks it before it updates an open discrepancy:
+        # taken in the other order, the two could each wait for the other.
+        list(
+            Assessment.objects.select_for_update()
+            .filter(model_id=discrepancy.model_id, component=discrepancy.component)
+            .values("pk")
+        )
         # Held until the decision commits: a colleague deciding the same item at once waits,
         # then finds it decided and is refused, rather than deciding it a second time.
         discrepancy.refresh_from_db(from_queryset=Discrepancy.objects.select_for_update())

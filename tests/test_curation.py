@@ -283,3 +283,55 @@ def test_of_two_curators_saving_one_licence_or_organisation_at_once_the_second_i
     obj.refresh_from_db()
     assert obj.name == f"{saved}'s name"
     assert not Change.objects.filter(actor=told).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_refresh_never_overwrites_a_curators_decision_committed_while_it_runs(
+    fixture_catalogue, hub
+):
+    from catalog import refresh
+    from catalog.services import curate
+    from tests.fakehub import model_payload
+
+    assert load_catalogue(fixture_catalogue).ok
+    model = AIModel.objects.get(slug="example-base-7b")
+    repo = model.hf_repos[0]
+    hub.add_model(model_payload(repo, sha="a" * 40, siblings=[{"rfilename": "model.safetensors"}],
+                                cardData={"license": "apache-2.0"}))  # fmt: skip
+    hub.add_refs(repo, ["main"])
+    hub.add_github_repo({"full_name": model.github_repos[0], "license": {"spdx_id": "MIT"},
+                         "archived": False, "private": False})  # fmt: skip
+    # The weights follow the hub until a curator decides them.
+    Assessment.objects.filter(model=model, component="weights_final").update(source="hub")
+    errors = []
+
+    def refresh_now():
+        try:
+            refresh.refresh_model(model.pk)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=refresh_now)
+    with transaction.atomic():
+        curate(model, "weights_final", changes={"availability": "partial"},
+               evidence_url="https://example.org/weights-on-request", actor="alice",
+               reason="Weights only on request")  # fmt: skip
+        # The refresh reads the hub while the curator's decision is not yet committed.
+        thread.start()
+        deadline = time.monotonic() + 10
+        while waiting_for_locks() < 1:
+            assert time.monotonic() < deadline and thread.is_alive(), errors
+            time.sleep(0.02)
+    thread.join()
+    assert errors == []
+    weights = Assessment.objects.get(model=model, component="weights_final")
+    assert (weights.availability, weights.source, weights.assessed_by) == (
+        "partial", "curated", "alice"
+    )  # fmt: skip
+    assert "https://example.org/weights-on-request" in weights.evidence
+    # The hub's view waits for a curator instead.
+    opened = Discrepancy.objects.get(model=model, component="weights_final", field="availability")
+    assert (opened.curated_value, opened.hub_value) == ("partial", "full")
