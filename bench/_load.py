@@ -108,8 +108,8 @@ def hammer(port, paths, *, headers=None, concurrency=8, seconds=5.0, expect=200)
     return len(latencies) / elapsed, statistics.median(latencies) * 1000, p95 * 1000, errors[0]
 
 
-def fetch(port, path, headers=None):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+def fetch(port, path, headers=None, timeout=30):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     conn.request("GET", path, headers=headers or {})
     response = conn.getresponse()
     body = response.read()

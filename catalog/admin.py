@@ -29,6 +29,7 @@ from catalog.models import (
     validate_http_url,
 )
 from catalog.services import (
+    Refused,
     fill_missing_assessments,
     promote_to_curated,
     publish_correction,
@@ -82,6 +83,68 @@ class ReasonForm(forms.ModelForm):
     )
 
 
+class CheckedReasonForm(ReasonForm):
+    """A form that refuses to save over a colleague's change made since it was opened: the save
+    would silently put back what they changed, under the second curator's name."""
+
+    noun = "row"  # what the row is, in the refusal
+    # The newest change filed to the row when the form was opened.
+    seen_change = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def edits(self):
+        """The changes filed to this form's row (and what it owns) that altered it."""
+        raise NotImplementedError
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen_change"].initial = (
+                self.edits().aggregate(newest=Max("pk"))["newest"] or 0
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            # Held until the save commits (the admin saves in one transaction), so that two saves
+            # at once take turns, and the second finds the first's change.
+            model = type(self.instance)
+            list(model.objects.select_for_update().filter(pk=self.instance.pk).values("pk"))
+            since = list(self.edits().filter(pk__gt=cleaned.get("seen_change") or 0).order_by("pk"))
+            if since:
+                changes = "; ".join(
+                    f"{c.subject_key} by {c.actor} at {c.at:%Y-%m-%d %H:%M} UTC "
+                    f"({', '.join(c.changed_fields)})"
+                    for c in since
+                )
+                raise ValidationError(
+                    f"This {self.noun} changed since you opened this form: {changes}. Your "
+                    f"changes are not saved: open the {self.noun} again to see what changed, and "
+                    "make them again."
+                )
+        return cleaned
+
+
+EDITS = [Change.Action.CREATED, Change.Action.UPDATED, Change.Action.DELETED]
+
+
+class OrganizationForm(CheckedReasonForm):
+    noun = "organisation"
+
+    def edits(self):
+        return Change.objects.filter(
+            subject=Change.Subject.ORGANIZATION, subject_key=self.instance.slug, action__in=EDITS
+        )
+
+
+class LicenseForm(CheckedReasonForm):
+    noun = "licence"
+
+    def edits(self):
+        return Change.objects.filter(
+            subject=Change.Subject.LICENSE, subject_key=self.instance.identifier, action__in=EDITS
+        )
+
+
 class HistoryAdmin(admin.ModelAdmin):
     """Records every save and delete of the row in the history, with the reason given."""
 
@@ -129,6 +192,7 @@ class HistoryAdmin(admin.ModelAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(HistoryAdmin):
+    form = OrganizationForm
     list_display = ["name", "slug", "kind", "country"]
     list_filter = ["kind"]
     search_fields = ["name", "slug"]
@@ -136,6 +200,7 @@ class OrganizationAdmin(HistoryAdmin):
 
 @admin.register(License)
 class LicenseAdmin(HistoryAdmin):
+    form = LicenseForm
     list_display = ["identifier", "name", "osi_approved", "category", "kind_label"]
     list_filter = ["osi_approved", "category", "non_commercial", "acceptable_use_policy"]
     search_fields = ["identifier", "name", "hf_license_tag"]
@@ -196,17 +261,14 @@ class AssessmentInline(admin.TabularInline):
         return False  # every model carries all components; they are created with it
 
 
-class AIModelForm(ReasonForm):
+class AIModelForm(CheckedReasonForm):
+    noun = "model"
     hf_repos = LinesField(
         check=check_repo, required=False, label="Hugging Face repos", help_text="One per line"
     )
     github_repos = LinesField(
         check=check_repo, required=False, label="GitHub repos", help_text="One per line"
     )
-
-    # The newest change to the model or its assessments when the form was opened: a save from a
-    # form opened before someone else's would silently put back what they changed.
-    seen_change = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = AIModel
@@ -219,10 +281,9 @@ class AIModelForm(ReasonForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["release_licenses"].show_hidden_initial = False
-        if self.instance.pk:
-            self.fields["seen_change"].initial = (
-                edits_of(self.instance).aggregate(newest=Max("pk"))["newest"] or 0
-            )
+
+    def edits(self):
+        return edits_of(self.instance)
 
     def clean_release_licenses(self):
         value = self.cleaned_data["release_licenses"] or {}
@@ -232,30 +293,6 @@ class AIModelForm(ReasonForm):
             raise ValidationError(problems)
         return parsed
 
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk:
-            # Held until the save commits, so that two saves at once take turns, and the second
-            # finds the first's change.
-            list(AIModel.objects.select_for_update().filter(pk=self.instance.pk).values("pk"))
-            since = list(
-                edits_of(self.instance)
-                .filter(pk__gt=cleaned.get("seen_change") or 0)
-                .order_by("pk")
-            )
-            if since:
-                changes = "; ".join(
-                    f"{c.subject_key} by {c.actor} at {c.at:%Y-%m-%d %H:%M} UTC "
-                    f"({', '.join(c.changed_fields)})"
-                    for c in since
-                )
-                raise ValidationError(
-                    f"This model changed since you opened this form: {changes}. Your changes "
-                    "are not saved: open the model again to see what changed, and make them "
-                    "again."
-                )
-        return cleaned
-
 
 def edits_of(model):
     """The changes filed to a model and its assessments that altered them (not reviews or hub
@@ -263,7 +300,7 @@ def edits_of(model):
     return Change.objects.filter(
         model=model,
         subject__in=[Change.Subject.MODEL, Change.Subject.ASSESSMENT],
-        action__in=[Change.Action.CREATED, Change.Action.UPDATED, Change.Action.DELETED],
+        action__in=EDITS,
     )
 
 
@@ -374,17 +411,23 @@ class DiscrepancyAdmin(admin.ModelAdmin):
 
     @admin.action(description="Accept the hub's value (updates the assessment under your name)")
     def accept_hub_value(self, request, queryset):
-        for discrepancy in queryset.filter(status=Discrepancy.Status.OPEN):
-            resolve_discrepancy(
-                discrepancy, accept=True, actor=request.user.get_username(), user=request.user
-            )
+        decide_each(self, request, queryset.filter(status=Discrepancy.Status.OPEN),
+                    resolve_discrepancy, accept=True)  # fmt: skip
 
     @admin.action(description="Dismiss: the curated value stands")
     def dismiss(self, request, queryset):
-        for discrepancy in queryset.filter(status=Discrepancy.Status.OPEN):
-            resolve_discrepancy(
-                discrepancy, accept=False, actor=request.user.get_username(), user=request.user
-            )
+        decide_each(self, request, queryset.filter(status=Discrepancy.Status.OPEN),
+                    resolve_discrepancy, accept=False)  # fmt: skip
+
+
+def decide_each(model_admin, request, items, resolve, *, accept):
+    """Apply one curator's decision to each queue item; an item that cannot take it (decided by
+    a colleague meanwhile, or naming what the catalogue lacks) is left as it is, and said why."""
+    for item in items:
+        try:
+            resolve(item, accept=accept, actor=request.user.get_username(), user=request.user)
+        except Refused as refused:
+            model_admin.message_user(request, str(refused), level=messages.ERROR)
 
 
 @admin.register(CorrectionRequest)
@@ -404,20 +447,13 @@ class CorrectionRequestAdmin(admin.ModelAdmin):
 
     @admin.action(description="Accept (updates the assessment under your name)")
     def accept(self, request, queryset):
-        for correction in queryset.filter(status=CorrectionRequest.Status.OPEN):
-            try:
-                resolve_correction(
-                    correction, accept=True, actor=request.user.get_username(), user=request.user
-                )
-            except ValueError as error:
-                self.message_user(request, str(error), level=messages.ERROR)
+        decide_each(self, request, queryset.filter(status=CorrectionRequest.Status.OPEN),
+                    resolve_correction, accept=True)  # fmt: skip
 
     @admin.action(description="Reject")
     def reject(self, request, queryset):
-        for correction in queryset.filter(status=CorrectionRequest.Status.OPEN):
-            resolve_correction(
-                correction, accept=False, actor=request.user.get_username(), user=request.user
-            )
+        decide_each(self, request, queryset.filter(status=CorrectionRequest.Status.OPEN),
+                    resolve_correction, accept=False)  # fmt: skip
 
 
 @admin.register(HubRecord)

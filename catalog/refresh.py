@@ -464,9 +464,10 @@ def _reconcile(model, component_id, availability, licence, url, record, outcome,
     `licence_problem` means the hub names a licence the catalogue cannot match. An observation
     that is not `binding` only fills what the hub speaks for, and never queues a discrepancy.
     """
-    assessment = Assessment.objects.select_related("license").get(
-        model=model, component=component_id
-    )
+    # Locked before it is read, and read again after any wait: a curator's decision committed
+    # meanwhile makes it theirs, and the hub's view then goes to the queue instead of over it.
+    # (No join: a row locked after waiting is read again, but not what it was joined to.)
+    assessment = Assessment.objects.select_for_update().get(model=model, component=component_id)
     observed = {}
     if availability is not None:
         observed["availability"] = availability

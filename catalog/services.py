@@ -20,6 +20,8 @@ from catalog.models import (
     Assessment,
     Change,
     Correction,
+    CorrectionRequest,
+    Discrepancy,
     License,
     Organization,
     describe_cycle,
@@ -438,6 +440,11 @@ def fill_missing_assessments(
         publishing.evidence_changed([model.pk])
 
 
+class Refused(ValueError):
+    """A curator's decision that cannot be applied as it stands; the message says why and what
+    to do instead. Nothing of the decision is written."""
+
+
 def curate(model, component_id, *, changes, evidence_url, actor, user=None, reason):
     """Apply `changes` (field -> value) to one assessment as a curator's verified decision:
     the evidence URL is added, the assessment becomes theirs and dated today, and it is filed.
@@ -446,7 +453,7 @@ def curate(model, component_id, *, changes, evidence_url, actor, user=None, reas
     it at once take turns: the second reads what the first wrote and loses none of its evidence.
     """
     if evidence_url and not is_http_url(evidence_url):
-        raise ValueError(f"{evidence_url!r} is not an http(s) URL: it cannot become evidence")
+        raise Refused(f"{evidence_url!r} is not an http(s) URL: it cannot become evidence")
     with transaction.atomic():
         # No join: a row locked after waiting is read again, but not what it was joined to.
         assessment = Assessment.objects.select_for_update().get(model=model, component=component_id)
@@ -528,12 +535,34 @@ def resolve_discrepancy(discrepancy, *, accept, actor, user=None, note=None):
 
     `note` says why; None keeps the note already written on the discrepancy (in the admin).
     """
-    note = discrepancy.resolution_note if note is None else note
     with transaction.atomic():
+        # The assessment first, as a refresh locks it before it updates an open discrepancy:
+        # taken in the other order, the two could each wait for the other.
+        list(
+            Assessment.objects.select_for_update()
+            .filter(model_id=discrepancy.model_id, component=discrepancy.component)
+            .values("pk")
+        )
+        # Held until the decision commits: a colleague deciding the same item at once waits,
+        # then finds it decided and is refused, rather than deciding it a second time.
+        discrepancy.refresh_from_db(from_queryset=Discrepancy.objects.select_for_update())
+        if discrepancy.status != Discrepancy.Status.OPEN:
+            raise Refused(
+                f"The discrepancy on {discrepancy} was already {discrepancy.status} by "
+                f"{discrepancy.resolved_by} at {discrepancy.resolved_at:%Y-%m-%d %H:%M} UTC: "
+                "your decision was not applied."
+            )
+        note = discrepancy.resolution_note if note is None else note
         if accept:
             if discrepancy.field == "license":
                 value = discrepancy.hub_value
-                changes = {"license": License.objects.get(identifier=value) if value else None}
+                licence = License.objects.filter(identifier=value).first() if value else None
+                if value and licence is None:
+                    raise Refused(
+                        f"The hub's licence {value!r} ({discrepancy}) is no longer in the "
+                        "catalogue: add it first, or edit the assessment by hand"
+                    )
+                changes = {"license": licence}
             else:
                 changes = {discrepancy.field: discrepancy.hub_value}
             record = discrepancy.hub_record
@@ -565,8 +594,16 @@ def resolve_correction(correction, *, accept, actor, user=None, note=None):
 
     `note` says why; None keeps the note already written on the request (in the admin).
     """
-    note = correction.review_note if note is None else note
     with transaction.atomic():
+        # Held until the decision commits, as for a discrepancy: the second of two is refused.
+        correction.refresh_from_db(from_queryset=CorrectionRequest.objects.select_for_update())
+        if correction.status != CorrectionRequest.Status.OPEN:
+            raise Refused(
+                f"The correction of {correction.model.slug}/{correction.component} was already "
+                f"{correction.status} by {correction.reviewed_by} at "
+                f"{correction.reviewed_at:%Y-%m-%d %H:%M} UTC: your decision was not applied."
+            )
+        note = correction.review_note if note is None else note
         if accept:
             changes = {}
             if correction.proposed_availability:
@@ -574,7 +611,7 @@ def resolve_correction(correction, *, accept, actor, user=None, note=None):
             if correction.proposed_license:
                 licence = License.objects.filter(identifier=correction.proposed_license).first()
                 if licence is None:
-                    raise ValueError(
+                    raise Refused(
                         f"{correction.proposed_license!r} is not a licence in the catalogue: add it "
                         "first, or edit the assessment by hand"
                     )

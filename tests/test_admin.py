@@ -709,3 +709,93 @@ def test_a_curator_confirms_from_the_admin_that_a_hub_repo_is_gone(client, curat
     assert HubRecord.objects.get(pk=record.pk).status == "gone"
     observed = Change.objects.get(subject="hub", subject_key__endswith="Example-Base-7B")
     assert observed.actor == "alice"
+
+
+def admin_form_data(client, admin_name, obj):
+    """An admin change form (without inlines) as the browser would post it back unchanged."""
+    response = client.get(reverse(f"admin:catalog_{admin_name}_change", args=[obj.pk]))
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if value is not None and value is not False:
+            data[name] = posted(field, value)
+    return data
+
+
+@pytest.mark.parametrize(
+    "admin_name, kind, key, edit",
+    [
+        ("license", License, "LicenseRef-example-community", {"mau_cap": 100_000_000}),
+        ("organization", Organization, "example-lab", {"country": "FR"}),
+    ],
+)
+def test_a_licence_or_organisation_save_from_a_form_opened_before_a_colleagues_is_refused(
+    client, curator, colleague, loaded, admin_name, kind, key, edit
+):
+    obj = kind.objects.get(**{"identifier" if kind is License else "slug": key})
+    url = reverse(f"admin:catalog_{admin_name}_change", args=[obj.pk])
+    alices = admin_form_data(client, admin_name, obj)
+    bobs = admin_form_data(colleague, admin_name, obj)
+    bobs.update(edit, change_reason="Corrected from the source")
+    assert colleague.post(url, bobs).status_code == 302
+
+    alices.update(name="Alice's name", change_reason="Renamed")
+    response = client.post(url, alices)
+    assert response.status_code == 200
+    assert "changed since you opened this form" in response.text
+    assert f"{key} by bob" in response.text
+    assert next(iter(edit)) in response.text  # the field the colleague changed
+    obj.refresh_from_db()
+    field, value = next(iter(edit.items()))
+    assert getattr(obj, field) == value and obj.name != "Alice's name"
+    assert not Change.objects.filter(actor="alice").exists()
+
+    # Opened again, the form saves, and keeps the colleague's change.
+    alices = admin_form_data(client, admin_name, obj)
+    alices.update(name="Alice's name", change_reason="Renamed")
+    assert client.post(url, alices).status_code == 302
+    obj.refresh_from_db()
+    assert (getattr(obj, field), obj.name) == (value, "Alice's name")
+
+
+def test_accepting_a_discrepancy_naming_a_licence_the_catalogue_lacks_says_why(
+    client, curator, loaded
+):
+    from catalog.models import Discrepancy
+
+    discrepancy = Discrepancy.objects.create(
+        model=loaded, component="weights_final", field="license",
+        curated_value=None, hub_value="Made-Up-1.0", message="The Hub says Made-Up-1.0",
+    )  # fmt: skip
+    response = run_action(client, "discrepancy", "accept_hub_value", discrepancy.pk)
+    assert response.status_code == 302
+    shown = [str(m) for m in response.wsgi_request._messages]
+    assert any("'Made-Up-1.0'" in m and "no longer in the catalogue" in m for m in shown), shown
+    discrepancy.refresh_from_db()
+    assert discrepancy.status == "open"
+    assert not Change.objects.filter(actor="alice").exists()
+
+
+def test_accepting_a_discrepancy_whose_hub_page_is_no_http_url_says_why(
+    client, curator, loaded, settings
+):
+    from catalog.models import Discrepancy, HubRecord
+
+    # A mirror on an internal host: its pages are no well-formed public URL, so no evidence.
+    settings.HF_ENDPOINT = "http://hub-mirror:8080"
+    record = HubRecord.objects.create(
+        model=loaded, hub="huggingface", repo_id="example-lab/x", canonical_id="example-lab/x"
+    )
+    discrepancy = Discrepancy.objects.create(
+        model=loaded, component="weights_final", field="availability", hub_record=record,
+        curated_value="none", hub_value="full", message="Weights published on the Hub",
+    )  # fmt: skip
+    response = run_action(client, "discrepancy", "accept_hub_value", discrepancy.pk)
+    assert response.status_code == 302
+    shown = [str(m) for m in response.wsgi_request._messages]
+    assert any("http://hub-mirror:8080/example-lab/x" in m for m in shown), shown
+    discrepancy.refresh_from_db()
+    assert discrepancy.status == "open"
+    assert Assessment.objects.get(model=loaded, component="weights_final").availability == "none"

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from catalog.services import rescore
+from catalog.scoring import rescore
 
 
 class Command(BaseCommand):
