@@ -10,13 +10,14 @@ repositories are read.
 """
 
 import datetime
+import json
 import logging
 import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import JSONField, Q
 from django.utils import timezone
 
 from catalog import components, publishing, scoring
@@ -80,31 +81,36 @@ def create_entries(items, *, now, reason="Popular on the Hugging Face Hub"):
         )
     with transaction.atomic():
         AIModel.objects.bulk_create(models, batch_size=1000)
+        # Plain rows, not model instances: at hundreds of rows a page, building and binding
+        # instances costs more than the writes themselves.
+        stamped = timezone.now()
         records, assessments, changes = [], [], []
         for item, model in zip(items, models, strict=True):
             observed = isinstance(item, huggingface.HfModelObservation)
             record = _record(model, item, now) if observed else _pending_record(model)
             records.append(record)
-            assessments += _assessments(model, record if observed else None, licences, now)
+            assessments += _assessments(model, record if observed else None, licences, now, stamped)
             changes.append(
-                Change(
-                    subject=Change.Subject.MODEL,
-                    subject_key=model.slug,
-                    model=model,
-                    action=Change.Action.CREATED,
-                    actor=ACTOR,
-                    reason=f"Machine-read from the Hugging Face Hub: {reason}",
-                    before=None,
-                    after={
+                {
+                    "at": stamped,
+                    "subject": Change.Subject.MODEL,
+                    "subject_key": model.slug,
+                    "model_id": model.pk,
+                    "action": Change.Action.CREATED,
+                    "actor": ACTOR,
+                    "user_id": None,
+                    "reason": f"Machine-read from the Hugging Face Hub: {reason}",
+                    "before": None,
+                    "after": {
                         "slug": model.slug,
                         "hf_repos": model.hf_repos,
                         "review_status": model.review_status,
                     },
-                )  # fmt: skip
+                }
             )
-        HubRecord.objects.bulk_create(records, batch_size=1000)
-        Assessment.objects.bulk_create(assessments, batch_size=5000)
-        Change.objects.bulk_create(changes, batch_size=1000)
+        insert_rows(HubRecord, [_row(record) for record in records])
+        insert_rows(Assessment, assessments)
+        insert_rows(Change, changes)
         bump_data_version()
     return [model.pk for model in models]
 
@@ -203,26 +209,67 @@ def _pending_record(model):
     return HubRecord(model=model, hub=HubRecord.Hub.HUGGINGFACE, repo_id=model.hf_repos[0])
 
 
-def _assessments(model, record, licences, now):
+def _assessments(model, record, licences, now, stamped):
     observed = observed_components(record) if record is not None else {}
     rows = []
     for component_id in components.COMPONENT_IDS:
         seen = observed.get(component_id)
         rows.append(
-            Assessment(
-                model=model,
-                component=component_id,
-                availability=seen.availability if seen else components.UNKNOWN,
-                license_id=licences.get(seen.license_key) if seen and seen.license_key else None,
-                evidence=list(seen.evidence) if seen else [],
-                access=(seen.access or "") if seen else "",
-                note=seen.note if seen else "",
-                assessed_at=now.date(),
-                assessed_by=ASSESSED_BY,
-                source=Assessment.Source.HUB,
-            )  # fmt: skip
+            {
+                "model_id": model.pk,
+                "component": component_id,
+                "availability": seen.availability if seen else components.UNKNOWN,
+                "license_id": licences.get(seen.license_key) if seen and seen.license_key else None,
+                "evidence": list(seen.evidence) if seen else [],
+                "access": (seen.access or "") if seen else "",
+                "pins": [],
+                "note": seen.note if seen else "",
+                "assessed_at": now.date(),
+                "assessed_by": ASSESSED_BY,
+                "source": Assessment.Source.HUB,
+                "updated_at": stamped,
+            }
         )
     return rows
+
+
+def _row(instance):
+    """An unsaved instance's columns, for insert_rows."""
+    return {
+        field.attname: getattr(instance, field.attname)
+        for field in instance._meta.concrete_fields
+        if not field.primary_key
+    }
+
+
+def insert_rows(model_class, rows):
+    """Insert `rows` (dicts of column values, each with the same keys) into `model_class`'s table;
+    on PostgreSQL through COPY, several times faster than INSERT for a listing page's thousands
+    of assessments (scoring._insert_snapshots does the same for scores)."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model_class.objects.bulk_create([model_class(**row) for row in rows], batch_size=1000)
+        return
+    fields = {field.attname: field for field in model_class._meta.concrete_fields}
+    names = list(rows[0])
+    json_names = {name for name in names if isinstance(fields[name], JSONField)}
+    columns = ", ".join(connection.ops.quote_name(fields[name].column) for name in names)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {model_class._meta.db_table} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(
+                [
+                    _json(row[name]) if name in json_names and row[name] is not None else row[name]
+                    for name in names
+                ]
+            )
+
+
+def _json(value):
+    return "[]" if value == [] else json.dumps(value, separators=(",", ":"))
 
 
 def link_bases(model_ids, *, now):

@@ -123,19 +123,30 @@ def refresh_model(model_id, *, now=None):
     """Refresh every hub record of one model. Safe to run twice; returns an Outcome."""
     now = now or timezone.now()
     model = AIModel.objects.get(pk=model_id)
+    records = list(model.hub_records.all())
     named = {(HubRecord.Hub.HUGGINGFACE, r) for r in model.hf_repos}
     named |= {(HubRecord.Hub.GITHUB, r) for r in model.github_repos}
-    if named - set(model.hub_records.values_list("hub", "repo_id")):
+    if named - {(record.hub, record.repo_id) for record in records}:
         ensure_hub_records(AIModel.objects.filter(pk=model_id))
+        records = list(model.hub_records.all())
     outcome = Outcome()
     answers = []
-    for record in model.hub_records.all():
+    for record in records:
         try:
-            answers.append((record, FETCHERS[record.hub](record.repo_id), None))
+            answer = FETCHERS[record.hub](record.repo_id)
         except HubError as error:
             answers.append((record, None, error))
             if isinstance(error, TransientHubError):
                 outcome.transient.append(error)
+            continue
+        # Most refreshes find what the record already holds: that takes one UPDATE, without a
+        # transaction or lock. Anything else is applied below.
+        if _kept_current(record, answer, now=now):
+            outcome.unchanged += 1
+        else:
+            answers.append((record, answer, None))
+    if not answers:
+        return outcome
     with transaction.atomic():
         shown_facts_changed = False
         for record, answer, error in answers:
@@ -161,6 +172,28 @@ def refresh_model(model_id, *, now=None):
             # Pages and the API show hub facts: their ETags and caches must move on.
             bump_data_version()
     return outcome
+
+
+def _kept_current(record, answer, *, now):
+    """When the hub says exactly what `record` holds, move its fetch time and live counts on
+    (one UPDATE) and return True; otherwise, or when the record moved since it was read (a
+    concurrent refresh, a curator confirming it gone), return False for a full refresh."""
+    if record.hub == HubRecord.Hub.HUGGINGFACE:
+        info, refs = answer
+        if not _holds_hf(record, info, refs):
+            return False
+        live = {"downloads": info.downloads, "likes": info.likes,
+                "last_modified": info.last_modified}  # fmt: skip
+    else:
+        if not _holds_github(record, answer):
+            return False
+        live = {}
+    as_read = HubRecord.objects.filter(
+        pk=record.pk, status=HubRecord.Status.OK, changed_at=record.changed_at
+    )
+    written = as_read.update(fetched_at=now, error_count=0, last_error="", next_attempt_at=None,
+                             missing_since=None, **live)  # fmt: skip
+    return written == 1
 
 
 def retry_countdown(
@@ -264,23 +297,66 @@ def _fingerprint_hf(record):
 LIVE_COUNTS = ("downloads", "likes", "last_modified")
 
 
+def _hf_facts(info, refs):
+    """Everything a Hugging Face answer sets on its HubRecord, live counts and bookkeeping aside."""
+    return {
+        "canonical_id": info.repo_id,
+        "sha": info.sha or "",
+        "gated": info.gated or "",
+        "private": info.private or info.disabled,
+        "license_tag": info.license or "",
+        "license_name": info.license_name or "",
+        "license_link": info.license_link or "",
+        "hub_created_at": info.created_at,
+        "parameters": info.total_parameters,
+        "base_models": list(info.base_models),
+        "datasets": list(info.datasets),
+        "files": list(info.files),
+        "weight_files": list(info.weight_files),
+        "weight_formats": list(info.weight_formats),
+        "pipeline_tag": info.pipeline_tag or "",
+        "checkpoint_branches": list(refs.checkpoint_branches),
+    }
+
+
+def _same_payload(record, info, refs):
+    """Whether the Hub's answer is the one `record` keeps, in all that the adapter reads of it
+    (huggingface.FACT_KEYS: the card, tags, files...) besides the live counts. The record's facts
+    alone would miss a change read into the entry but not kept on the record (its tags, which
+    say the modality)."""
+    kept = record.raw or {}
+    return kept.get("refs") == refs.raw and huggingface.facts_of(
+        kept.get("model_info")
+    ) == huggingface.facts_of(info.raw)
+
+
+def _holds_hf(record, info, refs):
+    """Whether `record` already holds all that this answer says (live counts aside): an answer
+    read from the same payload into the same facts, by this version of the adapter too."""
+    facts = _hf_facts(info, refs)
+    return (
+        record.status == HubRecord.Status.OK
+        and not facts["private"]
+        and all(getattr(record, key) == value for key, value in facts.items())
+        and _same_payload(record, info, refs)
+    )
+
+
 def _apply_huggingface(model, record, info, refs, *, now, outcome):
     before = _fingerprint_hf(record)
+    facts = _hf_facts(info, refs)
+    previous = {key: getattr(record, key) for key in facts}
+    changed_facts = sorted(key for key, value in facts.items() if previous[key] != value)
+    same_payload = _same_payload(record, info, refs)
     answered_before = bool(record.sha)
-    record.canonical_id = info.repo_id
-    record.sha = info.sha or ""
-    record.gated = info.gated or ""
-    record.private = info.private or info.disabled
-    record.license_tag = info.license or ""
-    record.license_name = info.license_name or ""
-    record.checkpoint_branches = list(refs.checkpoint_branches)
-    record.weight_files = list(info.weight_files)
+    for key, value in facts.items():
+        setattr(record, key, value)
     record.status = HubRecord.Status.GONE if record.private else HubRecord.Status.OK
     record.error_count, record.last_error, record.next_attempt_at = 0, "", None
     record.missing_since = None
     record.fetched_at = now
     live = {"downloads": info.downloads, "likes": info.likes, "last_modified": info.last_modified}
-    if _fingerprint_hf(record) == before:
+    if not changed_facts and same_payload and _fingerprint_hf(record) == before:
         # Counts move every day: kept current, but they are not a change to file.
         HubRecord.objects.filter(pk=record.pk).update(
             fetched_at=now, error_count=0, last_error="", next_attempt_at=None,
@@ -288,24 +364,21 @@ def _apply_huggingface(model, record, info, refs, *, now, outcome):
         )  # fmt: skip
         outcome.unchanged += 1
         return
-    record.hub_created_at = info.created_at
-    record.license_link = info.license_link or ""
-    record.parameters = info.total_parameters
-    record.base_models = list(info.base_models)
-    record.datasets = list(info.datasets)
-    record.files = list(info.files)
-    record.weight_formats = list(info.weight_formats)
-    record.pipeline_tag = info.pipeline_tag or ""
     for key, value in live.items():
         setattr(record, key, value)
     record.raw = {"model_info": dict(info.raw), "refs": dict(refs.raw)}
     record.changed_at = now
     record.save()
     outcome.changed += 1
-    if answered_before:  # say what changed on the hub
+    if answered_before and (changed_facts or _fingerprint_hf(record) != before):
+        # Say what changed on the hub; a payload that differs only in what the record does not
+        # keep (a listing's answer followed by the repository's own) changed nothing to file.
+        others = [key for key in changed_facts if key not in DESCRIBED_HF]
         history.record_observation(
-            model, _record_key(model, record), before=_describe_hf(before),
-            after=_describe_hf(_fingerprint_hf(record)),
+            model, _record_key(model, record),
+            before=_describe_hf(before) | {key: _described(key, previous[key]) for key in others},
+            after=_describe_hf(_fingerprint_hf(record))
+            | {key: _described(key, facts[key]) for key in others},
             reason=f"Hugging Face Hub: {record.repo_id} changed", actor=ACTOR,
         )  # fmt: skip
         bump_data_version()
@@ -374,13 +447,25 @@ def _weights_withdrawn(model, record, outcome, message):
                access=components.ACCESS_OPEN)  # fmt: skip
 
 
+DESCRIBED_HF = ("canonical_id", "sha", "gated", "private", "license_tag", "license_name",
+                "checkpoint_branches", "gone", "weight_files")  # fmt: skip
+
+
 def _describe_hf(fingerprint):
-    keys = ("canonical_id", "sha", "gated", "private", "license_tag", "license_name",
-            "checkpoint_branches", "gone", "weight_files")  # fmt: skip
-    described = dict(zip(keys, fingerprint, strict=True))
+    described = dict(zip(DESCRIBED_HF, fingerprint, strict=True))
     described["checkpoint_branches"] = len(described["checkpoint_branches"])
     described["weight_files"] = len(described["weight_files"])
     return described
+
+
+def _described(key, value):
+    """A fact beyond _describe_hf's as a change filed on the history shows it: lists of files
+    by their number, times as text."""
+    if key == "files":
+        return len(value)
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    return value
 
 
 def _licence_for_hf(record):
@@ -402,6 +487,23 @@ def _fingerprint_github(record):
         "private": record.private,
         "gone": record.status == HubRecord.Status.GONE,
     }
+
+
+def _holds_github(record, info):
+    """Whether `record` already holds all that GitHub's answer says."""
+    return (
+        record.status == HubRecord.Status.OK
+        and record.raw is not None
+        and not info.private
+        and _fingerprint_github(record)
+        == {
+            "canonical_id": info.full_name,
+            "license": info.license_spdx_id or "",
+            "archived": info.archived,
+            "private": False,
+            "gone": False,
+        }
+    )
 
 
 def _apply_github(model, record, info, *, now, outcome):

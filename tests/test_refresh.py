@@ -27,7 +27,7 @@ def serve(hub, *, gated=False, license="apache-2.0", branches=("main",), sha="a"
     hub.add_model(
         model_payload(
             "example-lab/Example-Base-7B", sha=sha, gated=gated, siblings=WEIGHTS,
-            cardData={"license": license}, tags=[f"license:{license}"], **fields,
+            **{"cardData": {"license": license}, "tags": [f"license:{license}"], **fields},
         )
     )  # fmt: skip
     hub.add_refs("example-lab/Example-Base-7B", list(branches))
@@ -779,3 +779,100 @@ def test_a_failed_refresh_is_logged_at_warning_with_the_repo_and_the_reason(
     assert "example-lab/Example-Base-7B" in line.getMessage()
     assert "answered 503" in line.getMessage()
     assert line.repo == "example-lab/Example-Base-7B"
+
+
+# An unchanged answer is the common case: it moves the fetch time and live counts, nothing else.
+
+
+def test_an_unchanged_answer_takes_one_update_per_record_without_a_lock_and_rescores_nothing(
+    hub, base_model, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from catalog.api.conditional import data_version
+    from catalog.models import CurrentScores, ScoreSnapshot
+
+    serve(hub)
+    refresh.refresh_model(base_model.pk)
+    first = HubRecord.objects.get(model=base_model, hub="huggingface")
+    written = (Change.objects.count(), ScoreSnapshot.objects.count(),
+               list(CurrentScores.objects.values_list("computed_at", flat=True)),
+               list(Assessment.objects.values_list("updated_at", flat=True)))  # fmt: skip
+    version = data_version()
+    serve_again(hub, downloads=1234, likes=56, lastModified="2024-06-01T12:00:00.000Z")
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks() as callbacks,
+    ):
+        outcome = refresh.refresh_model(base_model.pk)
+    assert (outcome.unchanged, outcome.changed) == (2, 0)
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert not [statement for statement in sql if "FOR UPDATE" in statement]
+    assert len(sql) == 4, sql  # the model, its records, one UPDATE per record
+    assert callbacks == []  # no rescore scheduled
+    assert data_version() == version
+    assert written == (Change.objects.count(), ScoreSnapshot.objects.count(),
+                       list(CurrentScores.objects.values_list("computed_at", flat=True)),
+                       list(Assessment.objects.values_list("updated_at", flat=True)))  # fmt: skip
+    record = HubRecord.objects.get(pk=first.pk)
+    assert (record.downloads, record.likes) == (1234, 56)
+    assert record.last_modified.month == 6
+    assert record.fetched_at > first.fetched_at
+    assert (record.changed_at, record.raw) == (first.changed_at, first.raw)
+
+
+def test_a_changed_card_under_the_same_sha_is_still_applied(hub, base_model):
+    serve(hub)
+    refresh.refresh_model(base_model.pk)
+    # Same sha, same licence: only the card's datasets and base model moved.
+    serve_again(hub, cardData={"license": "apache-2.0", "datasets": ["example-lab/corpus"],
+                               "base_model": "example-lab/Other-7B"})  # fmt: skip
+    outcome = refresh.refresh_model(base_model.pk)
+    assert outcome.changed == 1
+    record = HubRecord.objects.get(model=base_model, hub="huggingface")
+    assert (record.datasets, record.base_models) == (
+        ["example-lab/corpus"],
+        ["example-lab/Other-7B"],
+    )
+    assert record.raw["model_info"]["cardData"]["datasets"] == ["example-lab/corpus"]
+    change = hub_observations().get()
+    assert (change.before["datasets"], change.after["datasets"]) == ([], ["example-lab/corpus"])
+
+
+def test_a_change_the_record_does_not_keep_is_still_applied(hub, base_model):
+    serve(hub)
+    refresh.refresh_model(base_model.pk)
+    # New tags (a code model) under the same sha: no field of the record moves, the model's
+    # modality would; the stored answer is replaced, and nothing is filed as a hub change.
+    serve_again(hub, tags=["license:apache-2.0", "code"])
+    outcome = refresh.refresh_model(base_model.pk)
+    assert outcome.changed == 1
+    record = HubRecord.objects.get(model=base_model, hub="huggingface")
+    assert "code" in record.raw["model_info"]["tags"]
+    assert hub_observations().count() == 0
+    assert refresh.refresh_model(base_model.pk).changed == 0
+
+
+def test_facts_an_older_adapter_read_differently_are_read_again(hub, base_model):
+    serve(hub)
+    refresh.refresh_model(base_model.pk)
+    # As stored before the adapter learnt a weight format: the same answer now reads otherwise.
+    HubRecord.objects.filter(model=base_model, hub="huggingface").update(weight_files=[])
+    outcome = refresh.refresh_model(base_model.pk)
+    assert outcome.changed == 1
+    record = HubRecord.objects.get(model=base_model, hub="huggingface")
+    assert record.weight_files == ["model.safetensors"]
+
+
+def test_a_record_that_moved_since_it_was_read_is_not_short_cut(hub, base_model):
+    serve(hub)
+    refresh.refresh_model(base_model.pk)
+    read = HubRecord.objects.get(model=base_model, hub="huggingface")
+    answer = refresh.fetch_huggingface(read.repo_id)
+    # Another refresh, or a curator confirming the repository gone, wrote it meanwhile.
+    HubRecord.objects.filter(pk=read.pk).update(status="gone")
+    assert refresh._kept_current(read, answer, now=read.fetched_at) is False
+    assert HubRecord.objects.get(pk=read.pk).status == "gone"
+    HubRecord.objects.filter(pk=read.pk).update(status="ok")
+    assert refresh._kept_current(read, answer, now=read.fetched_at) is True

@@ -341,6 +341,21 @@ def _classify(error):
     )
 
 
+# What parse_model_info reads of a payload besides the counts the Hub keeps moving (downloads,
+# likes, lastModified): two payloads alike in these read as the same repository. Keys it does not
+# read (`spaces`, `inference`, `trendingScore`...) move without the repository changing.
+FACT_KEYS = (
+    "id", "sha", "createdAt", "private", "disabled", "gated", "cardData", "tags", "pipeline_tag",
+    "library_name", "siblings", "safetensors",
+)  # fmt: skip
+
+
+def facts_of(payload):
+    """The part of a model info payload (or None) that says what the repository is: FACT_KEYS."""
+    payload = payload if isinstance(payload, dict) else {}
+    return {key: payload.get(key) for key in FACT_KEYS}
+
+
 def parse_model_info(payload):
     """An HfModelObservation from the JSON of `GET /api/models/{repo_id}`.
 
