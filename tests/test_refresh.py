@@ -790,7 +790,7 @@ def test_an_unchanged_answer_takes_one_update_per_record_without_a_lock_and_resc
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from catalog.api.conditional import data_version
+    from catalog.data_version import data_version
     from catalog.models import CurrentScores, ScoreSnapshot
 
     serve(hub)
