@@ -26,6 +26,22 @@ RESTRICTION_LABELS = {
     "covers_trained_models": "Models distilled from it or trained on its outputs are bound by its terms",
 }
 RESTRICTIONS = tuple(RESTRICTION_LABELS)
+# Each clause in a few words, as the pages and the filters name it.
+RESTRICTION_NAMES = {
+    "mau_cap": "User cap",
+    "acceptable_use_policy": "Acceptable-use policy",
+    "terms_changeable": "Terms changeable by licensor",
+    "field_of_use": "Field-of-use limits",
+    "no_improving_other_models": "No improving other models",
+    "name_prefix": "Name prefix on derivatives",
+    "litigation_termination": "Ends if you sue",
+    "geographic": "Geographic limits",
+    "non_commercial": "Non-commercial only",
+    "revocable": "Revocable",
+    "remote_restriction": "Remote restriction",
+    "flow_down": "Flow-down to derivatives",
+    "covers_trained_models": "Binds models trained on outputs",
+}
 # How a reason names an availability: "Research paper is not released."
 AVAILABILITY_WORDS = {
     components.FULL: "released in full",
