@@ -557,28 +557,38 @@ def models_tracking(repo_ids):
 
 
 def search(queryset, text):
-    """The models `text` finds, annotated with `search_rank` (higher is a better match).
-
-    On PostgreSQL: the stored search vector (names weigh most; then families, slugs and Hugging
-    Face repo ids; then organisations and descriptions), read through its GIN index and ranked by
-    SearchRank. Repo ids are stored as their words (`meta llama Llama 3 1 8B`), so text written
-    like one (`Llama-3.1-8B`) is also looked for as those words in a row. Elsewhere (SQLite, the
-    embedded default): each word is looked for in any of those fields but the repo ids, and a
-    match in the name comes first.
-    """
+    """The models `text` finds, annotated with `search_rank` (higher is a better match): by the
+    stored search vector on PostgreSQL, by words elsewhere (SQLite, the embedded default)."""
     if connection.vendor == "postgresql":
-        query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-        words = " ".join(re.findall(r"[^\W_]+", text))
-        if words != " ".join(text.split()) and not SEARCH_OPERATORS.search(text):
-            query |= SearchQuery(words, search_type="phrase", config=SEARCH_CONFIG)
-        return queryset.filter(search_vector=query).annotate(
-            search_rank=SearchRank(F("search_vector"), query)
-        )
+        return search_by_vector(queryset, text)
+    return search_by_words(queryset, text)
+
+
+def search_by_vector(queryset, text):
+    """The stored search vector (names weigh most; then families, slugs and Hugging Face repo
+    ids; then organisations and descriptions), read through its GIN index, ranked by SearchRank.
+
+    Repo ids are stored as their words (`meta llama Llama 3 1 8B`), so text written like one
+    (`Llama-3.1-8B`) is also looked for as those words in a row.
+    """
+    query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    words = " ".join(re.findall(r"[^\W_]+", text))
+    if words != " ".join(text.split()) and not SEARCH_OPERATORS.search(text):
+        query |= SearchQuery(words, search_type="phrase", config=SEARCH_CONFIG)
+    return queryset.filter(search_vector=query).annotate(
+        search_rank=SearchRank(F("search_vector"), query)
+    )
+
+
+def search_by_words(queryset, text):
+    """Each word in any of the name, family, slug, organisation, description or repo ids, in
+    any letter case; a model with every word in its name ranks first."""
     words = text.split()
     for word in words:
         queryset = queryset.filter(
             Q(name__icontains=word) | Q(family__icontains=word) | Q(slug__icontains=word)
             | Q(organization__name__icontains=word) | Q(description__icontains=word)
+            | Q(hf_repos__icontains=word)
         )  # fmt: skip
     in_name = Q(*[Q(name__icontains=word) for word in words])
     return queryset.annotate(search_rank=Case(When(in_name, then=Value(1)), default=Value(0)))
