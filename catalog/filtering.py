@@ -5,6 +5,7 @@ FilterSet) and the directory page's form all use it, so they accept exactly the 
 value is refused naming the parameter; nothing is silently ignored.
 """
 
+import copy
 import datetime
 import re
 
@@ -171,6 +172,11 @@ class ParameterField(forms.Field):
 
     widget = Values
 
+    def __deepcopy__(self, memo):
+        # A form copies its fields so that a request may change them; these hold nothing a
+        # request changes, so each form shares them.
+        return self
+
     def to_python(self, values):
         return self.parse(_without_nul(values))
 
@@ -282,6 +288,11 @@ class Parameter:
         self.schema = schema or {}
         self.examples = examples or {}
         super().__init__(*args, **kwargs)
+
+    def __deepcopy__(self, memo):
+        # Each FilterSet copies its filters to hang itself on them. What they hold besides is a
+        # declaration no request changes: shared, rather than copied choice by choice.
+        return copy.copy(self)
 
 
 class ChoicesFilter(Parameter, django_filters.MultipleChoiceFilter):
@@ -475,6 +486,12 @@ class ModelFilterSet(django_filters.FilterSet):
     class Meta:
         model = AIModel
         fields = []
+
+    def get_form_class(self):
+        # The form's fields are the same for every request: its class is made once.
+        if "form_class" not in type(self).__dict__:
+            type(self).form_class = super().get_form_class()
+        return type(self).form_class
 
     def problems(self):
         """What in the query cannot be applied: a BadParameter per offending parameter (an
