@@ -19,6 +19,7 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 PATHS = [
     ("list (50 a page)", "/api/v1/models/?page_size=50"),
     ("list filtered", "/api/v1/models/?label=open-weights&ordering=-index"),
+    ("list searched", "/api/v1/models/?q=family+12"),
     ("detail", "/api/v1/models/model-000123/"),
 ]
 LIST_FILTERED, DETAIL = "list filtered", "detail"

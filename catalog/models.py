@@ -1,6 +1,7 @@
 import json
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import connection, models
@@ -261,6 +262,11 @@ class AIModel(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # What the text search reads (catalog.filtering.search): on PostgreSQL a trigger keeps it
+    # current from the name, family, slug, repo ids, organisation and description, and the GIN
+    # index aimodel_search_idx serves it (both in migration 0025); elsewhere it stays empty.
+    # Derived, so never backed up: a restore recomputes it.
+    search_vector = SearchVectorField(null=True, editable=False, serialize=False)
 
     objects = AIModelQuerySet.as_manager()
 

@@ -38,55 +38,20 @@ from catalog import (
     rate_limits,
     selectors,
 )
-from catalog.api.filters import (
-    EU_AI_ACT_VERDICTS,
-    G7_LABELS,
-    LABELS,
-    MOF_CLASSES,
-    OSAID_VERDICTS,
-    SIZE_BANDS,
-    BadParameter,
-    filter_models,
-    order_models,
-)
 from catalog.api.views import cached_dump
 from catalog.converters import ModelSlugConverter
 from catalog.data_version import data_version
+from catalog.filtering import ModelFilterSet
 from catalog.forms import CorrectionForm
 from catalog.frameworks import eu_ai_act, g7, index, label, mof, osaid
 from catalog.frameworks.evidence import component_state
 from catalog.frameworks.restrictions import restrictions_of
-from catalog.models import AIModel, IndexMatch
+from catalog.models import IndexMatch
 
 PAGE_SIZE = 50
 CORRECTIONS_PER_HOUR = 5
 
 public_page = http_cache.public_read()
-
-SORTS = (
-    ("-g7", "G7 label, most open first"),
-    ("g7", "G7 label, least open first"),
-    ("-label", "Earlier headline label, most open first"),
-    ("label", "Earlier headline label, least open first"),
-    ("-index", "Openness Index, highest first"),
-    ("index", "Openness Index, lowest first"),
-    ("-osaid", "OSAID, conforming first"),
-    ("osaid", "OSAID, not conforming first"),
-    ("-mof", "MOF class, most open first"),
-    ("mof", "MOF class, least open first"),
-    ("-eu_ai_act", "EU AI Act exemption, likeliest first"),
-    ("eu_ai_act", "EU AI Act exemption, unlikeliest first"),
-    ("-release_date", "Newest first"),
-    ("release_date", "Oldest first"),
-    ("name", "Name, A to Z"),
-    ("-name", "Name, Z to A"),
-)
-SIZE_NAMES = {
-    "under-3b": "Under 3B",
-    "3b-15b": "3B to 15B",
-    "15b-100b": "15B to 100B",
-    "over-100b": "Over 100B",
-}
 
 
 def kept_whole(view):
@@ -129,14 +94,16 @@ def model_list(request):
         selectors.directory_choices,
         3600,
     )
-    context = {"filters": _filter_state(params, choices), "sorts": SORTS}
-    try:
-        queryset = order_models(filter_models(selectors.ranking(), params), params)
-    except BadParameter as error:
-        context.update(error=error, page=None, models=[])
+    filterset = ModelFilterSet(params, selectors.ranking())
+    sorts = filterset.form.fields["ordering"].choices
+    context = {"filters": _filter_state(filterset, params, choices), "sorts": sorts}
+    if problems := filterset.problems():
+        context.update(error=problems[0], page=None, models=[])
         return render(request, "catalog/model_list.html", context, status=400)
-    page = selectors.RankingPaginator(queryset, PAGE_SIZE).get_page(params.get("page"))
-    ordering = (params.getlist("ordering") or ["-g7"])[-1]
+    page = selectors.RankingPaginator(filterset.qs, PAGE_SIZE).get_page(params.get("page"))
+    ordering = filterset.ordering_in_use
+    if not ordering:
+        context["sorts"] = [("", "Best match first"), *sorts]
     context.update(
         page=page,
         models=selectors.attach_component_states(page.object_list),
@@ -184,46 +151,31 @@ def _with(params, **changes):
     return "?" + kept.urlencode()
 
 
-def _filter_state(params, choices):
-    """The filter form's fields with their options and selected values, and the active filters
-    each with a link that removes it."""
-    options = {
-        "organization": ("Organisation", choices["organizations"]),
-        "g7": ("G7 label", [(key, value) for key, value in G7_LABELS.items()]),
-        "label": ("Earlier headline label", [(key, value) for key, value in LABELS.items()]),
-        "osaid": ("OSAID 1.0", [(key, value) for key, value in OSAID_VERDICTS.items()]),
-        "mof_class": ("MOF class", list(MOF_CLASSES.items())),
-        "eu_ai_act": (
-            "EU AI Act exemption",
-            [(key, value) for key, value in EU_AI_ACT_VERDICTS.items()],
-        ),
-        "license": (
-            "Weights licence",
-            [(identifier, identifier) for identifier, _ in choices["licenses"]],
-        ),
-        "restriction": ("Licence restriction", [(c.flag, c.name) for c in clauses.RESTRICTIVE]),
-        "review_status": (
-            "Review status",
-            [
-                ("curated", "Curated (the default)"),
-                ("machine-read", "Machine-read from the Hub, not reviewed by a curator"),
-                ("any", "Curated and machine-read"),
-            ],
-        ),  # fmt: skip
-        "modality": ("Modality", list(AIModel.Modality.choices)),
-        "kind": ("Kind", list(AIModel.Kind.choices)),
-        "size": ("Size", [(key, SIZE_NAMES[key]) for key in SIZE_BANDS]),
-        "release_year": ("Release year", [(str(y), str(y)) for y in choices["years"]]),
-    }
+# The directory form's select fields, in order (the G7 label shows first, as checkboxes), and the
+# fields whose options come from the data rather than the FilterSet.
+FORM_FIELDS = ("organization", "g7", "label", "osaid", "mof_class", "eu_ai_act", "license",
+               "restriction", "review_status", "modality", "kind", "size", "release_year")  # fmt: skip
+OPTIONS_FROM_DATA = {
+    "organization": lambda choices: choices["organizations"],
+    "license": lambda choices: [(identifier, identifier) for identifier, _ in choices["licenses"]],
+    "release_year": lambda choices: [(str(year), str(year)) for year in choices["years"]],
+}
+
+
+def _filter_state(filterset, params, choices):
+    """The filter form's fields (from the FilterSet) with their options and selected values, and
+    the active filters each with a link that removes it."""
     fields, active = [], []
-    for name, (title, values) in options.items():
+    for name in FORM_FIELDS:
+        field = filterset.form.fields[name]
+        values = OPTIONS_FROM_DATA[name](choices) if name in OPTIONS_FROM_DATA else field.choices
         selected = params.getlist(name)
         names = dict(values)
-        fields.append({"name": name, "title": title, "options": values, "selected": selected})
+        fields.append({"name": name, "title": field.label, "options": values, "selected": selected})
         for value in selected:
             active.append(
                 {
-                    "title": title,
+                    "title": field.label,
                     "value": names.get(value, value),
                     "remove": _without(params, name, value),
                 }

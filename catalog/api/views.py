@@ -25,26 +25,20 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from catalog import clauses, components, frameworks, http_cache, selectors
+from catalog import components, frameworks, http_cache, selectors
 from catalog.api import serializers
 from catalog.api.conditional import conditional_get
-from catalog.api.filters import (
-    EU_AI_ACT_VERDICTS,
-    FILTER_PARAMS,
-    G7_LABELS,
-    LABELS,
-    MOF_CLASSES,
-    OSAID_VERDICTS,
-    REVIEW_STATUSES,
-    SIZE_BANDS,
+from catalog.api.filters import FilterBackend
+from catalog.data_version import data_version
+from catalog.filtering import (
+    FREE_TEXT,
+    LICENCE_EXAMPLES,
+    ORGANIZATION_EXAMPLES,
     BadParameter,
-    UnknownItem,
-    filter_models,
-    order_models,
+    ModelFilterSet,
     parse_datetime_param,
     text_values,
 )
-from catalog.data_version import data_version
 from catalog.frameworks.restrictions import restrictions_of
 from catalog.models import AIModel, Change, License, Organization
 
@@ -94,108 +88,30 @@ class Pagination(PageNumberPagination):
 
 
 def _bad(error):
-    return ValidationError({error.parameter: [str(error).split(": ", 1)[1]]})
+    return ValidationError({error.parameter: [error.message]})
 
 
 # Real identifiers from the catalogue, for the reader of the docs and for schemathesis, which
 # sends them to reach the 200 answers of the detail endpoints.
 MODEL_EXAMPLES = {"OLMo 7B": "olmo-7b", "A fine-tune of Llama 3.3": "deepseek-r1-distill-llama-70b"}
-LICENCE_EXAMPLES = {"Apache 2.0": "Apache-2.0", "The Llama 2 licence": "LicenseRef-llama-2"}
-ORGANIZATION_EXAMPLES = {"Allen Institute for AI": "ai2"}
 
 
-def _examples(named, many=False):
-    return [OpenApiExample(name, value=[value] if many else value) for name, value in named.items()]
-
-
-# Text the database can hold: NUL is refused with a 400, so the schema says so.
-FREE_TEXT = {"type": "string", "pattern": "^[^\\u0000]*$"}
-NAMED = {**FREE_TEXT, "minLength": 1}
-
-MODEL_FILTERS = [
-    OpenApiParameter(
-        "organization", {"type": "array", "items": NAMED},
-        style="form", explode=True, description="organisation slug (an unknown one is a 404)",
-        examples=_examples(ORGANIZATION_EXAMPLES, many=True),
-    ),
-    OpenApiParameter(
-        "g7", str, enum=list(G7_LABELS), many=True,
-        description="the headline: the G7 label, or weights-not-released",
-    ),
-    OpenApiParameter(
-        "label", str, enum=list(LABELS), many=True, description="the earlier headline label",
-    ),
-    OpenApiParameter("osaid", str, enum=list(OSAID_VERDICTS), many=True),
-    OpenApiParameter("mof_class", str, enum=list(MOF_CLASSES), many=True),
-    OpenApiParameter(
-        "eu_ai_act", str, enum=list(EU_AI_ACT_VERDICTS), many=True,
-        description="the EU AI Act lens: whether the open-source exemption plausibly applies",
-    ),
-    OpenApiParameter(
-        "license", {"type": "array", "items": NAMED},
-        style="form", explode=True,
-        description="licence id of the final weights (an unknown one is a 404)",
-        examples=_examples(LICENCE_EXAMPLES, many=True),
-    ),
-    OpenApiParameter(
-        "restriction", str, many=True, enum=list(clauses.RESTRICTIONS),
-        description="a clause binding the model, through its own licences or its base model's",
-    ),
-    OpenApiParameter("modality", str, enum=AIModel.Modality.values, many=True),
-    OpenApiParameter("kind", str, enum=AIModel.Kind.values, many=True),
-    OpenApiParameter("size", str, enum=list(SIZE_BANDS), many=True),
-    OpenApiParameter(
-        "release_year",
-        {"type": "array", "items": {"type": "integer", "minimum": 1000, "maximum": 9999}},
-        style="form", explode=True, description="a four-digit year",
-    ),
-    OpenApiParameter("released_after", OpenApiTypes.DATE),
-    OpenApiParameter("released_before", OpenApiTypes.DATE),
-    OpenApiParameter("updated_since", OpenApiTypes.DATETIME),
-    OpenApiParameter(
-        "q", {**FREE_TEXT, "maxLength": 200},
-        description="text search over name, family, organisation and description; a Hub repo "
-        "id or URL pasted here finds the entry that tracks that repository, as hf_repo does",
-    ),
-    OpenApiParameter(
-        "hf_repo",
-        {"type": "array", "items": {"type": "string", "maxLength": 300,
-                                    "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$"}},
-        style="form", explode=True,
-        description="a Hugging Face repo id (org/name, any letter case; a Hub URL of the repo is "
-        "read too): the entry that tracks it, curated or machine-read",
-        examples=[OpenApiExample("Pythia", value=["EleutherAI/pythia-12b"])],
-    ),
-    OpenApiParameter(
-        "review_status", str, enum=list(REVIEW_STATUSES), many=True,
-        description="curated (the default), machine-read (read from the Hub, not reviewed by a "
-        "curator) or any",
-    ),
-    OpenApiParameter(
-        "ordering", str,
-        enum=[p + f for f in ("g7", "label", "index", "osaid", "mof", "eu_ai_act", "release_date", "name") for p in ("", "-")],
-        description="framework score or field; prefix - for descending (default -g7)",
-    ),
-]  # fmt: skip
-assert {p.name for p in MODEL_FILTERS} == {*FILTER_PARAMS, "ordering"}
+def _examples(named):
+    return [OpenApiExample(name, value=value) for name, value in named.items()]
 
 
 @conditional_get()
-@extend_schema(summary="Models, ranked", parameters=MODEL_FILTERS)
+@extend_schema(summary="Models, ranked")
 class ModelList(generics.ListAPIView):
     """Published models with their headline scores, filtered and ranked."""
 
     serializer_class = serializers.ModelListSerializer
     pagination_class = Pagination
+    filter_backends = [FilterBackend]
+    filterset_class = ModelFilterSet
 
     def get_queryset(self):
-        try:
-            queryset = filter_models(selectors.ranking(), self.request.query_params)
-            return order_models(queryset, self.request.query_params)
-        except UnknownItem as error:
-            raise NotFound({error.parameter: [str(error).split(": ", 1)[1]]}) from None
-        except BadParameter as error:
-            raise _bad(error) from None
+        return selectors.ranking()
 
 
 class _Detail:
