@@ -51,7 +51,9 @@ def _pattern(name, count):
 
 def criteria(items):
     """A result's criteria as list items: passed or failed, and the reason."""
-    return format_html_join("", "<li>{} {}</li>", ((passed(c["passed"]), c["reason"]) for c in items))
+    return format_html_join(
+        "", "<li>{} {}</li>", ((passed(c["passed"]), c["reason"]) for c in items)
+    )
 
 
 def framework_cards(results, slug):
@@ -110,9 +112,7 @@ def _licence_cell(item):
     identifier = item.license.identifier
     cell = format_html('<a href="{}">{}</a>', link.licence(identifier), identifier)
     if item.origin == "release":
-        return format_html(
-            '{} <span class="note">under the release\'s {}</span>', cell, identifier
-        )
+        return format_html('{} <span class="note">under the release\'s {}</span>', cell, identifier)
     if item.origin == "base":
         stated = format_html("; its card states {}", item.stated.identifier) if item.stated else ""
         return format_html(
