@@ -14,6 +14,15 @@ ROOT = Path(__file__).resolve().parent.parent
 LOG = ROOT / "var" / "bench-gunicorn.log"
 
 
+def code_at(rev, directory):
+    """The project's files at git revision `rev`, written into `directory` (a temporary copy that
+    a second Gunicorn can serve beside this tree, on the same database)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(["git", "archive", rev], cwd=ROOT, capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(directory)], input=archive.stdout, check=True)
+    return directory
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

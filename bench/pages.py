@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _load import ROOT, Gunicorn, fetch, hammer
+from _load import ROOT, Gunicorn, code_at, fetch, hammer
 from _setup import django_on_fresh_database
 
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
@@ -121,13 +121,7 @@ def model_page(args):
     scripts[True].write_text(REPORT + NEW_ADDRESSES)
     trees = [("this tree", ROOT)]
     if args.before:
-        before = work / "before"
-        before.mkdir()
-        archive = subprocess.run(
-            ["git", "archive", args.before], cwd=ROOT, capture_output=True, check=True
-        ).stdout
-        subprocess.run(["tar", "-x", "-C", str(before)], input=archive, check=True)
-        trees.insert(0, (f"at {args.before}", before))
+        trees.insert(0, (f"at {args.before}", code_at(args.before, work / "before")))
     print(
         f"{args.models} models; {MODEL_PAGE} built by gunicorn on every request; "
         f"gunicorn 2 workers; wrk 2 threads, 8 connections, {args.seconds:.0f} s"

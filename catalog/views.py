@@ -9,6 +9,7 @@ which carries a CSRF token, has a page of its own, so that no public page is per
 
 import csv
 import functools
+import hashlib
 import json
 import re
 from urllib import parse
@@ -18,6 +19,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.http import urlencode
@@ -35,6 +37,7 @@ from catalog import (
     criteria,
     frameworks,
     http_cache,
+    model_page,
     rate_limits,
     selectors,
 )
@@ -217,10 +220,10 @@ def model_detail(request, slug):
     """A model's page: cached whole, like the directory, until its version changes (the data
     version, or a hub read of the model since).
 
-    All but its hub records depends only on the data, the code and the host: those parts are
-    kept as fragments for the data version (PAGE_CACHE_SECONDS at most), so that a page rebuilt
-    after a hub read, or after its whole copy expired, reads and renders only its hub records.
-    The rest of the context is worked out only when a fragment is missing.
+    All but its hub records depends only on the data, the code and the host: those parts
+    (MODEL_PAGE_FRAGMENTS) are kept for the data version (PAGE_CACHE_SECONDS at most), so that a
+    page rebuilt after a hub read, or after its whole copy expired, reads and renders only its
+    hub records. The rest of the context is worked out only when a fragment is missing.
     """
     try:
         model = selectors.published_model(slug)
@@ -229,26 +232,38 @@ def model_detail(request, slug):
         if merged_into := selectors.merged_into(slug):
             return redirect("catalog:model-detail", merged_into, permanent=True)
         raise
-    fragments = f"{data_version().isoformat()}|{http_cache.code_version()}"
     context = {
         "model": model,
         "hub_records": selectors.hub_records(model),
-        "fragment_seconds": settings.PAGE_CACHE_SECONDS,
-        "fragment_version": f"{fragments}|{request.get_host()}",
+        **_model_fragments(request, model),
     }
-    data = functools.cache(lambda: _model_context(request, selectors.with_assessments(model)))
-    for name in MODEL_PAGE_DATA:
-        # The template calls these only where it renders a missing fragment.
-        context[name] = functools.partial(lambda name: data()[name], name)
     return render(request, "catalog/model_detail.html", context)
 
 
-# What a model page shows that depends only on the data (and the host, for absolute links).
-MODEL_PAGE_DATA = (
-    "label_snapshot", "headline_id", "results", "grouped_rows", "restrictions", "release_licences",
-    "corrections", "lineage", "derivatives", "other_indexes", "history", "history_chart", "cite",
-    "badge", "badge_svg", "badge_png", "badge_markdown", "badge_html",
-)  # fmt: skip
+# The parts of a model page (partials of its template) that depend only on the data, the code
+# and the host (for absolute links).
+MODEL_PAGE_FRAGMENTS = ("title", "top", "bottom")
+
+
+def _model_fragments(request, model):
+    """{name: rendered fragment}, from the cache where kept, else built (and kept)."""
+    seconds = settings.PAGE_CACHE_SECONDS
+    found, keys = {}, {}
+    if seconds:
+        # One key per fragment: the data version, the code, the host and the model name it.
+        where = f"{data_version().isoformat()}|{http_cache.code_version()}"
+        where = hashlib.sha256(f"{where}|{request.get_host()}".encode()).hexdigest()[:32]
+        keys = {name: f"model-page:{name}:{model.pk}:{where}" for name in MODEL_PAGE_FRAGMENTS}
+        kept = cache.get_many(keys.values())
+        found = {name: mark_safe(kept[key]) for name, key in keys.items() if key in kept}
+    missing = [name for name in MODEL_PAGE_FRAGMENTS if name not in found]
+    if missing:
+        context = _model_context(request, selectors.with_assessments(model))
+        for name in missing:
+            found[name] = render_to_string(f"catalog/model_detail.html#{name}", context)
+        if seconds:
+            cache.set_many({keys[name]: str(found[name]) for name in missing}, seconds)
+    return found
 
 
 def _model_context(request, model):
@@ -291,23 +306,30 @@ def _model_context(request, model):
     page_url = request.build_absolute_uri(reverse("catalog:model-detail", args=[model.slug]))
     badge_svg = request.build_absolute_uri(reverse("catalog:badge-svg", args=[model.slug]))
     badge_png = request.build_absolute_uri(reverse("catalog:badge-png", args=[model.slug]))
+    label_snapshot = scores.get(frameworks.HEADLINE.ID)
     return {
         "model": model,
-        "label_snapshot": scores.get(frameworks.HEADLINE.ID),
+        "label_snapshot": label_snapshot,
+        "label_criteria": model_page.criteria(label_snapshot.result["criteria"])
+        if label_snapshot
+        else "",
+        "label_permalink": model_page.links().snapshot(model.slug, label_snapshot.key)
+        if label_snapshot
+        else "",
         "headline_id": frameworks.HEADLINE.ID,
-        "results": results,
-        "grouped_rows": grouped,
-        "restrictions": restrictions_of(evidence),
-        "release_licences": selectors.release_licences(model),
+        "results": model_page.framework_cards(results, model.slug),
+        "component_groups": model_page.component_groups(grouped),
+        "restrictions": model_page.restrictions(restrictions_of(evidence)),
+        "release_licences": model_page.release_licences(selectors.release_licences(model)),
         "corrections": selectors.model_corrections(model),
-        "lineage": list(reversed(evidence.lineage())),
-        "derivatives": selectors.published_derivatives(model),
+        "lineage": model_page.model_links(reversed(evidence.lineage())),
+        "derivatives": model_page.model_links(selectors.published_derivatives(model)),
         "other_indexes": _with_method_labels(
             selectors.index_verdicts([model.pk], terms=terms, known={model.pk: evidence})[model.pk]
         ),
-        "history": list(reversed(snapshots)),
+        "history": model_page.history_rows(snapshots, model.slug),
         "history_chart": mark_safe(history_chart),
-        "cite": _citation(request, model, scores.get(frameworks.HEADLINE.ID)),
+        "cite": _citation(request, model, label_snapshot),
         "badge": badge,
         "badge_svg": badge_svg,
         "badge_png": badge_png,

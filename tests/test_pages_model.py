@@ -391,3 +391,22 @@ def test_it_links_only_http_evidence_written_before_every_entry_point_checked_it
     assert 'href="https://example.org/weights"' in response.text
     assert "javascript:alert(1)" not in response.text
     assert "ftp://example.org/w" not in response.text
+
+
+def test_the_model_pages_links_are_what_reverse_gives(scored):
+    from django.urls import reverse
+
+    from catalog import model_page
+
+    links = model_page.links()
+    for snapshot in ScoreSnapshot.objects.select_related("model"):
+        slug = snapshot.model.slug
+        assert links.model(slug) == reverse("catalog:model-detail", args=[slug])
+        assert links.snapshot(slug, snapshot.key) == reverse(
+            "catalog:snapshot", args=[slug, snapshot.key]
+        )
+        assert links.framework(snapshot.framework) == reverse(
+            "catalog:framework", args=[snapshot.framework]
+        )
+    for identifier in License.objects.values_list("identifier", flat=True):
+        assert links.licence(identifier) == reverse("catalog:licence", args=[identifier])
