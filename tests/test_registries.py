@@ -5,7 +5,7 @@ import itertools
 import pytest
 
 from catalog import components, verdict_styles
-from catalog.api.filters import MOF_CLASSES
+from catalog.filtering import MOF_CLASSES
 from catalog.frameworks import g7, index, label, mof
 from catalog.frameworks.evidence import (
     CLOSED,
