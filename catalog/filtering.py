@@ -289,8 +289,11 @@ class Parameter:
 
     def __deepcopy__(self, memo):
         # Each FilterSet copies its filters to hang itself on them. What they hold besides is a
-        # declaration no request changes: shared, rather than copied choice by choice.
-        return copy.copy(self)
+        # declaration no request changes: shared, rather than copied choice by choice. A filter
+        # applied by a method of the FilterSet finds it through the copy.
+        copied = copy.copy(self)
+        copied.method = self.method
+        return copied
 
 
 class ChoicesFilter(Parameter, django_filters.MultipleChoiceFilter):
