@@ -122,8 +122,9 @@ FETCHERS = {HubRecord.Hub.HUGGINGFACE: fetch_huggingface, HubRecord.Hub.GITHUB: 
 def refresh_model(model_id, *, now=None):
     """Refresh every hub record of one model. Safe to run twice; returns an Outcome."""
     now = now or timezone.now()
-    model = AIModel.objects.get(pk=model_id)
-    records = list(model.hub_records.all())
+    # The model with its records in one query: an unchanged refresh makes only one more.
+    records = list(HubRecord.objects.filter(model_id=model_id).select_related("model"))
+    model = records[0].model if records else AIModel.objects.get(pk=model_id)
     named = {(HubRecord.Hub.HUGGINGFACE, r) for r in model.hf_repos}
     named |= {(HubRecord.Hub.GITHUB, r) for r in model.github_repos}
     if named - {(record.hub, record.repo_id) for record in records}:
