@@ -477,8 +477,10 @@ class ModelFilterSet(django_filters.FilterSet):
     )  # fmt: skip
     ordering = OrderingFilter(
         label="Sort by", choices=ORDERINGS,
+        # Empty is the default order, as the directory's "Best match first" sends it.
+        schema={"enum": ["", *sorted(value for value, _ in ORDERINGS)]},
         help_text=f"framework score or field; prefix - for descending (default {DEFAULT_ORDERING}"
-        ", or best match first when q searches text)",
+        ", or best match first when q searches text; empty for the default)",
     )  # fmt: skip
 
     # Applied together by filter_queryset rather than each on its own.

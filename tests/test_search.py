@@ -145,7 +145,7 @@ def test_the_schemas_model_list_parameters_are_the_filtersets(site):
     assert names == {*ModelFilterSet.base_filters, "page", "page_size"}
     choices = {p["name"]: p["schema"].get("items", p["schema"]).get("enum") for p in parameters}
     assert choices["restriction"] == sorted(clauses.RESTRICTIONS)
-    assert choices["ordering"] == sorted(value for value, _ in filtering.ORDERINGS)
+    assert choices["ordering"] == ["", *sorted(value for value, _ in filtering.ORDERINGS)]
 
 
 def test_the_directory_form_offers_the_filtersets_choices(site):
