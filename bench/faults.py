@@ -8,7 +8,7 @@ PostgreSQL cluster of its own (initdb into a temporary directory with Debian's b
 postgres user when run as root), a redis-server of its own (the cache and the Celery broker), a
 Celery worker and the fake Hub (tests/fakehub.py). The site runs under gunicorn on them, with
 readers requesting pages all along. In every phase a curator-style writer records decisions
-(services.curate, each with an evidence URL of its own); afterwards every write that was
+(curation.curate, each with an evidence URL of its own); afterwards every write that was
 acknowledged is looked for, and the data version must have moved past each one.
 
 1. Redis killed a third of the way in, started again at two thirds.
@@ -168,8 +168,8 @@ def run_writer(seconds, phase, targets, changes):
     {"acknowledged": [(slug, component, url, data version just after)], "refused": int}."""
     from django.db import connection
 
+    from catalog.curation import curate
     from catalog.data_version import data_version
-    from catalog.services import curate
 
     record, started = {"acknowledged": [], "refused": 0}, time.monotonic()
 

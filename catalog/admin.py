@@ -13,6 +13,13 @@ from django.db.models import Max, Q
 
 from catalog import catalogue, components, history, publishing, refresh
 from catalog.catalogue import REPO_RE
+from catalog.curation import (
+    Refused,
+    promote_to_curated,
+    publish_correction,
+    resolve_correction,
+    resolve_discrepancy,
+)
 from catalog.data_version import bump_data_version
 from catalog.models import (
     AIModel,
@@ -28,14 +35,7 @@ from catalog.models import (
     Organization,
     validate_http_url,
 )
-from catalog.services import (
-    Refused,
-    fill_missing_assessments,
-    promote_to_curated,
-    publish_correction,
-    resolve_correction,
-    resolve_discrepancy,
-)
+from catalog.sync import fill_missing_assessments
 
 
 class LinesField(forms.Field):

@@ -34,7 +34,7 @@ from catalog.hubs import (
 )
 from catalog.machine_read import retire_duplicates
 from catalog.models import AIModel, Assessment, Discrepancy, HubRecord, License, Organization
-from catalog.services import fill_missing_assessments
+from catalog.sync import fill_missing_assessments
 
 logger = logging.getLogger(__name__)
 

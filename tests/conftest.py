@@ -117,7 +117,7 @@ def empty_cache():
 @pytest.fixture
 def catalogue_with_scores(fixture_catalogue, django_capture_on_commit_callbacks, db):
     """The small test catalogue, loaded and scored."""
-    from catalog.services import load_catalogue
+    from catalog.sync import load_catalogue
 
     with django_capture_on_commit_callbacks(execute=True):
         report = load_catalogue(fixture_catalogue)
@@ -135,7 +135,7 @@ def real_catalogue_for_module(django_db_setup, django_db_blocker):
     from django.conf import settings
 
     from catalog.models import AIModel, Change, License, Organization, ScoreSnapshot
-    from catalog.services import load_catalogue
+    from catalog.sync import load_catalogue
 
     with django_db_blocker.unblock():
         report = load_catalogue(settings.CATALOG_DIR)

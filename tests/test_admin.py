@@ -5,7 +5,7 @@ from django import forms
 from django.urls import reverse
 
 from catalog.models import AIModel, Assessment, Change, License, Organization
-from catalog.services import load_catalogue
+from catalog.sync import load_catalogue
 
 pytestmark = pytest.mark.django_db
 
@@ -135,8 +135,8 @@ def test_a_save_from_a_form_opened_before_a_colleagues_save_is_refused(
 
 
 def test_a_change_from_outside_the_admin_also_makes_an_open_form_stale(client, curator, loaded):
+    from catalog.curation import resolve_correction
     from catalog.models import CorrectionRequest
-    from catalog.services import resolve_correction
 
     url = reverse("admin:catalog_aimodel_change", args=[loaded.pk])
     data = change_form_data(client, loaded)

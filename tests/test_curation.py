@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
+from catalog.curation import Refused, resolve_correction, resolve_discrepancy
 from catalog.models import (
     AIModel,
     Assessment,
@@ -17,7 +18,7 @@ from catalog.models import (
     License,
     Organization,
 )
-from catalog.services import Refused, load_catalogue, resolve_correction, resolve_discrepancy
+from catalog.sync import load_catalogue
 
 
 def waiting_for_locks():
@@ -291,7 +292,7 @@ def test_a_refresh_never_overwrites_a_curators_decision_committed_while_it_runs(
     fixture_catalogue, hub
 ):
     from catalog import refresh
-    from catalog.services import curate
+    from catalog.curation import curate
     from tests.fakehub import model_payload
 
     assert load_catalogue(fixture_catalogue).ok

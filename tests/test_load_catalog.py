@@ -9,7 +9,7 @@ from django.core import serializers
 from django.core.management import CommandError, call_command
 
 from catalog.models import AIModel, Assessment, Change, License, Organization
-from catalog.services import export_catalogue, load_catalogue
+from catalog.sync import export_catalogue, load_catalogue
 
 pytestmark = pytest.mark.django_db
 

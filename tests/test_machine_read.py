@@ -4,7 +4,7 @@ promoted by a curator."""
 import pytest
 from django.utils import timezone
 
-from catalog import machine_read, scoring, services
+from catalog import curation, machine_read, scoring, sync
 from catalog.hubs.huggingface import parse_model_info, repo_id_from_text
 from catalog.models import AIModel, Change
 from tests.fakehub import model_payload
@@ -119,7 +119,7 @@ def test_a_repo_id_is_read_from_what_a_reader_pastes(text, repo):
 
 def test_a_curator_promotes_an_entry_to_curated_keeping_its_history(client, entry):
     created = Change.objects.filter(model=entry).count()
-    assert services.promote_to_curated(entry, actor="alice", reason="Checked the card")
+    assert curation.promote_to_curated(entry, actor="alice", reason="Checked the card")
     entry.refresh_from_db()
     assert entry.review_status == "curated"
     changes = Change.objects.filter(model=entry)
@@ -135,7 +135,7 @@ def test_a_curated_file_for_the_same_slug_takes_the_entry_over(entry, fixture_ca
         "name: Example Base 7B", "name: Tiny Robot Policy"
     )
     (fixture_catalogue / "models" / f"{entry.slug}.yaml").write_text(text)
-    report = services.load_catalogue(fixture_catalogue)
+    report = sync.load_catalogue(fixture_catalogue)
     assert report.ok and entry.slug in report.updated
     entry.refresh_from_db()
     assert entry.review_status == "curated"
@@ -154,7 +154,7 @@ def test_a_curated_entry_that_adds_the_repository_retires_the_machine_read_one(
     text = path.read_text().replace(named, f"{named}\n  - {REPO}")
     path.write_text(text)
     with django_capture_on_commit_callbacks(execute=True):
-        report = services.load_catalogue(fixture_catalogue, overwrite=True)
+        report = sync.load_catalogue(fixture_catalogue, overwrite=True)
     assert report.ok
     entry.refresh_from_db()
     curated = AIModel.objects.get(slug="example-base-7b")

@@ -204,7 +204,7 @@ def test_the_page_links_to_the_correction_form_and_carries_no_csrf_token(scored)
 
 
 def test_an_unscored_model_page_says_so(client, fixture_catalogue):
-    from catalog.services import load_catalogue
+    from catalog.sync import load_catalogue
 
     load_catalogue(fixture_catalogue)  # no commit here, so the scorer never runs
     response = client.get(CHAT)
@@ -372,7 +372,7 @@ def test_badges_answer_conditional_requests(scored):
 
 
 def test_a_badge_of_an_unscored_model_says_not_scored(client, fixture_catalogue):
-    from catalog.services import load_catalogue
+    from catalog.sync import load_catalogue
 
     load_catalogue(fixture_catalogue)
     body = client.get("/badge/example-7b-chat.svg").content.decode()

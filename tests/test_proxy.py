@@ -88,7 +88,7 @@ def site(django_db_setup):
 @pytest.fixture(autouse=True)
 def catalogue(site):
     """The small test catalogue, committed (so that gunicorn sees it), for each test."""
-    from catalog.services import load_catalogue
+    from catalog.sync import load_catalogue
 
     assert load_catalogue(FIXTURES).ok
 
@@ -140,7 +140,7 @@ def test_an_expired_copy_is_revalidated_by_its_etag_while_the_data_is_unchanged(
 def test_a_curators_save_is_public_through_the_proxy_within_the_shared_max_age(site):
     from django.db import transaction
 
-    from catalog import services
+    from catalog import curation
     from catalog.models import AIModel
 
     server, proxy = site
@@ -151,7 +151,7 @@ def test_a_curators_save_is_public_through_the_proxy_within_the_shared_max_age(s
     assert evidence.encode() not in body
     saved = time.monotonic()
     with transaction.atomic():
-        services.curate(
+        curation.curate(
             AIModel.objects.get(slug="example-7b-chat"), "doc_model_card",
             changes={"availability": "partial"}, evidence_url=evidence,
             actor="curator", reason="The card moved.",

@@ -5,7 +5,7 @@ import pytest
 
 from catalog import data_version, history, publishing
 from catalog.models import AIModel, Assessment, Change, License, Organization, ScoreSnapshot
-from catalog.services import load_catalogue
+from catalog.sync import load_catalogue
 
 pytestmark = pytest.mark.django_db
 

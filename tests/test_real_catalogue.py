@@ -4,7 +4,7 @@ import pytest
 
 from catalog import components, pins, selectors
 from catalog.models import AIModel, Assessment, Correction, License
-from catalog.services import export_catalogue
+from catalog.sync import export_catalogue
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ are filled from the Hub; curated entries get observations and discrepancies, nev
 
 import pytest
 
-from catalog import refresh, selectors, services
+from catalog import curation, refresh, selectors
 from catalog.models import AIModel, Assessment, Change, HubRecord, License, Organization
 from tests.fakehub import model_payload
 
@@ -162,7 +162,7 @@ def test_a_curators_own_unknown_is_not_filled_by_the_hub(hub, tracked):
     draft = draft_of(hub, "example-lab/Example-Edge-1B",
                      siblings=[{"rfilename": "model.safetensors"}])  # fmt: skip
     weights = component(draft, "weights_final")
-    services.curate(draft, "weights_final", changes={"availability": "unknown"},
+    curation.curate(draft, "weights_final", changes={"availability": "unknown"},
                     evidence_url=None, actor="alice", reason="Not verified yet")  # fmt: skip
     refresh.refresh_model(draft.pk)
     weights = component(draft, "weights_final")

@@ -6,7 +6,7 @@ from catalog import frameworks, history, publishing, selectors
 from catalog.frameworks import label, osaid
 from catalog.models import AIModel, Assessment, License, ScoreSnapshot
 from catalog.scoring import rescore
-from catalog.services import load_catalogue
+from catalog.sync import load_catalogue
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from celery import Celery
 from django.db import connection
 
 from catalog.models import AIModel, Discrepancy, HubRecord
-from catalog.services import load_catalogue
+from catalog.sync import load_catalogue
 from tests.fakehub import FakeHub, Reply, model_payload
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from catalog.services import export_catalogue
+from catalog.sync import export_catalogue
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.services import load_catalogue
+from catalog.sync import load_catalogue
 
 
 class Command(BaseCommand):
