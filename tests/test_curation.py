@@ -290,7 +290,7 @@ def test_of_two_curators_saving_one_licence_or_organisation_at_once_the_second_i
 def test_a_refresh_never_overwrites_a_curators_decision_committed_while_it_runs(
     fixture_catalogue, hub
 ):
-    from catalog import refresh
+    from catalog.refresh import apply
     from catalog.services import curate
     from tests.fakehub import model_payload
 
@@ -308,7 +308,7 @@ def test_a_refresh_never_overwrites_a_curators_decision_committed_while_it_runs(
 
     def refresh_now():
         try:
-            refresh.refresh_model(model.pk)
+            apply.refresh_model(model.pk)
         except Exception as error:
             errors.append(error)
         finally:
