@@ -275,7 +275,7 @@ def postgres_phase(server, postgres, seconds):
 def hub_backed_models(hub, count):
     """`count` models, each naming a repository the fake Hub serves (weights in safetensors
     under Apache-2.0), whose weights follow the Hub until a curator decides them."""
-    from catalog import refresh
+    from catalog import hub_records
     from catalog.models import AIModel, Assessment, License
     from tests.fakehub import Reply, model_payload
 
@@ -292,7 +292,7 @@ def hub_backed_models(hub, count):
         hub.queue(f"/api/models/{repo}", Reply.slow(0.1))
     AIModel.objects.bulk_update(models, ["hf_repos"])
     Assessment.objects.filter(model__in=models, component="weights_final").update(source="hub")
-    refresh.ensure_hub_records(AIModel.objects.filter(pk__in=[m.pk for m in models]))
+    hub_records.ensure_hub_records(AIModel.objects.filter(pk__in=[m.pk for m in models]))
     return models
 
 
@@ -303,8 +303,8 @@ def worker_phase(server, broker_url, seconds, count):
     from django.utils import timezone
     from redis import Redis
 
-    from catalog import refresh
     from catalog.models import Discrepancy, HubRecord
+    from catalog.refresh import dispatch
     from tests.fakehub import FakeHub
 
     close_connections()
@@ -342,7 +342,7 @@ def worker_phase(server, broker_url, seconds, count):
     try:
         first = workers.start()
         # The dispatcher itself chooses the due models and sends one message each.
-        dispatched = refresh.dispatch(
+        dispatched = dispatch.dispatch(
             lambda model_id: sender.send_task("catalog.tasks.refresh_model", args=[model_id])
         )
         # The clock starts once the worker is at work, however slowly it started.
@@ -367,7 +367,7 @@ def worker_phase(server, broker_url, seconds, count):
         missing = [m for m in dispatched if m not in done]
         redispatched = []
         if missing:  # what a lost message leaves: the records stay due for the next dispatch
-            redispatched = refresh.dispatch(
+            redispatched = dispatch.dispatch(
                 lambda model_id: sender.send_task("catalog.tasks.refresh_model", args=[model_id])
             )
             deadline = time.monotonic() + 60
@@ -381,7 +381,7 @@ def worker_phase(server, broker_url, seconds, count):
         redelivered = sum(1 for n in fetched.values() if n > 1)
         # -2: no such key (free); -1: a key that never expires (held forever).
         lock_ttl = Redis.from_url(os.environ["REDIS_URL"]).ttl(
-            cache.make_key(refresh.DISPATCHER_LOCK)
+            cache.make_key(dispatch.DISPATCHER_LOCK)
         )
         report(f"Worker killed mid-refresh ({done_at_kill} of {len(dispatched)} refreshes done "
                "at the kill)", events, third, third + 2)  # fmt: skip

@@ -39,7 +39,6 @@ def main():
     from django.utils import timezone
     from synthetic import build
 
-    from catalog import refresh
     from catalog.models import (
         AIModel,
         Assessment,
@@ -49,6 +48,7 @@ def main():
         HubRecord,
         ScoreSnapshot,
     )
+    from catalog.refresh import apply, fetch
 
     def rows_written_since(moment):
         """Rows of the evidence base inserted or updated since `moment`, per table."""
@@ -85,12 +85,12 @@ def main():
 
         # Every save of an assessment moves its `updated_at`: the table says what was written.
         first_started = timezone.now()
-        first_seconds, _ = timed_map(refresh.refresh_model, ids, args.concurrency)
+        first_seconds, _ = timed_map(apply.refresh_model, ids, args.concurrency)
         first_written = Assessment.objects.filter(updated_at__gte=first_started).count()
         # Raw fetching right before the unchanged refresh, so that the two meet the same load.
-        fetch_seconds, _ = timed_map(refresh.fetch_huggingface, repos, args.concurrency)
+        fetch_seconds, _ = timed_map(fetch.fetch_huggingface, repos, args.concurrency)
         second_started = timezone.now()
-        second_seconds, outcomes = timed_map(refresh.refresh_model, ids, args.concurrency)
+        second_seconds, outcomes = timed_map(apply.refresh_model, ids, args.concurrency)
         second_written = rows_written_since(second_started)
         fetch_times = HubRecord.objects.filter(fetched_at__gte=second_started).count()
 

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 
-from catalog import catalogue, components, history, publishing, refresh
+from catalog import catalogue, components, history, publishing
 from catalog.catalogue import REPO_RE
 from catalog.curation import (
     Refused,
@@ -35,6 +35,7 @@ from catalog.models import (
     Organization,
     validate_http_url,
 )
+from catalog.refresh import apply as refresh_apply
 from catalog.sync import fill_missing_assessments
 
 
@@ -474,7 +475,7 @@ class HubRecordAdmin(admin.ModelAdmin):
     )
     def confirm_gone(self, request, queryset):
         for record in queryset.exclude(status=HubRecord.Status.GONE):
-            refresh.confirm_gone(record, actor=request.user.get_username())
+            refresh_apply.confirm_gone(record, actor=request.user.get_username())
 
 
 # --- What other indexes say ----------------------------------------------------------------------

@@ -11,8 +11,9 @@ from celery import shared_task
 from django.conf import settings
 from kombu.exceptions import OperationalError
 
-from catalog import machine_read, refresh
+from catalog import machine_read
 from catalog.indexes import importer
+from catalog.refresh import apply, discovery, dispatch
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +48,8 @@ def enqueue_refresh(model_id):
 def refresh_model(self, model_id):
     """Refresh one model from its hubs; transient failures retry with backoff and jitter,
     waiting at least as long as the hub asked."""
-    outcome = refresh.refresh_model(model_id)
-    countdown = refresh.retry_countdown(
+    outcome = apply.refresh_model(model_id)
+    countdown = apply.retry_countdown(
         self.request.retries, outcome.transient,
         max_retries=settings.REFRESH_MAX_RETRIES,
         base_seconds=settings.REFRESH_RETRY_BASE_SECONDS,
@@ -76,7 +77,7 @@ def refresh_model(self, model_id):
 )
 def dispatch_refreshes():
     """Enqueue refreshes of the stalest entries; a lock keeps a second dispatcher out."""
-    chosen = refresh.dispatch(enqueue_refresh)
+    chosen = dispatch.dispatch(enqueue_refresh)
     if chosen is None:
         logger.info("refresh dispatch skipped: another dispatcher holds the lock")
         return None
@@ -93,7 +94,7 @@ def dispatch_refreshes():
 )
 def discover_hub_models():
     """Machine-read entries for the Hub's popular and trending models; one run at a time."""
-    with refresh.single_run(machine_read.LOCK, seconds=DISCOVERY_TIME_LIMIT + 60) as held:
+    with dispatch.single_run(machine_read.LOCK, seconds=DISCOVERY_TIME_LIMIT + 60) as held:
         if not held:
             logger.info("whole-Hub discovery skipped: another run holds the lock")
             return None
@@ -111,11 +112,11 @@ def discover_hub_models():
 )
 def discover_models():
     """Draft entries for new repos of the tracked Hub accounts, for curators to review."""
-    discovery = refresh.discover()
-    if discovery is None:
+    run = discovery.discover()
+    if run is None:
         logger.info("discovery skipped: another discovery holds the lock")
         return None
-    counts = {"created": len(discovery.created), "errors": len(discovery.errors)}
+    counts = {"created": len(run.created), "errors": len(run.errors)}
     logger.info("discovery: %s", counts, extra={"event": "discovery", "counts": counts})
     return counts
 

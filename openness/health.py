@@ -9,7 +9,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
 from catalog.models import IndexImport
-from catalog.refresh import DISPATCHER_LAST_RUN, queue_state
+from catalog.refresh.dispatch import DISPATCHER_LAST_RUN, queue_state
 
 
 def _timed(check):

@@ -291,8 +291,8 @@ def test_of_two_curators_saving_one_licence_or_organisation_at_once_the_second_i
 def test_a_refresh_never_overwrites_a_curators_decision_committed_while_it_runs(
     fixture_catalogue, hub
 ):
-    from catalog import refresh
     from catalog.curation import curate
+    from catalog.refresh import apply
     from tests.fakehub import model_payload
 
     assert load_catalogue(fixture_catalogue).ok
@@ -309,7 +309,7 @@ def test_a_refresh_never_overwrites_a_curators_decision_committed_while_it_runs(
 
     def refresh_now():
         try:
-            refresh.refresh_model(model.pk)
+            apply.refresh_model(model.pk)
         except Exception as error:
             errors.append(error)
         finally:

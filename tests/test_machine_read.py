@@ -172,7 +172,7 @@ def test_a_curated_entry_that_adds_the_repository_retires_the_machine_read_one(
     response = client.get(f"/models/{entry.slug}/")
     assert (response.status_code, response["Location"]) == (301, "/models/example-base-7b/")
     # Nothing refreshes it again: its curated entry reads the repository.
-    from catalog import refresh
+    from catalog.refresh import dispatch
 
-    assert entry.pk not in refresh.due_models(limit=10_000)
+    assert entry.pk not in dispatch.due_models(limit=10_000)
     assert machine_read.retire_duplicates() == []

@@ -5,8 +5,9 @@ import datetime
 import pytest
 from django.core.management import call_command
 
-from catalog import hub_records, refresh
+from catalog import hub_records
 from catalog.models import AIModel, Assessment, Change, Discrepancy, HubRecord, License
+from catalog.refresh import apply, discovery, dispatch, fetch
 from tests.fakehub import Reply, model_payload
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,7 @@ def assessment(component):
 
 def test_the_first_refresh_stores_what_the_hub_said(hub, base_model):
     serve(hub, branches=("main", "step1000", "step2000"))
-    outcome = refresh.refresh_model(base_model.pk)
+    outcome = apply.refresh_model(base_model.pk)
     assert outcome.errors == []
     record = HubRecord.objects.get(model=base_model, hub="huggingface")
     assert record.status == "ok"
@@ -62,7 +63,7 @@ def test_the_hub_never_overwrites_a_curated_assessment(hub, base_model):
     # The fixture's curators say the weights are not released; the hub says they are.
     assert assessment("weights_final").availability == "none"
     serve(hub)
-    outcome = refresh.refresh_model(base_model.pk)
+    outcome = apply.refresh_model(base_model.pk)
     assert assessment("weights_final").availability == "none"
     discrepancy = Discrepancy.objects.get(
         model=base_model, component="weights_final", field="availability"
@@ -87,7 +88,7 @@ def follow_the_hub(*component_ids):
 def test_a_hub_sourced_component_follows_the_hub(hub, base_model):
     follow_the_hub("weights_final")
     serve(hub, gated="manual", branches=("main", "step10"))
-    refresh.refresh_model(base_model.pk)
+    apply.refresh_model(base_model.pk)
     weights = assessment("weights_final")
     assert (weights.availability, weights.source) == ("partial", "hub")
     assert weights.license.identifier == "Apache-2.0"
@@ -103,7 +104,7 @@ def test_a_hub_sourced_component_follows_the_hub(hub, base_model):
 def test_a_click_through_gate_is_full_availability_marked_as_such(hub, base_model):
     follow_the_hub("weights_final")
     serve(hub, gated="auto")
-    refresh.refresh_model(base_model.pk)
+    apply.refresh_model(base_model.pk)
     weights = assessment("weights_final")
     assert (weights.availability, weights.access) == ("full", "click-through")
     assert "click-through that grants access at once" in weights.note
@@ -111,10 +112,10 @@ def test_a_click_through_gate_is_full_availability_marked_as_such(hub, base_mode
 
 def test_an_unchanged_sha_writes_nothing_but_the_fetch_time(hub, base_model):
     serve(hub)
-    refresh.refresh_model(base_model.pk)
+    apply.refresh_model(base_model.pk)
     changes, discrepancies = Change.objects.count(), Discrepancy.objects.count()
     first = HubRecord.objects.get(model=base_model, hub="huggingface").fetched_at
-    outcome = refresh.refresh_model(base_model.pk)
+    outcome = apply.refresh_model(base_model.pk)
     assert (outcome.unchanged, outcome.changed) == (2, 0)
     assert Change.objects.count() == changes
     assert Discrepancy.objects.count() == discrepancies
@@ -126,7 +127,7 @@ def test_a_licence_change_on_the_hub_is_detected_and_flagged(hub, base_model):
         availability="full", license=License.objects.get(identifier="Apache-2.0")
     )
     serve(hub)
-    refresh.refresh_model(base_model.pk)
+    apply.refresh_model(base_model.pk)
     assert not Discrepancy.objects.filter(component="weights_final").exists()
     hub.add_model(
         model_payload("example-lab/Example-Base-7B", sha="b" * 40, siblings=WEIGHTS,
@@ -136,7 +137,7 @@ def test_a_licence_change_on_the_hub_is_detected_and_flagged(hub, base_model):
     License.objects.filter(identifier="LicenseRef-example-community").update(
         hf_license_tag="example-community"
     )
-    refresh.refresh_model(base_model.pk)
+    apply.refresh_model(base_model.pk)
     discrepancy = Discrepancy.objects.get(component="weights_final", field="license")
     assert (discrepancy.curated_value, discrepancy.hub_value) == (
         "Apache-2.0", "LicenseRef-example-community",
@@ -153,7 +154,7 @@ def test_a_curated_unknown_is_flagged_not_filled(hub, base_model):
         availability="unknown"
     )
     serve(hub)
-    outcome = refresh.refresh_model(base_model.pk)
+    outcome = apply.refresh_model(base_model.pk)
     weights = assessment("weights_final")
     assert (weights.availability, weights.source, weights.license) == ("unknown", "curated", None)
     discrepancy = Discrepancy.objects.get(component="weights_final", field="availability")
@@ -167,7 +168,7 @@ def test_an_unknown_licence_tag_is_flagged_not_guessed(hub, base_model):
         availability="unknown"
     )
     serve(hub, license="wtfpl")
-    refresh.refresh_model(base_model.pk)
+    apply.refresh_model(base_model.pk)
     weights = assessment("weights_final")
     assert weights.license is None
     discrepancy = Discrepancy.objects.get(component="weights_final", field="license")
@@ -178,7 +179,7 @@ def test_a_deleted_repo_is_recorded_and_not_retried_forever(hub, base_model, set
     settings.HUB_GONE_CONFIRM_AFTER_HOURS = 0  # believed at once
     serve(hub)
     hub.queue("/api/models/example-lab/Example-Base-7B", Reply.repo_not_found())
-    outcome = refresh.refresh_model(base_model.pk)
+    outcome = apply.refresh_model(base_model.pk)
     record = HubRecord.objects.get(model=base_model, hub="huggingface")
     assert record.status == "gone"
     assert record.error_count == 1
@@ -191,7 +192,7 @@ def test_a_deleted_repo_is_recorded_and_not_retried_forever(hub, base_model, set
 def test_a_rate_limit_is_transient_and_waits_for_the_reset(hub, base_model):
     serve(hub)
     hub.queue("/api/models/example-lab/Example-Base-7B", Reply.rate_limited(reset_in=120))
-    outcome = refresh.refresh_model(base_model.pk)
+    outcome = apply.refresh_model(base_model.pk)
     assert [e.retry_after for e in outcome.transient] == [120]
     record = HubRecord.objects.get(model=base_model, hub="huggingface")
     assert record.status == "error"
@@ -200,11 +201,11 @@ def test_a_rate_limit_is_transient_and_waits_for_the_reset(hub, base_model):
 
 def test_a_malformed_payload_changes_nothing(hub, base_model):
     serve(hub)
-    refresh.refresh_model(base_model.pk)
+    apply.refresh_model(base_model.pk)
     before = HubRecord.objects.get(model=base_model, hub="huggingface")
     changes = Change.objects.count()
     hub.queue("/api/models/example-lab/Example-Base-7B", Reply.truncated_json())
-    refresh.refresh_model(base_model.pk)
+    apply.refresh_model(base_model.pk)
     after = HubRecord.objects.get(model=base_model, hub="huggingface")
     assert (after.sha, after.raw) == (before.sha, before.raw)
     assert after.status == "error" and "MalformedPayload" in after.last_error
@@ -216,7 +217,7 @@ def test_a_rename_stores_the_canonical_id(hub, base_model):
     hub.add_rename("example-lab/Example-Base-7B", "example-lab/Example-Base-7B-v2")
     hub.add_github_repo({"full_name": "example-lab/example", "license": None, "archived": True,
                          "private": False, "default_branch": "main", "pushed_at": None})  # fmt: skip
-    refresh.refresh_model(base_model.pk)
+    apply.refresh_model(base_model.pk)
     record = HubRecord.objects.get(model=base_model, hub="huggingface")
     assert (record.repo_id, record.canonical_id) == (
         "example-lab/Example-Base-7B", "example-lab/Example-Base-7B-v2",
@@ -227,7 +228,7 @@ def test_a_rename_stores_the_canonical_id(hub, base_model):
 def test_a_host_off_the_allow_list_is_never_contacted(hub, base_model, settings):
     settings.HUB_ALLOWED_HOSTS = ["huggingface.co"]
     serve(hub)
-    outcome = refresh.refresh_model(base_model.pk)
+    outcome = apply.refresh_model(base_model.pk)
     assert len(outcome.errors) == 2
     assert hub.requests == []
     assert HubRecord.objects.get(model=base_model, hub="huggingface").status == "error"
@@ -236,17 +237,17 @@ def test_a_host_off_the_allow_list_is_never_contacted(hub, base_model, settings)
 def test_the_dispatcher_takes_the_stalest_and_never_runs_twice(hub, base_model):
     serve(hub)
     enqueued = []
-    assert refresh.dispatch(enqueued.append) == [base_model.pk]  # the only model with repos
+    assert dispatch.dispatch(enqueued.append) == [base_model.pk]  # the only model with repos
     assert enqueued == [base_model.pk]
     # With the lock held, a second dispatcher does nothing.
     from django.core.cache import cache
 
-    cache.add(refresh.DISPATCHER_LOCK, "someone-else", timeout=60)
-    assert refresh.dispatch(enqueued.append) is None
-    cache.delete(refresh.DISPATCHER_LOCK)
+    cache.add(dispatch.DISPATCHER_LOCK, "someone-else", timeout=60)
+    assert dispatch.dispatch(enqueued.append) is None
+    cache.delete(dispatch.DISPATCHER_LOCK)
     # A fresh record is not due (backing off after errors: see the test below).
-    refresh.refresh_model(base_model.pk)
-    assert base_model.pk not in refresh.due_models()
+    apply.refresh_model(base_model.pk)
+    assert base_model.pk not in dispatch.due_models()
 
 
 def test_the_refresh_command_runs_synchronously(hub, base_model):
@@ -311,9 +312,9 @@ def test_discovery_drafts_new_repos_of_tracked_accounts(hub, base_model):
     serve(hub)
     for name in ["example-lab/Example-Next-1B", "example-lab/Example-Next-3B", "someone/Else"]:
         hub.add_model(model_payload(name, createdAt="2026-10-01T00:00:00.000Z"))
-    discovery = refresh.discover()
-    assert discovery.created == ["example-next-1b", "example-next-3b"]
-    assert discovery.errors == []
+    run = discovery.discover()
+    assert run.created == ["example-next-1b", "example-next-3b"]
+    assert run.errors == []
     draft = AIModel.objects.get(slug="example-next-1b")
     assert draft.status == "draft"
     assert draft.hf_repos == ["example-lab/Example-Next-1B"]
@@ -323,7 +324,7 @@ def test_discovery_drafts_new_repos_of_tracked_accounts(hub, base_model):
     assert not AIModel.objects.published().filter(slug="example-next-1b").exists()
     # The listing was paged (two models a page) and a second run finds nothing new.
     assert len(hub.requests_to("/api/models")) >= 2
-    assert refresh.discover().created == []
+    assert discovery.discover().created == []
 
 
 def test_a_draft_keeps_the_licence_the_accounts_listing_shows(hub, base_model):
@@ -332,7 +333,7 @@ def test_a_draft_keeps_the_licence_the_accounts_listing_shows(hub, base_model):
     Organization.objects.filter(slug="example-lab").update(hf_authors=["example-lab"])
     hub.add_model(model_payload("example-lab/Example-Next-1B", tags=["license:apache-2.0"]))
     hub.add_model(model_payload("example-lab/Example-Next-3B"))
-    assert refresh.discover().created == ["example-next-1b", "example-next-3b"]
+    assert discovery.discover().created == ["example-next-1b", "example-next-3b"]
     licensed = HubRecord.objects.get(repo_id="example-lab/Example-Next-1B")
     assert (licensed.license_tag, licensed.status) == ("apache-2.0", "pending")
     assert HubRecord.objects.get(repo_id="example-lab/Example-Next-3B").license_tag == ""
@@ -348,8 +349,8 @@ def test_every_call_to_the_hub_carries_the_configured_token(hub, base_model, set
     Organization.objects.filter(slug="example-lab").update(hf_authors=["example-lab"])
     serve(hub, downloads=50_000)
     hub.add_model(model_payload("example-lab/Example-Next-1B", downloads=20_000))
-    refresh.refresh_model(base_model.pk)
-    refresh.discover()
+    apply.refresh_model(base_model.pk)
+    discovery.discover()
     machine_read.discover_hub(min_downloads=10_000, trending=0)
     hub_calls = [r for r in hub.requests if r.path.startswith("/api/models")]
     assert {r.path for r in hub_calls} >= {
@@ -365,7 +366,7 @@ def test_every_call_to_the_hub_carries_the_configured_token(hub, base_model, set
 def test_no_token_is_sent_when_none_is_configured(hub, base_model, settings):
     settings.HF_TOKEN = None
     serve(hub)
-    refresh.refresh_model(base_model.pk)
+    apply.refresh_model(base_model.pk)
     assert hub.requests and all("authorization" not in r.headers for r in hub.requests)
 
 
@@ -377,9 +378,9 @@ def test_discovery_lists_every_account_even_when_one_fails(hub, base_model):
     )
     hub.add_model(model_payload("example-lab/Example-Next-1B"))
     hub.queue("/api/models", Reply.server_error(503))  # the first account's listing
-    discovery = refresh.discover()
-    assert discovery.created == ["example-next-1b"]
-    [(author, message)] = discovery.errors
+    run = discovery.discover()
+    assert run.created == ["example-next-1b"]
+    [(author, message)] = run.errors
     assert author == "broken-account" and "503" in message
     assert [r.query["author"] for r in hub.requests_to("/api/models")] == [
         ["broken-account"], ["example-lab"],
@@ -395,8 +396,8 @@ def test_discovery_never_drafts_a_repo_the_catalogue_already_names(hub, base_mod
     hub.add_model(model_payload("example-lab/Example-Chat"))
     hub.add_model(model_payload("example-lab/Example-Base-7B"))
     models = AIModel.objects.count()
-    assert refresh.discover().created == []
-    assert refresh.discover().created == []
+    assert discovery.discover().created == []
+    assert discovery.discover().created == []
     assert AIModel.objects.count() == models
 
 
@@ -407,13 +408,13 @@ def test_discovery_never_runs_twice_at_once(hub, base_model):
 
     Organization.objects.filter(slug="example-lab").update(hf_authors=["example-lab"])
     hub.add_model(model_payload("example-lab/Example-Next-1B"))
-    cache.add(refresh.DISCOVERY_LOCK, "another-run", timeout=60)
-    assert refresh.discover() is None
+    cache.add(discovery.DISCOVERY_LOCK, "another-run", timeout=60)
+    assert discovery.discover() is None
     assert hub.requests == []
     assert not AIModel.objects.filter(slug="example-next-1b").exists()
-    cache.delete(refresh.DISCOVERY_LOCK)
-    assert refresh.discover().created == ["example-next-1b"]
-    assert cache.get(refresh.DISCOVERY_LOCK) is None  # released after the run
+    cache.delete(discovery.DISCOVERY_LOCK)
+    assert discovery.discover().created == ["example-next-1b"]
+    assert cache.get(discovery.DISCOVERY_LOCK) is None  # released after the run
 
 
 # A second refresh notices what changed on the Hub.
@@ -436,10 +437,10 @@ def hub_observations(hub_name="huggingface"):
 def test_a_new_checkpoint_branch_is_detected_on_a_second_refresh(hub, base_model):
     follow_the_hub("weights_intermediate")
     serve(hub, branches=("main", "step1000"))
-    refresh.refresh_model(base_model.pk)
+    apply.refresh_model(base_model.pk)
     assert hub_observations().count() == 0  # the first answer is not a change
     serve_again(hub, branches=("main", "step1000", "step2000"))  # same sha: only a new branch
-    outcome = refresh.refresh_model(base_model.pk)
+    outcome = apply.refresh_model(base_model.pk)
     assert outcome.changed == 1
     record = HubRecord.objects.get(model=base_model, hub="huggingface")
     assert record.checkpoint_branches == ["step1000", "step2000"]
@@ -451,10 +452,10 @@ def test_a_new_checkpoint_branch_is_detected_on_a_second_refresh(hub, base_model
 def test_a_gating_change_is_detected_on_a_second_refresh(hub, base_model):
     follow_the_hub("weights_final")
     serve(hub)
-    refresh.refresh_model(base_model.pk)
+    apply.refresh_model(base_model.pk)
     assert assessment("weights_final").availability == "full"
     serve_again(hub, gated="manual", sha="b" * 40)
-    refresh.refresh_model(base_model.pk)
+    apply.refresh_model(base_model.pk)
     change = hub_observations().get()
     assert (change.before["gated"], change.after["gated"]) == ("", "manual")
     weights = assessment("weights_final")
@@ -469,9 +470,9 @@ def test_a_gating_change_is_detected_on_a_second_refresh(hub, base_model):
 def test_a_repo_made_private_is_detected_on_a_second_refresh(hub, base_model):
     follow_the_hub("weights_final")
     serve(hub)
-    refresh.refresh_model(base_model.pk)
+    apply.refresh_model(base_model.pk)
     serve_again(hub, private=True)
-    refresh.refresh_model(base_model.pk)
+    apply.refresh_model(base_model.pk)
     record = HubRecord.objects.get(model=base_model, hub="huggingface")
     assert (record.status, record.private) == ("gone", True)
     change = hub_observations().get()
@@ -490,9 +491,9 @@ def test_a_deleted_repo_withdraws_the_weights(hub, base_model, source, expected_
         availability="full", source=source, license=License.objects.get(identifier="Apache-2.0")
     )
     serve(hub)
-    refresh.refresh_model(base_model.pk)
+    apply.refresh_model(base_model.pk)
     hub.models.clear()  # deleted, or made private to everyone without a token
-    outcome = refresh.refresh_model(base_model.pk)
+    outcome = apply.refresh_model(base_model.pk)
     assert HubRecord.objects.get(model=base_model, hub="huggingface").status == "gone"
     assert assessment("weights_final").availability == expected_availability
     withdrawn = Discrepancy.objects.filter(
@@ -504,13 +505,13 @@ def test_a_deleted_repo_withdraws_the_weights(hub, base_model, source, expected_
 
 def test_a_transient_error_then_the_same_answer_is_not_a_change(hub, base_model):
     serve(hub)
-    refresh.refresh_model(base_model.pk)
+    apply.refresh_model(base_model.pk)
     first = HubRecord.objects.get(model=base_model, hub="huggingface")
     hub.queue("/api/models/example-lab/Example-Base-7B", Reply.server_error(503))
-    refresh.refresh_model(base_model.pk)
+    apply.refresh_model(base_model.pk)
     assert HubRecord.objects.get(pk=first.pk).status == "error"
     changes = Change.objects.count()
-    outcome = refresh.refresh_model(base_model.pk)
+    outcome = apply.refresh_model(base_model.pk)
     assert (outcome.unchanged, outcome.changed) == (2, 0)
     assert Change.objects.count() == changes
     recovered = HubRecord.objects.get(pk=first.pk)
@@ -523,9 +524,9 @@ def test_a_transient_error_then_the_same_answer_is_not_a_change(hub, base_model)
 def test_a_deleted_github_repo_is_recorded_as_gone(hub, base_model, settings):
     settings.HUB_GONE_CONFIRM_AFTER_HOURS = 0  # believed at once
     serve(hub)
-    refresh.refresh_model(base_model.pk)
+    apply.refresh_model(base_model.pk)
     hub.github_repos.clear()
-    outcome = refresh.refresh_model(base_model.pk)
+    outcome = apply.refresh_model(base_model.pk)
     record = HubRecord.objects.get(model=base_model, hub="github")
     assert record.status == "gone"
     assert "404" in record.last_error
@@ -538,11 +539,11 @@ def test_a_deleted_github_repo_is_recorded_as_gone(hub, base_model, settings):
 
 def test_a_github_licence_or_archive_change_is_in_the_changes_feed(hub, base_model):
     serve(hub)
-    refresh.refresh_model(base_model.pk)
+    apply.refresh_model(base_model.pk)
     assert hub_observations("github").count() == 0
     hub.add_github_repo({"full_name": "example-lab/example", "license": {"spdx_id": "MIT"},
                          "archived": True, "private": False})  # fmt: skip
-    refresh.refresh_model(base_model.pk)
+    apply.refresh_model(base_model.pk)
     change = hub_observations("github").get()
     assert change.before == {"license": "Apache-2.0", "archived": False}
     assert change.after == {"license": "MIT", "archived": True}
@@ -562,7 +563,7 @@ def test_github_disagreeing_with_a_curated_code_licence_opens_a_discrepancy(hub,
     hub.add_github_repo({"full_name": "example-lab/example",
                          "license": {"spdx_id": "LicenseRef-example-community"},
                          "archived": False, "private": False})  # fmt: skip
-    refresh.refresh_model(base_model.pk)
+    apply.refresh_model(base_model.pk)
     discrepancy = Discrepancy.objects.get(component="code_training", field="license")
     assert (discrepancy.curated_value, discrepancy.hub_value) == (
         "Apache-2.0", "LicenseRef-example-community",
@@ -576,15 +577,15 @@ def test_github_disagreeing_with_a_curated_code_licence_opens_a_discrepancy(hub,
 def test_all_writes_of_one_refresh_roll_back_together(hub, base_model, monkeypatch):
     follow_the_hub("weights_final")
     serve(hub)
-    apply_huggingface = refresh._apply_huggingface
+    apply_huggingface = apply._apply_huggingface
 
     def fail_after_writing(*args, **kwargs):
         apply_huggingface(*args, **kwargs)  # the record, the assessment, the history
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(refresh, "_apply_huggingface", fail_after_writing)
+    monkeypatch.setattr(apply, "_apply_huggingface", fail_after_writing)
     with pytest.raises(RuntimeError):
-        refresh.refresh_model(base_model.pk)
+        apply.refresh_model(base_model.pk)
     # GitHub's record was written first and the Hub's after it: neither was kept.
     records = HubRecord.objects.filter(model=base_model)
     assert [(r.hub, r.status, r.raw) for r in records] == [
@@ -603,14 +604,14 @@ def test_a_refresh_that_changes_hub_facts_moves_the_data_version(hub, base_model
     hub.add_github_repo({"full_name": "example-lab/example", "license": None,
                          "archived": False, "private": False})  # fmt: skip
     version = data_version.data_version()
-    outcome = refresh.refresh_model(base_model.pk)
+    outcome = apply.refresh_model(base_model.pk)
     assert outcome.changed == 2 and not Change.objects.filter(actor="hub-refresh").exists()
     assert data_version.data_version() > version
     version = data_version.data_version()
-    refresh.refresh_model(base_model.pk)  # unchanged
+    apply.refresh_model(base_model.pk)  # unchanged
     assert data_version.data_version() == version
     hub.queue("/api/models/example-lab/Example-Base-7B", Reply.server_error(503))
-    refresh.refresh_model(base_model.pk)  # ok -> error is shown on the model's page
+    apply.refresh_model(base_model.pk)  # ok -> error is shown on the model's page
     assert data_version.data_version() > version
 
 
@@ -638,18 +639,18 @@ def test_the_dispatcher_takes_the_oldest_first_in_bounded_batches(two_tracked_mo
     now = timezone.now()
     fetched(base, now - datetime.timedelta(days=2))
     fetched(chat, now - datetime.timedelta(days=3))
-    assert refresh.due_models(now) == [chat.pk, base.pk]
+    assert dispatch.due_models(now) == [chat.pk, base.pk]
     fetched(chat, now - datetime.timedelta(days=1, hours=1))
-    assert refresh.due_models(now) == [base.pk, chat.pk]
+    assert dispatch.due_models(now) == [base.pk, chat.pk]
     HubRecord.objects.filter(model=chat).update(fetched_at=None)  # never fetched: first of all
-    assert refresh.due_models(now) == [chat.pk, base.pk]
+    assert dispatch.due_models(now) == [chat.pk, base.pk]
     settings.REFRESH_BATCH_SIZE = 1
     enqueued = []
-    assert refresh.dispatch(enqueued.append, now=now) == [chat.pk]
+    assert dispatch.dispatch(enqueued.append, now=now) == [chat.pk]
     assert enqueued == [chat.pk]
     fetched(base, now - datetime.timedelta(hours=1))  # fresh: not due at all
     fetched(chat, now - datetime.timedelta(hours=2))
-    assert refresh.due_models(now) == []
+    assert dispatch.due_models(now) == []
 
 
 def test_the_dispatcher_backs_off_records_in_error_and_gone_ones(hub, two_tracked_models):
@@ -659,25 +660,25 @@ def test_the_dispatcher_backs_off_records_in_error_and_gone_ones(hub, two_tracke
     serve(hub)
     hub.queue("/api/models/example-lab/Example-Base-7B", Reply.server_error(503))
     now = timezone.now()
-    refresh.refresh_model(base.pk, now=now)  # the Hub repo errs; GitHub is fine
+    apply.refresh_model(base.pk, now=now)  # the Hub repo errs; GitHub is fine
     record = HubRecord.objects.get(model=base, hub="huggingface")
     assert record.status == "error"
     backoff = record.next_attempt_at - now
-    assert refresh.BACKOFF_BASE <= backoff <= refresh.BACKOFF_BASE * 1.25
-    assert base.pk not in refresh.due_models(now + datetime.timedelta(minutes=1))
-    assert base.pk in refresh.due_models(record.next_attempt_at)
+    assert apply.BACKOFF_BASE <= backoff <= apply.BACKOFF_BASE * 1.25
+    assert base.pk not in dispatch.due_models(now + datetime.timedelta(minutes=1))
+    assert base.pk in dispatch.due_models(record.next_attempt_at)
     # Each further error doubles the wait.
     hub.queue("/api/models/example-lab/Example-Base-7B", Reply.server_error(503))
-    refresh.refresh_model(base.pk, now=record.next_attempt_at)
+    apply.refresh_model(base.pk, now=record.next_attempt_at)
     again = HubRecord.objects.get(pk=record.pk)
     assert again.error_count == 2
-    assert again.next_attempt_at - record.next_attempt_at >= refresh.BACKOFF_BASE * 2
+    assert again.next_attempt_at - record.next_attempt_at >= apply.BACKOFF_BASE * 2
     # A repo gone private is not asked again at every run: it waits until stale like the rest.
     hub.add_model(model_payload("example-lab/Example-7B-Chat", private=True))
-    refresh.refresh_model(chat.pk, now=now)
+    apply.refresh_model(chat.pk, now=now)
     assert HubRecord.objects.get(model=chat).status == "gone"
-    assert chat.pk not in refresh.due_models(now + datetime.timedelta(hours=1))
-    assert chat.pk in refresh.due_models(now + datetime.timedelta(hours=25))
+    assert chat.pk not in dispatch.due_models(now + datetime.timedelta(hours=1))
+    assert chat.pk in dispatch.due_models(now + datetime.timedelta(hours=25))
 
 
 # A disappearance is confirmed before it is published; counts follow the hub; errors never overflow.
@@ -688,11 +689,11 @@ def test_a_single_not_found_changes_no_label_until_confirmed_hours_later(hub, ba
     follow_the_hub("weights_final")
     serve(hub)
     first = datetime.datetime(2026, 3, 1, 12, tzinfo=datetime.UTC)
-    refresh.refresh_model(base_model.pk, now=first)
+    apply.refresh_model(base_model.pk, now=first)
     assert assessment("weights_final").availability == "full"
     hub.models.clear()  # a 401: deleted, made private, or a passing fault of the Hub
 
-    refresh.refresh_model(base_model.pk, now=first + datetime.timedelta(hours=1))
+    apply.refresh_model(base_model.pk, now=first + datetime.timedelta(hours=1))
     record = HubRecord.objects.get(model=base_model, hub="huggingface")
     assert record.status == "error"
     assert "not yet confirmed" in record.last_error
@@ -701,11 +702,11 @@ def test_a_single_not_found_changes_no_label_until_confirmed_hours_later(hub, ba
     assert not hub_observations().exists()
 
     # A retry sooner than the confirmation delay confirms nothing either.
-    refresh.refresh_model(base_model.pk, now=first + datetime.timedelta(hours=2))
+    apply.refresh_model(base_model.pk, now=first + datetime.timedelta(hours=2))
     assert HubRecord.objects.get(pk=record.pk).status == "error"
     assert assessment("weights_final").availability == "full"
 
-    refresh.refresh_model(base_model.pk, now=first + datetime.timedelta(hours=7))
+    apply.refresh_model(base_model.pk, now=first + datetime.timedelta(hours=7))
     assert HubRecord.objects.get(pk=record.pk).status == "gone"
     assert assessment("weights_final").availability == "none"
     assert "no longer serves" in hub_observations().get().reason
@@ -715,10 +716,10 @@ def test_a_repo_back_before_confirmation_is_not_a_change(hub, base_model):
     follow_the_hub("weights_final")
     serve(hub)
     first = datetime.datetime(2026, 3, 1, 12, tzinfo=datetime.UTC)
-    refresh.refresh_model(base_model.pk, now=first)
+    apply.refresh_model(base_model.pk, now=first)
     hub.queue("/api/models/example-lab/Example-Base-7B", Reply.repo_not_found())
-    refresh.refresh_model(base_model.pk, now=first + datetime.timedelta(hours=1))
-    refresh.refresh_model(base_model.pk, now=first + datetime.timedelta(hours=8))
+    apply.refresh_model(base_model.pk, now=first + datetime.timedelta(hours=1))
+    apply.refresh_model(base_model.pk, now=first + datetime.timedelta(hours=8))
     record = HubRecord.objects.get(model=base_model, hub="huggingface")
     assert (record.status, record.missing_since) == ("ok", None)
     assert assessment("weights_final").availability == "full"
@@ -728,12 +729,12 @@ def test_a_repo_back_before_confirmation_is_not_a_change(hub, base_model):
 def test_a_curator_can_confirm_a_disappearance_at_once(hub, base_model):
     follow_the_hub("weights_final")
     serve(hub)
-    refresh.refresh_model(base_model.pk)
+    apply.refresh_model(base_model.pk)
     hub.models.clear()
-    refresh.refresh_model(base_model.pk)
+    apply.refresh_model(base_model.pk)
     record = HubRecord.objects.get(model=base_model, hub="huggingface")
     assert record.status == "error"
-    refresh.confirm_gone(record, actor="carol")
+    apply.confirm_gone(record, actor="carol")
     assert HubRecord.objects.get(pk=record.pk).status == "gone"
     assert assessment("weights_final").availability == "none"
     assert hub_observations().get().actor == "carol"
@@ -741,11 +742,11 @@ def test_a_curator_can_confirm_a_disappearance_at_once(hub, base_model):
 
 def test_downloads_and_likes_follow_the_hub_without_a_recorded_change(hub, base_model):
     serve(hub, downloads=10, likes=1)
-    refresh.refresh_model(base_model.pk)
+    apply.refresh_model(base_model.pk)
     first = HubRecord.objects.get(model=base_model, hub="huggingface")
     changes = Change.objects.count()
     serve_again(hub, downloads=2500, likes=40)
-    outcome = refresh.refresh_model(base_model.pk)
+    outcome = apply.refresh_model(base_model.pk)
     record = HubRecord.objects.get(pk=first.pk)
     assert (record.downloads, record.likes) == (2500, 40)
     assert outcome.unchanged == 2 and outcome.assessments_written == 0
@@ -755,11 +756,11 @@ def test_downloads_and_likes_follow_the_hub_without_a_recorded_change(hub, base_
 
 def test_a_long_outage_backs_off_at_most_a_week_and_keeps_the_refresh(hub, base_model):
     serve(hub)
-    refresh.refresh_model(base_model.pk)
+    apply.refresh_model(base_model.pk)
     HubRecord.objects.filter(model=base_model).update(error_count=60)
     hub.queue("/api/models/example-lab/Example-Base-7B", Reply.server_error(503))
     now = datetime.datetime(2026, 3, 1, 12, tzinfo=datetime.UTC)
-    outcome = refresh.refresh_model(base_model.pk, now=now)
+    outcome = apply.refresh_model(base_model.pk, now=now)
     record = HubRecord.objects.get(model=base_model, hub="huggingface")
     assert (record.status, record.error_count) == ("error", 61)
     assert now + datetime.timedelta(days=7) <= record.next_attempt_at
@@ -774,7 +775,7 @@ def test_a_failed_refresh_is_logged_at_warning_with_the_repo_and_the_reason(
     serve(hub)
     hub.queue("/api/models/example-lab/Example-Base-7B", Reply.server_error(503))
     with caplog.at_level("WARNING", logger="catalog.refresh"):
-        refresh.refresh_model(base_model.pk)
+        apply.refresh_model(base_model.pk)
     [line] = [r for r in caplog.records if r.levelname == "WARNING"]
     assert "example-lab/Example-Base-7B" in line.getMessage()
     assert "answered 503" in line.getMessage()
@@ -794,7 +795,7 @@ def test_an_unchanged_answer_takes_one_update_per_record_without_a_lock_and_resc
     from catalog.models import CurrentScores, ScoreSnapshot
 
     serve(hub)
-    refresh.refresh_model(base_model.pk)
+    apply.refresh_model(base_model.pk)
     first = HubRecord.objects.get(model=base_model, hub="huggingface")
     written = (Change.objects.count(), ScoreSnapshot.objects.count(),
                list(CurrentScores.objects.values_list("computed_at", flat=True)),
@@ -805,7 +806,7 @@ def test_an_unchanged_answer_takes_one_update_per_record_without_a_lock_and_resc
         CaptureQueriesContext(connection) as queries,
         django_capture_on_commit_callbacks() as callbacks,
     ):
-        outcome = refresh.refresh_model(base_model.pk)
+        outcome = apply.refresh_model(base_model.pk)
     assert (outcome.unchanged, outcome.changed) == (2, 0)
     sql = [query["sql"] for query in queries.captured_queries]
     assert not [statement for statement in sql if "FOR UPDATE" in statement]
@@ -824,11 +825,11 @@ def test_an_unchanged_answer_takes_one_update_per_record_without_a_lock_and_resc
 
 def test_a_changed_card_under_the_same_sha_is_still_applied(hub, base_model):
     serve(hub)
-    refresh.refresh_model(base_model.pk)
+    apply.refresh_model(base_model.pk)
     # Same sha, same licence: only the card's datasets and base model moved.
     serve_again(hub, cardData={"license": "apache-2.0", "datasets": ["example-lab/corpus"],
                                "base_model": "example-lab/Other-7B"})  # fmt: skip
-    outcome = refresh.refresh_model(base_model.pk)
+    outcome = apply.refresh_model(base_model.pk)
     assert outcome.changed == 1
     record = HubRecord.objects.get(model=base_model, hub="huggingface")
     assert (record.datasets, record.base_models) == (
@@ -842,24 +843,24 @@ def test_a_changed_card_under_the_same_sha_is_still_applied(hub, base_model):
 
 def test_a_change_the_record_does_not_keep_is_still_applied(hub, base_model):
     serve(hub)
-    refresh.refresh_model(base_model.pk)
+    apply.refresh_model(base_model.pk)
     # New tags (a code model) under the same sha: no field of the record moves, the model's
     # modality would; the stored answer is replaced, and nothing is filed as a hub change.
     serve_again(hub, tags=["license:apache-2.0", "code"])
-    outcome = refresh.refresh_model(base_model.pk)
+    outcome = apply.refresh_model(base_model.pk)
     assert outcome.changed == 1
     record = HubRecord.objects.get(model=base_model, hub="huggingface")
     assert "code" in record.raw["model_info"]["tags"]
     assert hub_observations().count() == 0
-    assert refresh.refresh_model(base_model.pk).changed == 0
+    assert apply.refresh_model(base_model.pk).changed == 0
 
 
 def test_facts_an_older_adapter_read_differently_are_read_again(hub, base_model):
     serve(hub)
-    refresh.refresh_model(base_model.pk)
+    apply.refresh_model(base_model.pk)
     # As stored before the adapter learnt a weight format: the same answer now reads otherwise.
     HubRecord.objects.filter(model=base_model, hub="huggingface").update(weight_files=[])
-    outcome = refresh.refresh_model(base_model.pk)
+    outcome = apply.refresh_model(base_model.pk)
     assert outcome.changed == 1
     record = HubRecord.objects.get(model=base_model, hub="huggingface")
     assert record.weight_files == ["model.safetensors"]
@@ -867,12 +868,12 @@ def test_facts_an_older_adapter_read_differently_are_read_again(hub, base_model)
 
 def test_a_record_that_moved_since_it_was_read_is_not_short_cut(hub, base_model):
     serve(hub)
-    refresh.refresh_model(base_model.pk)
+    apply.refresh_model(base_model.pk)
     read = HubRecord.objects.get(model=base_model, hub="huggingface")
-    answer = refresh.fetch_huggingface(read.repo_id)
+    answer = fetch.fetch_huggingface(read.repo_id)
     # Another refresh, or a curator confirming the repository gone, wrote it meanwhile.
     HubRecord.objects.filter(pk=read.pk).update(status="gone")
-    assert refresh._kept_current(read, answer, now=read.fetched_at) is False
+    assert apply._kept_current(read, answer, now=read.fetched_at) is False
     assert HubRecord.objects.get(pk=read.pk).status == "gone"
     HubRecord.objects.filter(pk=read.pk).update(status="ok")
-    assert refresh._kept_current(read, answer, now=read.fetched_at) is True
+    assert apply._kept_current(read, answer, now=read.fetched_at) is True

@@ -5,9 +5,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from catalog import hub_records, machine_read, refresh
+from catalog import hub_records, machine_read
 from catalog.hubs.budget import entries_per_run_needed, entries_to_enqueue
 from catalog.models import AIModel, HubRecord
+from catalog.refresh import apply, dispatch, fetch
 from tests.fakehub import FakeHub, model_payload
 
 
@@ -43,8 +44,8 @@ def test_the_hubs_ratelimit_header_is_remembered_on_every_refresh(settings, cata
     with FakeHub() as hub:
         settings.HF_ENDPOINT, settings.HUB_ALLOWED_HOSTS = hub.url, [hub.host]
         hub.add_model(model_payload("example-lab/Example-Base-7B"))
-        refresh.refresh_model(AIModel.objects.get(slug="example-base-7b").pk)
-    remaining, reset = refresh.current_budget()
+        apply.refresh_model(AIModel.objects.get(slug="example-base-7b").pk)
+    remaining, reset = fetch.current_budget()
     assert remaining == 499 and 290 < reset <= 300  # the fake hub's `"api";r=499;t=300`
 
 
@@ -53,9 +54,9 @@ def test_the_dispatcher_enqueues_within_the_budget_curated_entries_first(catalog
     now = timezone.now()
     machine_read.create_entries([f"org/m{n}" for n in range(5)], now=now)
     hub_records.ensure_hub_records()
-    refresh.remember_budget((9, 300), now=now)  # 9 - 1 reserved = 8 calls: 4 entries
+    fetch.remember_budget((9, 300), now=now)  # 9 - 1 reserved = 8 calls: 4 entries
     enqueued = []
-    refresh.dispatch(enqueued.append, now=now)
+    dispatch.dispatch(enqueued.append, now=now)
     assert len(enqueued) == 4
     curated = set(
         AIModel.objects.curated().filter(hub_records__isnull=False).values_list("pk", flat=True)
@@ -69,12 +70,12 @@ def test_the_machine_read_tier_is_due_once_in_its_own_period(settings, catalogue
     [pk] = machine_read.create_entries(["org/model"], now=now)
     hub_records.ensure_hub_records()
     HubRecord.objects.all().update(fetched_at=now - datetime.timedelta(days=2))
-    due = refresh.due_models(now)
+    due = dispatch.due_models(now)
     assert pk not in due  # fetched two days ago: within its week
     tracked = AIModel.objects.curated().filter(hub_records__isnull=False)
     assert set(tracked.values_list("pk", flat=True)) <= set(due)
     settings.REFRESH_MACHINE_READ_PERIOD_HOURS = 24
-    assert pk in refresh.due_models(now)
+    assert pk in dispatch.due_models(now)
 
 
 @pytest.mark.django_db
@@ -82,7 +83,7 @@ def test_the_health_page_shows_the_queue_the_budget_and_the_oldest_entry(
     client, catalogue_with_scores
 ):
     hub_records.ensure_hub_records()
-    refresh.remember_budget((120, 200))
+    fetch.remember_budget((120, 200))
     body = client.get("/health/").json()["refreshes"]
     assert body["due"] == 1 and body["hub_calls_remaining"] == 120
     assert body["oldest_entry"] == "example-base-7b"

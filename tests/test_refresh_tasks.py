@@ -6,9 +6,10 @@ import logging
 
 import pytest
 
-from catalog import hub_records, publishing, refresh, tasks
+from catalog import hub_records, publishing, tasks
 from catalog.hubs import RateLimited, TransientHubError
 from catalog.models import AIModel, HubRecord
+from catalog.refresh import apply, discovery, dispatch
 from tests.fakehub import FakeHub, Reply, model_payload
 
 REPO = "example-lab/Example-Base-7B"
@@ -27,42 +28,42 @@ def most_jitter(low, high):
 
 
 def test_it_does_not_retry_without_a_transient_error():
-    assert refresh.retry_countdown(0, [], max_retries=5, base_seconds=30) is None
+    assert apply.retry_countdown(0, [], max_retries=5, base_seconds=30) is None
 
 
 def test_it_backs_off_exponentially_with_up_to_half_again_of_jitter():
     errors = [TransientHubError("503")]
     waits = [
-        refresh.retry_countdown(n, errors, max_retries=5, base_seconds=30, uniform=no_jitter)
+        apply.retry_countdown(n, errors, max_retries=5, base_seconds=30, uniform=no_jitter)
         for n in range(4)
     ]
     assert waits == [30, 60, 120, 240]
-    assert refresh.retry_countdown(
+    assert apply.retry_countdown(
         2, errors, max_retries=5, base_seconds=30, uniform=most_jitter
     ) == pytest.approx(180)
 
 
 def test_the_jitter_spreads_retries_between_the_bounds():
     errors = [TransientHubError("503")]
-    waits = {refresh.retry_countdown(1, errors, max_retries=5, base_seconds=30) for _ in range(200)}
+    waits = {apply.retry_countdown(1, errors, max_retries=5, base_seconds=30) for _ in range(200)}
     assert len(waits) > 100
     assert min(waits) >= 60 and max(waits) <= 90
 
 
 def test_it_waits_at_least_as_long_as_the_hub_asked():
     errors = [TransientHubError("503"), RateLimited("429", retry_after=300)]
-    assert refresh.retry_countdown(0, errors, max_retries=5, base_seconds=30) == 300
+    assert apply.retry_countdown(0, errors, max_retries=5, base_seconds=30) == 300
     # ...but not less than its own backoff when the hub asks for less.
     errors = [RateLimited("429", retry_after=5)]
-    assert refresh.retry_countdown(
-        3, errors, max_retries=5, base_seconds=30, uniform=no_jitter
-    ) == (240)
+    assert apply.retry_countdown(3, errors, max_retries=5, base_seconds=30, uniform=no_jitter) == (
+        240
+    )
 
 
 def test_it_stops_retrying_at_the_limit():
     errors = [TransientHubError("503")]
-    assert refresh.retry_countdown(4, errors, max_retries=5, base_seconds=30) is not None
-    assert refresh.retry_countdown(5, errors, max_retries=5, base_seconds=30) is None
+    assert apply.retry_countdown(4, errors, max_retries=5, base_seconds=30) is not None
+    assert apply.retry_countdown(5, errors, max_retries=5, base_seconds=30) is None
 
 
 # The in-process default (CELERY_TASK_ALWAYS_EAGER, errors propagated).
@@ -101,7 +102,7 @@ def test_in_process_a_transient_failure_is_recorded_not_raised(hub, base_model, 
     record = hub_record(base_model)
     assert record.status == "error"
     assert record.next_attempt_at > record.fetched_at
-    assert base_model.pk not in refresh.due_models()  # until its backoff is over
+    assert base_model.pk not in dispatch.due_models()  # until its backoff is over
 
 
 def post_hook(client, repo=REPO):
@@ -164,7 +165,7 @@ def test_the_webhook_answers_cleanly_when_the_broker_is_down(
     assert response.status_code == 202
     assert "could not enqueue the refresh of model" in caplog.text
     assert hub.requests == []
-    assert base_model.pk in refresh.due_models()  # the dispatcher will take it
+    assert base_model.pk in dispatch.due_models()  # the dispatcher will take it
 
 
 @pytest.mark.django_db
@@ -224,7 +225,7 @@ def test_the_discovery_task_reports_and_holds_its_lock(hub, base_model):
     hub.add_model(model_payload("example-lab/Example-Next-1B"))
     hub.queue("/api/models", Reply(), Reply.server_error(502))
     assert tasks.discover_models.delay().get() == {"created": 1, "errors": 1}
-    cache.add(refresh.DISCOVERY_LOCK, "another-run", timeout=60)
+    cache.add(discovery.DISCOVERY_LOCK, "another-run", timeout=60)
     assert tasks.discover_models.delay().get() is None
 
 
@@ -239,4 +240,4 @@ def test_every_task_ends_before_the_broker_would_deliver_it_again(settings):
     }
     assert limits["catalog.tasks.discover_models"] == max(limits.values())
     assert max(limits.values()) < visibility
-    assert limits["catalog.tasks.discover_models"] < refresh.DISCOVERY_LOCK_SECONDS
+    assert limits["catalog.tasks.discover_models"] < discovery.DISCOVERY_LOCK_SECONDS

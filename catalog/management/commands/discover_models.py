@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog import refresh
+from catalog.refresh.discovery import discover
 
 
 class Command(BaseCommand):
@@ -10,7 +10,7 @@ class Command(BaseCommand):
         parser.add_argument("--max", type=int, default=50, help="most drafts to create in one run")
 
     def handle(self, *args, max=50, **options):
-        discovery = refresh.discover(max_new=max)
+        discovery = discover(max_new=max)
         if discovery is None:
             raise CommandError("another discovery is running; try again when it has finished")
         for author, message in discovery.errors:

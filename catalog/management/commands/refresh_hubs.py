@@ -2,8 +2,8 @@ import logging
 
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog import refresh
 from catalog.models import AIModel
+from catalog.refresh import apply
 
 logger = logging.getLogger("catalog.refresh")
 
@@ -21,9 +21,9 @@ class Command(BaseCommand):
         missing = set(slugs) - set(models.values_list("slug", flat=True))
         if missing:
             raise CommandError(f"unknown models: {', '.join(sorted(missing))}")
-        totals = refresh.Outcome()
+        totals = apply.Outcome()
         for model in models.order_by("slug"):
-            outcome = refresh.refresh_model(model.pk)
+            outcome = apply.refresh_model(model.pk)
             totals.unchanged += outcome.unchanged
             totals.changed += outcome.changed
             totals.assessments_written += outcome.assessments_written

@@ -1,51 +1,34 @@
-"""Refreshing entries from the hubs: fetch, compare, apply, without overwriting curators.
-
-A refresh reads what the hubs say about a model's repositories (outside any transaction), then
-applies it in one transaction: the HubRecord keeps what was said, hub-sourced and unverified
-assessments follow the hub, and where the hub disagrees with a curated assessment a Discrepancy
-is opened for a curator instead. What the hub says that did not change writes nothing but the
-fetch time.
-"""
+"""Applying a hub's answer to one model: refresh_model reads its repositories (outside any
+transaction) and applies what changed in one transaction. The HubRecord keeps what was said,
+hub-sourced and unverified assessments follow the hub, a curated assessment the hub disagrees with
+gets a Discrepancy for a curator, and a repository the hub no longer serves is marked gone. What
+did not change writes nothing but the fetch time."""
 
 import datetime
 import logging
 import random
-import re
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
 from catalog import components, history, lineage, publishing
 from catalog.data_version import bump_data_version
 from catalog.hub_records import ensure_hub_records, observed_components
-from catalog.hubs import (
-    HubError,
-    PermanentHubError,
-    TransientHubError,
-    budget,
-    github,
-    huggingface,
-    reading,
-)
-from catalog.machine_read import retire_duplicates
-from catalog.models import AIModel, Assessment, Discrepancy, HubRecord, License, Organization
-from catalog.sync import fill_missing_assessments
+from catalog.hubs import HubError, PermanentHubError, TransientHubError, huggingface, reading
+from catalog.models import AIModel, Assessment, Discrepancy, HubRecord, License
+from catalog.refresh.discovery import DISCOVERY_ACTOR
+from catalog.refresh.fetch import FETCHERS
 
-logger = logging.getLogger(__name__)
+# The refresh's log lines keep one logger name, whichever step writes them.
+logger = logging.getLogger("catalog.refresh")
 
 ACTOR = "hub-refresh"
 BACKOFF_BASE = datetime.timedelta(minutes=15)
 BACKOFF_MAX = datetime.timedelta(days=7)
 # 15 minutes doubled 10 times is past the week: more doublings would only overflow.
 BACKOFF_MAX_DOUBLINGS = 10
-DISPATCHER_LOCK = "lock:refresh-dispatcher"
-DISPATCHER_LAST_RUN = "refresh:dispatcher-last-run"
-DISCOVERY_LOCK = "lock:hub-discovery"
 # Hub error codes meaning the repo is not there for us: deleted, private, or gated away.
 GONE_CODES = ("RepoNotFound", "GatedRepo")
 
@@ -60,63 +43,6 @@ class Outcome:
     transient: list = field(default_factory=list)  # TransientHubError, for the task to retry
     assessments_written: int = 0
     discrepancies_opened: int = 0
-
-
-# Fetching: one function per hub, each returning what to store or raising a HubError.
-
-
-def fetch_huggingface(repo_id):
-    common = {
-        "endpoint": settings.HF_ENDPOINT,
-        "allowed_hosts": settings.HUB_ALLOWED_HOSTS,
-        "token": settings.HF_TOKEN,
-        "timeout": settings.HUB_TIMEOUT,
-    }
-    try:
-        info = huggingface.fetch_model(repo_id, **common)
-        refs = huggingface.fetch_refs(info.repo_id, **common)
-    finally:
-        remember_budget(huggingface.last_rate_limit())
-    return info, refs
-
-
-HUB_BUDGET = "refresh:hub-budget"
-HF_CALLS_PER_ENTRY = 2  # model info and refs
-
-
-def remember_budget(rate_limit, now=None):
-    """Keep the Hub's last reported quota for the dispatcher and the health page."""
-    if rate_limit is None:
-        return
-    remaining, reset = rate_limit
-    now = now or timezone.now()
-    reset_at = now + datetime.timedelta(seconds=reset)
-    cache.set(HUB_BUDGET, {"remaining": remaining, "reset_at": reset_at.isoformat()}, reset + 60)
-
-
-def current_budget(now=None):
-    """(remaining calls, seconds to reset) from the Hub's last report still in its window."""
-    seen = cache.get(HUB_BUDGET)
-    if not seen:
-        return None, None
-    now = now or timezone.now()
-    reset = (datetime.datetime.fromisoformat(seen["reset_at"]) - now).total_seconds()
-    if reset <= 0:
-        return None, None  # a new window: the full quota again
-    return seen["remaining"], reset
-
-
-def fetch_github(full_name):
-    return github.fetch_repo(
-        full_name,
-        base_url=settings.GITHUB_API_URL,
-        allowed_hosts=settings.HUB_ALLOWED_HOSTS,
-        token=settings.GITHUB_TOKEN,
-        timeout=settings.HUB_TIMEOUT,
-    )
-
-
-FETCHERS = {HubRecord.Hub.HUGGINGFACE: fetch_huggingface, HubRecord.Hub.GITHUB: fetch_github}
 
 
 def refresh_model(model_id, *, now=None):
@@ -646,205 +572,3 @@ def _open_discrepancy(model, component_id, record, field_name, curated, hub, mes
         actor=ACTOR,
     )  # fmt: skip
     bump_data_version()
-
-
-def due_models(now=None, limit=None):
-    """Ids of the models whose hub records are most overdue for a refresh, oldest first.
-
-    A record backing off after errors (or gone) is due when its next attempt comes; any other
-    once it is stale. Each model comes once, however many of its records are due.
-    """
-    now = now or timezone.now()
-    limit = settings.REFRESH_BATCH_SIZE if limit is None else limit
-    stale_before = now - datetime.timedelta(hours=settings.REFRESH_STALE_AFTER_HOURS)
-    tier_stale_before = now - datetime.timedelta(hours=settings.REFRESH_MACHINE_READ_PERIOD_HOURS)
-    machine_read = Q(model__review_status=AIModel.ReviewStatus.MACHINE_READ)
-    backed_off_until_now = Q(next_attempt_at__lte=now)
-    # Curated entries and drafts once a day; the machine-read tier once in its longer period.
-    stale = Q(next_attempt_at__isnull=True) & (
-        Q(fetched_at__isnull=True)
-        | (~machine_read & Q(fetched_at__lt=stale_before))
-        | (machine_read & Q(fetched_at__lt=tier_stale_before))
-    )
-    due = (
-        # Drafts too: discovered drafts are filled in from the hub before a curator looks.
-        HubRecord.objects.filter(backed_off_until_now | stale)
-        .exclude(model__status=AIModel.Status.RETIRED)  # its curated entry reads the repository
-        # Curated entries first ("curated" sorts before "machine-read"), then the stalest.
-        .order_by("model__review_status", F("fetched_at").asc(nulls_first=True), "pk")
-        .values_list("model_id", flat=True)
-    )
-    chosen = []
-    if limit <= 0:
-        return chosen  # the Hub's quota is spent until its window resets
-    for model_id in due.iterator():
-        if model_id not in chosen:
-            chosen.append(model_id)
-        if len(chosen) >= limit:
-            break
-    return chosen
-
-
-def planned_batch(remaining, reset):
-    """How many entries this dispatcher run enqueues: the configured batch, within the Hub's
-    remaining quota spread over the runs left in its window (hubs/budget.py)."""
-    return budget.entries_to_enqueue(
-        remaining=remaining, reset_seconds=reset, calls_per_entry=HF_CALLS_PER_ENTRY,
-        batch_size=settings.REFRESH_BATCH_SIZE,
-        run_every=settings.CELERY_BEAT_SCHEDULE["dispatch-refreshes"]["schedule"],
-    )  # fmt: skip
-
-
-def queue_state(now=None):
-    """What the health page shows of the refresh queue: how many records are due, the budget
-    left in the Hub's current window, and the entry refreshed longest ago."""
-    now = now or timezone.now()
-    remaining, reset = current_budget(now)
-    oldest = (
-        HubRecord.objects.order_by(F("fetched_at").asc(nulls_first=True))
-        .values("model__slug", "fetched_at")
-        .first()
-    )
-    return {
-        "due": len(due_models(now, limit=10_000)),
-        "hub_calls_remaining": remaining,
-        "hub_window_resets_in": None if reset is None else round(reset),
-        "next_batch": planned_batch(remaining, reset),
-        "oldest_entry": oldest and oldest["model__slug"],
-        "oldest_fetched_at": oldest and oldest["fetched_at"] and oldest["fetched_at"].isoformat(),
-    }
-
-
-@contextmanager
-def single_run(lock_key, *, seconds):
-    """Yield True to the one holder of `lock_key` (for at most `seconds`), False to any other."""
-    token = f"{timezone.now().timestamp()}-{random.random()}"
-    held = cache.add(lock_key, token, timeout=seconds)
-    try:
-        yield held
-    finally:
-        if held and cache.get(lock_key) == token:
-            cache.delete(lock_key)
-
-
-def dispatch(enqueue, now=None):
-    """Enqueue a refresh for each due model, at most one dispatcher at a time.
-
-    Returns the ids enqueued, or None when another dispatcher holds the lock.
-    """
-    with single_run(DISPATCHER_LOCK, seconds=240) as held:
-        if not held:
-            return None
-        # Machine-read entries are created with their records; only the others can lack one.
-        ensure_hub_records(
-            AIModel.objects.exclude(review_status=AIModel.ReviewStatus.MACHINE_READ)
-            | AIModel.objects.filter(hub_records__isnull=True)
-        )
-        # A curated entry that took on a machine-read entry's repository (a load, an edit in
-        # the admin) retires it, so that the repository is read once and shown once.
-        retire_duplicates()
-        remaining, reset = current_budget(now)
-        chosen = due_models(now, limit=planned_batch(remaining, reset))
-        for model_id in chosen:
-            enqueue(model_id)
-        cache.set(DISPATCHER_LAST_RUN, (now or timezone.now()).isoformat(), None)
-        return chosen
-
-
-DISCOVERY_ACTOR = "hub-discovery"
-# Longer than the discovery task may run (catalog/tasks.py), so a second one cannot start while
-# the first still works; short enough that a killed run does not block the next scheduled one.
-DISCOVERY_LOCK_SECONDS = 540
-
-
-@dataclass
-class Discovery:
-    """What one discovery run did."""
-
-    created: list = field(default_factory=list)  # slugs of the new drafts
-    errors: list = field(default_factory=list)  # (author, message) for accounts not listed
-
-
-def discover(now=None, max_new=50):
-    """Create draft entries for new model repos of the tracked Hub accounts.
-
-    Drafts carry every component as unknown and are never public until a curator reviews and
-    publishes them. A repo the catalogue already names (in any letter case, or under the name
-    the hub now gives it) is never drafted twice. An account that cannot be listed is reported
-    and skipped. Returns a Discovery, or None when another discovery holds the lock.
-    """
-    with single_run(DISCOVERY_LOCK, seconds=DISCOVERY_LOCK_SECONDS) as held:
-        if not held:
-            return None
-        return _discover(now or timezone.now(), max_new)
-
-
-def _discover(now, max_new):
-    known = set()
-    for repos in AIModel.objects.values_list("hf_repos", flat=True):
-        known.update(repo.casefold() for repo in repos)
-    canonical_ids = HubRecord.objects.exclude(canonical_id="").values_list(
-        "canonical_id", flat=True
-    )
-    known.update(repo.casefold() for repo in canonical_ids)
-    discovery = Discovery()
-    for org in Organization.objects.exclude(hf_authors=[]).order_by("slug"):
-        for author in org.hf_authors:
-            try:
-                listing = huggingface.list_author_models(
-                    author, endpoint=settings.HF_ENDPOINT, token=settings.HF_TOKEN,
-                    allowed_hosts=settings.HUB_ALLOWED_HOSTS, timeout=settings.HUB_TIMEOUT,
-                )  # fmt: skip
-            except HubError as error:
-                logger.warning("discovery could not list %s: %s", author, error)
-                discovery.errors.append((author, f"{type(error).__name__}: {error}"))
-                continue
-            for repo_id, created_at, licence in listing:
-                if repo_id.casefold() in known or len(discovery.created) >= max_new:
-                    continue
-                discovery.created.append(
-                    _create_draft(org, author, repo_id, created_at, licence, now)
-                )
-                known.add(repo_id.casefold())
-    return discovery
-
-
-def _create_draft(org, author, repo_id, created_at, licence, now):
-    name = repo_id.partition("/")[2]
-    with transaction.atomic():
-        model = AIModel.objects.create(
-            slug=_free_slug(name),
-            name=name,
-            organization=org,
-            family=name,
-            release_date=(created_at or now).date(),
-            modality=AIModel.Modality.OTHER,
-            kind=AIModel.Kind.UNKNOWN,
-            hf_repos=[repo_id],
-            description=f"Discovered on the Hugging Face Hub as {repo_id}; "
-            "not yet reviewed: modality, kind and every component are to be checked.",
-            status=AIModel.Status.DRAFT,
-        )
-        reason = f"New repository {repo_id} of tracked account {author}" + (
-            f", licence {licence} on the Hub" if licence else ""
-        )
-        history.record(model, before=None, actor=DISCOVERY_ACTOR, reason=reason)
-        publishing.evidence_changed([model.pk])
-        # The hub fills a draft's unknowns on its refreshes, until a curator takes them over.
-        fill_missing_assessments(
-            model, actor=DISCOVERY_ACTOR, reason=reason, assessed_at=now.date(),
-            source=Assessment.Source.HUB,
-        )  # fmt: skip
-        # Due for the dispatcher now; the licence the listing shows is kept until it reads more.
-        HubRecord.objects.create(
-            model=model, hub=HubRecord.Hub.HUGGINGFACE, repo_id=repo_id, license_tag=licence or ""
-        )
-    return model.slug
-
-
-def _free_slug(name):
-    base = re.sub(r"[^a-z0-9.]+", "-", name.lower()).strip("-.") or "model"
-    slug, number = base, 2
-    while AIModel.objects.filter(slug=slug).exists():
-        slug, number = f"{base}-{number}", number + 1
-    return slug
