@@ -105,12 +105,16 @@ def test_the_word_search_finds_each_word_in_any_field_name_matches_first(site):
     assert list(by_repo.values_list("slug", flat=True)) == ["olmo-7b"]
 
 
-@pytest.mark.skipif(
-    connection.vendor == "postgresql", reason="the embedded default's path: SQLite only"
-)
-def test_on_sqlite_the_search_is_the_word_search(site):
+def test_the_site_searches_by_the_vector_on_postgresql_and_by_words_elsewhere(site):
     assert "pythia-12b" in found(site, {"q": "Pythia 12b"})
     assert "olmo-7b" in found(site, {"q": "OLMo-7B-hf"})
+    by_vendor = {"postgresql": filtering.search_by_vector}.get(
+        connection.vendor, filtering.search_by_words
+    )
+    slugs = lambda queryset: sorted(queryset.values_list("slug", flat=True))  # noqa: E731
+    assert slugs(filtering.search(selectors.ranking(), "pythia")) == slugs(
+        by_vendor(selectors.ranking(), "pythia")
+    )
 
 
 @pytest.mark.postgres
