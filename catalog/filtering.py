@@ -48,8 +48,6 @@ MOF_CLASSES = {
     **{number: mof.CLASS_NAMES[number] for number in ("I", "II", "III")},
     "unclassified": mof.UNCLASSIFIED,
 }
-MOF_NAMES = {**{number: mof.CLASS_NAMES[number] for number in ("III", "II", "I")},
-             "unclassified": mof.UNCLASSIFIED}  # fmt: skip
 SIZE_BANDS = {
     "under-3b": (None, 3_000_000_000),
     "3b-15b": (3_000_000_000, 15_000_000_000),
@@ -387,7 +385,7 @@ class ModelFilterSet(django_filters.FilterSet):
     mof_class = ChoicesFilter(
         "mof_verdict",
         label="MOF class",
-        choices=[(key, MOF_NAMES[key]) for key in MOF_CLASSES],
+        choices=list(MOF_CLASSES.items()),
         stored=MOF_CLASSES,
         help_text="the class the Model Openness Framework gives",
     )
