@@ -10,7 +10,7 @@ import datetime
 from contextvars import ContextVar
 
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Subquery
 from django.utils import timezone
 
 from catalog.models import Change, DataVersion, IndexEntry, IndexMatch, ScoreSnapshot
@@ -35,6 +35,20 @@ def data_version():
     if memo is not None:
         memo["version"] = version
     return version
+
+
+def data_version_column():
+    """The data version as a subquery, for a query that reads it beside what it reads anyway (a
+    round trip fewer); give what it read to data_version_read()."""
+    return Subquery(DataVersion.objects.values("changed_at")[:1])
+
+
+def data_version_read(value):
+    """data_version(), given what a data_version_column() read in this request."""
+    memo = _request_memo.get()
+    if value is None or memo is None:
+        return data_version()
+    return memo.setdefault("version", value)
 
 
 def newest_recorded_moment():
@@ -86,8 +100,21 @@ def restart_data_version():
         memo.clear()
 
 
+def once_a_request(key, read):
+    """read(), made at most once a request for `key` and forgotten after it (and at any write
+    that moves the data version on): for a read that both validates an answer (its ETag) and
+    builds it."""
+    memo = _request_memo.get()
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
+
+
 class DataVersionPerRequest:
-    """Middleware: the data version is read at most once a request, and forgotten after it."""
+    """Middleware: the data version, and what once_a_request reads, are read at most once a
+    request, and forgotten after it."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -117,9 +117,7 @@ def hub_facts_version():
 
 
 def published_model_version(slug):
-    """For a model's answers, which hold its hub facts: the data version, or a hub read of it
-    since, if later. None when there is no such published model."""
-    found = selectors.published_model_hub_reads(slug)
-    if found is None:
-        return None
-    return max(filter(None, [data_version(), found["last_fetched"]]))
+    """For a model's answers, which hold its hub facts: selectors.model_version (one light query,
+    whose row the answer is then read by). None when there is no such published model."""
+    reads = selectors.published_model_reads(slug)
+    return None if reads is None else selectors.model_version(reads)

@@ -1,9 +1,9 @@
 """The read queries behind pages and the API."""
 
 import datetime
+import functools
 import hashlib
 from dataclasses import fields as dataclass_fields
-from functools import cached_property
 
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
@@ -17,14 +17,21 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
+    Subquery,
     Window,
     prefetch_related_objects,
 )
 from django.db.models.functions import Lag
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from catalog import components, frameworks
-from catalog.data_version import data_version
+from catalog.data_version import (
+    data_version,
+    data_version_column,
+    data_version_read,
+    once_a_request,
+)
 from catalog.frameworks import effective
 from catalog.frameworks.evidence import (
     CLOSED,
@@ -73,18 +80,75 @@ def model_for_page(slug):
     return get_object_or_404(_with_evidence(AIModel.objects.published()), slug=slug)
 
 
-def published_model(slug):
-    """The published model `slug` with its organisation and base model, without its
-    assessments (with_assessments reads them when they are wanted)."""
-    queryset = AIModel.objects.published().select_related("organization", "base_model")
-    return get_object_or_404(queryset, slug=slug)
-
-
-def with_assessments(model):
-    """The model with its assessments and their licences read, as model_for_page has them."""
-    prefetch_related_objects(
-        [model], Prefetch("assessments", queryset=Assessment.objects.select_related("license"))
+def with_related_flags(queryset):
+    """Each model says whether it has published derivatives, hub records, corrections or
+    matches in other indexes: most models have none, and their pages then read none."""
+    model = OuterRef("pk")
+    return queryset.annotate(
+        has_derivatives=Exists(AIModel.objects.published().filter(base_model=model)),
+        has_hub_records=Exists(HubRecord.objects.filter(model=model)),
+        has_corrections=Exists(Correction.objects.filter(model=model)),
+        has_index_matches=Exists(IndexMatch.objects.filter(model=model)),
     )
+
+
+def published_model_reads(slug):
+    """What validates the answers about the published model `slug` (its page, its API detail),
+    in one light query made once a request: {"pk", "last_fetched": when a hub was last read for
+    it (its answers hold its hub facts), "data_version"}; None when there is no such model."""
+
+    def read():
+        last_fetched = HubRecord.objects.filter(model=OuterRef("pk"), fetched_at__isnull=False)
+        found = (
+            AIModel.objects.published()
+            .filter(slug=slug)
+            .values(
+                "pk",
+                last_fetched=Subquery(
+                    last_fetched.order_by("-fetched_at").values("fetched_at")[:1]
+                ),
+                read_version=data_version_column(),
+            )
+            .first()
+        )
+        if found is not None:
+            found["data_version"] = data_version_read(found.pop("read_version"))
+        return found
+
+    return once_a_request(("published_model_reads", slug), read)
+
+
+def model_version(reads):
+    """The version of the answers about a model, from its published_model_reads: the data
+    version, or a hub read of it since, if later."""
+    return max(filter(None, [reads["data_version"], reads["last_fetched"]]))
+
+
+def published_model(slug, current_scores=False):
+    """The published model `slug` with its organisation, base model and related flags, and its
+    current scores (`current`) if asked, without its assessments (with_assessments reads
+    them); Http404 when there is no such model."""
+    reads = published_model_reads(slug)
+    queryset = _published_models_built(current_scores)
+    model = queryset.filter(pk=reads["pk"]).first() if reads else None
+    if model is None:
+        raise Http404(f"No published model {slug!r}")
+    return model
+
+
+@functools.cache
+def _published_models_built(current_scores):
+    # Built once a process (never evaluated itself, only filtered: each filter is a copy):
+    # resolving its annotations takes longer than running the query.
+    related = ["organization", "base_model", *(["current"] if current_scores else [])]
+    return with_related_flags(AIModel.objects.published().select_related(*related))
+
+
+def with_assessments(model, licences=False):
+    """The model with its assessments read, and with their licences if asked (a page shows the
+    licence terms its evidence reads, licence_terms_now; the API detail shows the licences)."""
+    queryset = Assessment.objects.select_related("license") if licences else None
+    prefetch_related_objects([model], Prefetch("assessments", queryset=queryset))
     return model
 
 
@@ -341,36 +405,51 @@ def ranked(queryset, framework_id, descending=True):
     return queryset.order_by(primary, *tie_breaks, F("release_date").desc(), "slug")
 
 
+# What a directory row shows of a model's CurrentScores besides its verdicts and scores.
+DIRECTORY_SUMMARY = (
+    "weights_license", "weights_availability", "mof_progress", "unknown_count", "component_states",
+)  # fmt: skip
+
+
 def directory():
     """Published models with everything a directory row shows, in one query."""
     queryset = AIModel.objects.published().select_related("organization", "base_model")
     return with_scores(queryset).annotate(
-        weights_license=F("current__weights_license"),
-        weights_availability=F("current__weights_availability"),
-        mof_progress=F("current__mof_progress"),
-        unknown_count=F("current__unknown_count"),
-        component_states=F("current__component_states"),
+        **{name: F(f"current__{name}") for name in DIRECTORY_SUMMARY}
     )
+
+
+def as_directory_row(model):
+    """`model`, read with its current scores (as published_model reads it), given the values
+    directory() annotates a row with; None where it has no scores yet."""
+    try:
+        current = model.current
+    except CurrentScores.DoesNotExist:
+        current = None
+    names = [
+        f"{framework_id}_{value}"
+        for framework_id in frameworks.BY_ID
+        for value in ("score", "verdict")
+    ]
+    for name in [*names, *DIRECTORY_SUMMARY]:
+        setattr(model, name, getattr(current, name) if current else None)
+    return model
 
 
 def detail_rows():
     """Directory rows with their assessments and the assessments' licences, in two queries
     however many: what the API's detail of a model shows besides its related records. Each row
-    says whether it has any of those (published derivatives, hub records, corrections, matches
-    in other indexes): most models have none, and their detail then reads none."""
-    model = OuterRef("pk")
-    return (
-        directory()
-        .annotate(
-            has_derivatives=Exists(AIModel.objects.published().filter(base_model=model)),
-            has_hub_records=Exists(HubRecord.objects.filter(model=model)),
-            has_corrections=Exists(Correction.objects.filter(model=model)),
-            has_index_matches=Exists(IndexMatch.objects.filter(model=model)),
-        )
-        .prefetch_related(
-            Prefetch("assessments", queryset=Assessment.objects.select_related("license"))
-        )
+    says whether it has any of those (with_related_flags)."""
+    return with_related_flags(directory()).prefetch_related(
+        Prefetch("assessments", queryset=Assessment.objects.select_related("license"))
     )
+
+
+def detail_row(slug):
+    """The published model `slug` as detail_rows reads it, by the id published_model_reads
+    found (the API detail's ETag); Http404 when there is no such model."""
+    model = as_directory_row(published_model(slug, current_scores=True))
+    return with_assessments(model, licences=True)
 
 
 def curated_directory():
@@ -389,7 +468,7 @@ class RankingPaginator(Paginator):
     scored models costs tens of milliseconds, where the page itself, read from an index, costs
     a few."""
 
-    @cached_property
+    @functools.cached_property
     def count(self):
         try:
             sql = str(self.object_list.query)
@@ -531,20 +610,6 @@ def hub_records_by_model(model_ids):
 def hub_facts_last_fetched():
     """When any hub was last read, or None when none ever was."""
     return HubRecord.objects.aggregate(at=Max("fetched_at"))["at"]
-
-
-def published_model_hub_reads(slug):
-    """For the published model `slug`: {"last_fetched": when a hub was last read for it, or None}.
-
-    None when there is no such published model. One query.
-    """
-    return (
-        AIModel.objects.published()
-        .filter(slug=slug)
-        .annotate(last_fetched=Max("hub_records__fetched_at"))
-        .values("last_fetched")
-        .first()
-    )
 
 
 def current_scores_by_model(model_ids):

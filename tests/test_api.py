@@ -755,16 +755,16 @@ def test_a_model_detail_is_built_in_a_fixed_number_of_queries(
     settings.PAGE_CACHE_SECONDS = 0  # built on every request, as after a data change
     importer.import_index("osi")
     api.get("/api/v1/models/olmo-7b/")  # works out the licences' terms, kept for the data version
-    # When a hub last read it and the data version (its validators), the model with its scores,
-    # its assessments with their licences, and its current snapshots.
-    with django_assert_num_queries(5):
+    # When a hub last read it with the data version (its validators), the model with its
+    # scores, its assessments with their licences, and its current snapshots.
+    with django_assert_num_queries(4):
         assert api.get("/api/v1/models/claude-3.5-sonnet/").status_code == 200
     # One more for each kind of record it has: its correction, other indexes' entries, hub
     # records and derivatives.
     olmo = AIModel.objects.get(slug="olmo-7b")
     _hub_record("olmo-7b", "allenai/OLMo-7B")
     AIModel.objects.filter(slug="pythia-12b").update(base_model=olmo)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         body = api.get("/api/v1/models/olmo-7b/").json()
     assert all(body[part] for part in ("corrections", "other_indexes", "hub_records"))
     assert body["derivatives"] == ["pythia-12b"]
@@ -772,11 +772,11 @@ def test_a_model_detail_is_built_in_a_fixed_number_of_queries(
     for number in range(3):
         _hub_record("olmo-7b", f"allenai/OLMo-7B-{number}")
     AIModel.objects.filter(slug="pythia-6.9b").update(base_model=olmo)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         body = api.get("/api/v1/models/olmo-7b/").json()
     assert (len(body["hub_records"]), len(body["derivatives"])) == (4, 2)
     # A fine-tune's ancestors: their rows and their assessments, two more.
-    with django_assert_num_queries(5 + 1 + 2):
+    with django_assert_num_queries(4 + 1 + 2):
         api.get("/api/v1/models/deepseek-r1-distill-llama-70b/")
 
 

@@ -141,8 +141,9 @@ def test_the_model_page_is_kept_whole_in_the_cache_until_the_data_changes(
     scored, django_assert_max_num_queries
 ):
     first = scored.get("/models/example-7b-chat/")
-    # Again: one query for the data version, one for the model's hub reads, none for the page.
-    with django_assert_max_num_queries(2):
+    # Again: one query for its validators (the data version and the model's hub reads), none
+    # for the page.
+    with django_assert_max_num_queries(1):
         again = scored.get("/models/example-7b-chat/")
     assert again.content == first.content
 
@@ -157,9 +158,8 @@ def test_a_hub_read_rebuilds_only_the_model_pages_hub_records(
         repo_id="example/chat-read",
         fetched_at=data_version.data_version() + datetime.timedelta(hours=1),
     )
-    # The data version, its version, the model and its hub records: the rest is kept for the
-    # data version.
-    with django_assert_max_num_queries(4):
+    # Its validators, the model and its hub records: the rest is kept for the data version.
+    with django_assert_max_num_queries(3):
         second = scored.get("/models/example-7b-chat/")
     assert "example/chat-read" in second.text and "example/chat-read" not in first.text
     before, after = first.text.split('<h2 id="hub">'), second.text.split('<h2 id="hub">')

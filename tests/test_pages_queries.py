@@ -1,11 +1,13 @@
 """Every list page runs the same number of queries however many models the catalogue holds."""
 
+import datetime
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from catalog.models import AIModel
+from catalog.models import AIModel, Correction, HubRecord
 from catalog.scoring import rescore
 
 pytestmark = pytest.mark.django_db
@@ -119,11 +121,45 @@ def test_a_model_page_is_built_in_a_fixed_number_of_queries(
     cache.clear()
     client.get(f"/models/{slug}/")  # works out the data version and the licences' terms
     queries = _model_page_queries(client, slug)
-    # The data version (kept in the database), its version, the model and its assessments, its
-    # snapshots, corrections, derivatives, hub records and other indexes' entries (and its
-    # release licences, when it has any); a fine-tune's ancestors, two more.
-    assert len(queries) == (9 if slug == "example-base-7b" else 11), queries
+    # Its validators (the data version and when a hub last read it), the model, its
+    # assessments and its snapshots; then only the related records it has (the base model has
+    # derivatives) and, when it has any, its release licences; a fine-tune's ancestors, two more.
+    assert len(queries) == (5 if slug == "example-base-7b" else 6), queries
     _clone(AIModel.objects.get(slug="example-7b-chat"), 5)  # more derivatives of the base
     rescore(None)
     client.get(f"/models/{slug}/")
     assert len(_model_page_queries(client, slug)) == len(queries)
+
+
+def test_a_model_page_reads_each_kind_of_related_record_only_when_the_model_has_some(
+    client, catalogue_with_scores, settings
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get("/models/example-7b-chat/")
+    without = _model_page_queries(client, "example-7b-chat")
+    model = AIModel.objects.get(slug="example-7b-chat")
+    HubRecord.objects.create(model=model, hub=HubRecord.Hub.HUGGINGFACE, repo_id="example/chat")
+    Correction.objects.create(
+        model=model, date=datetime.date(2026, 1, 2), subject="weights_final", before="a", after="b",
+        reason="The card says so.",
+    )  # fmt: skip
+    rescore(None)
+    client.get("/models/example-7b-chat/")
+    with_records = _model_page_queries(client, "example-7b-chat")
+    tables = [HubRecord._meta.db_table, Correction._meta.db_table]
+    # Read as records now, where before only asked about (EXISTS) in the model's row.
+    assert len(with_records) == len(without) + 2
+    for table in tables:
+        assert not any(sql.startswith(f'SELECT "{table}".') for sql in without)
+        assert any(sql.startswith(f'SELECT "{table}".') for sql in with_records)
+
+
+def test_a_model_page_or_detail_revalidated_by_its_etag_costs_one_query(
+    client, catalogue_with_scores
+):
+    for path in ["/models/example-7b-chat/", "/api/v1/models/example-7b-chat/"]:
+        etag = client.get(path)["ETag"]
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path, HTTP_IF_NONE_MATCH=etag)
+        assert response.status_code == 304
+        assert len(queries) == 1, [q["sql"] for q in queries.captured_queries]

@@ -43,7 +43,7 @@ def model_detail(request, slug):
     hub records. The rest of the context is worked out only when a fragment is missing.
     """
     try:
-        model = selectors.published_model(slug)
+        model = selectors.published_model(slug)  # by the id its ETag read
     except Http404:
         # A machine-read entry merged into a curated one lives on at the curated entry's page.
         if merged_into := selectors.merged_into(slug):
@@ -51,7 +51,7 @@ def model_detail(request, slug):
         raise
     context = {
         "model": model,
-        "hub_records": selectors.hub_records(model),
+        "hub_records": selectors.hub_records(model) if model.has_hub_records else [],
         **_model_fragments(request, model),
     }
     return render(request, "catalog/model_detail.html", context)
@@ -84,6 +84,8 @@ def _model_fragments(request, model):
 
 
 def _model_context(request, model):
+    # `model` is as selectors.published_model reads it: its related_flags say which of its
+    # related records there are to read.
     terms = selectors.licence_terms_now()
     evidence = selectors.evidence_for(model, terms)
     snapshots = selectors.model_page_snapshots(model)
@@ -138,11 +140,15 @@ def _model_context(request, model):
         "component_groups": model_page.component_groups(grouped),
         "restrictions": model_page.restrictions(restrictions_of(evidence)),
         "release_licences": model_page.release_licences(selectors.release_licences(model)),
-        "corrections": selectors.model_corrections(model),
+        "corrections": selectors.model_corrections(model) if model.has_corrections else [],
         "lineage": model_page.model_links(reversed(evidence.lineage())),
-        "derivatives": model_page.model_links(selectors.published_derivatives(model)),
+        "derivatives": model_page.model_links(
+            selectors.published_derivatives(model) if model.has_derivatives else []
+        ),
         "other_indexes": _with_method_labels(
             selectors.index_verdicts([model.pk], terms=terms, known={model.pk: evidence})[model.pk]
+            if model.has_index_matches
+            else []
         ),
         "history": model_page.history_rows(snapshots, model.slug),
         "history_chart": mark_safe(history_chart),
