@@ -2,11 +2,14 @@
 payloads at the same concurrency, and show that an unchanged second refresh writes nothing.
 Targets: the unchanged refresh within 1.25x of fetching; 0 rows written, counted from the tables
 (a hub record's fetch time and live counts are kept current by design, and counted apart).
+Each of the threads stands for a worker process, keeping its database connection across models as
+a worker does (timed_map), in the fetching and the refreshing runs alike.
 
     .venv/bin/python bench/refresh.py [--models 10000] [--concurrency 8]
 """
 
 import argparse
+import queue
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -14,17 +17,32 @@ from _setup import ROOT, django_on_fresh_database  # noqa: F401 (puts the projec
 
 
 def timed_map(function, items, concurrency):
-    from django.db import connections
+    """Run `function` over `items` in `concurrency` threads, each one like a Celery worker
+    process: it keeps its database connection from one item to the next, closing it between
+    items only when Django would (openness/celery.py: close_old_connections), and at the end."""
+    from django.db import close_old_connections, connections
 
-    def run(item):
+    pending = queue.SimpleQueue()
+    for index, item in enumerate(items):
+        pending.put((index, item))
+    results = [None] * len(items)
+
+    def work():
         try:
-            return function(item)
+            while True:
+                try:
+                    index, item = pending.get_nowait()
+                except queue.Empty:
+                    return
+                results[index] = function(item)
+                close_old_connections()
         finally:
             connections.close_all()
 
     started = time.perf_counter()
     with ThreadPoolExecutor(concurrency) as pool:
-        results = list(pool.map(run, items))
+        for worker in [pool.submit(work) for _ in range(concurrency)]:
+            worker.result()
     return time.perf_counter() - started, results
 
 

@@ -4,13 +4,28 @@ from pathlib import Path
 
 from celery import Celery
 from celery.beat import PersistentScheduler
-from celery.signals import setup_logging
+from celery.signals import setup_logging, task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openness.settings")
 
 app = Celery("openness")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@task_prerun.connect
+@task_postrun.connect
+def close_old_connections(sender, **kwargs):
+    """A worker keeps its database connection from one task to the next, and closes it before
+    and after a task when Django would close a request's: older than CONN_MAX_AGE, failing its
+    health check, or left unusable by an error (CELERY_DB_REUSE_MAX keeps Celery from closing it
+    every time). A task run in-process is left alone: its caller owns the connection, and may be
+    inside a transaction."""
+    if getattr(sender.request, "is_eager", False):
+        return
+    from django.db import close_old_connections
+
+    close_old_connections()
 
 
 @setup_logging.connect

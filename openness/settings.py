@@ -176,6 +176,10 @@ CELERY_TASK_ACKS_LATE = True
 # A task whose worker dies mid-run is delivered again rather than lost.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery closes a worker's database connection around every task unless told to reuse it for up
+# to this many tasks. Between tasks the worker closes it when Django would close a request's
+# (CONN_MAX_AGE, a failed health check: openness/celery.py), so this is only an upper bound.
+CELERY_DB_REUSE_MAX = 1000
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 # Must stay above the longest task's hard time limit (discover_models, 480 s, in catalog/tasks.py;

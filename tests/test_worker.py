@@ -129,6 +129,31 @@ def test_a_worker_refreshes_a_model_from_the_hub(model, fake_hub, workers):
     assert HubRecord.objects.get(pk=record.pk).changed_at == record.changed_at
 
 
+def other_connections():
+    """The other client connections to the test database: (pid, when it connected)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, backend_start FROM pg_stat_activity WHERE datname = current_database()"
+            " AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+        )
+        return set(cursor.fetchall())
+
+
+def test_a_worker_keeps_its_database_connection_from_one_task_to_the_next(model, fake_hub, workers):
+    before = other_connections()  # a thread of an earlier test may have left one open
+    workers.start()
+    workers.sender.send_task("catalog.tasks.refresh_model", args=[model.pk])
+    assert wait_for(lambda: refreshed(model)), f"no refresh in time:\n{workers.logs()}"
+    fetched_at = HubRecord.objects.get(model=model, hub="huggingface").fetched_at
+    kept = other_connections() - before
+    assert len(kept) == 1
+    workers.sender.send_task("catalog.tasks.refresh_model", args=[model.pk])
+    assert wait_for(
+        lambda: HubRecord.objects.get(model=model, hub="huggingface").fetched_at > fetched_at
+    )
+    assert other_connections() - before == kept
+
+
 def test_a_worker_killed_mid_refresh_is_replaced_and_the_task_completes_once(
     model, fake_hub, workers
 ):
