@@ -124,31 +124,28 @@ def model_version(reads):
     return max(filter(None, [reads["data_version"], reads["last_fetched"]]))
 
 
-def published_model(slug, current_scores=False):
-    """The published model `slug` with its organisation, base model and related flags, and its
-    current scores (`current`) if asked, without its assessments (with_assessments reads
-    them); Http404 when there is no such model."""
+def published_model(slug):
+    """The published model `slug` with its organisation, base model and related flags, without
+    its assessments (with_assessments reads them); Http404 when there is no such model."""
     reads = published_model_reads(slug)
-    queryset = _published_models_built(current_scores)
-    model = queryset.filter(pk=reads["pk"]).first() if reads else None
+    model = _published_models_built().filter(pk=reads["pk"]).first() if reads else None
     if model is None:
         raise Http404(f"No published model {slug!r}")
     return model
 
 
 @functools.cache
-def _published_models_built(current_scores):
+def _published_models_built():
     # Built once a process (never evaluated itself, only filtered: each filter is a copy):
     # resolving its annotations takes longer than running the query.
-    related = ["organization", "base_model", *(["current"] if current_scores else [])]
-    return with_related_flags(AIModel.objects.published().select_related(*related))
+    queryset = AIModel.objects.published().select_related("organization", "base_model")
+    return with_related_flags(queryset)
 
 
-def with_assessments(model, licences=False):
-    """The model with its assessments read, and with their licences if asked (a page shows the
-    licence terms its evidence reads, licence_terms_now; the API detail shows the licences)."""
-    queryset = Assessment.objects.select_related("license") if licences else None
-    prefetch_related_objects([model], Prefetch("assessments", queryset=queryset))
+def with_assessments(model):
+    """The model with its assessments read, for its page: the licences the page shows are the
+    licence terms its evidence reads (licence_terms_now), so the assessments' own are not."""
+    prefetch_related_objects([model], "assessments")
     return model
 
 
@@ -405,35 +402,16 @@ def ranked(queryset, framework_id, descending=True):
     return queryset.order_by(primary, *tie_breaks, F("release_date").desc(), "slug")
 
 
-# What a directory row shows of a model's CurrentScores besides its verdicts and scores.
-DIRECTORY_SUMMARY = (
-    "weights_license", "weights_availability", "mof_progress", "unknown_count", "component_states",
-)  # fmt: skip
-
-
 def directory():
     """Published models with everything a directory row shows, in one query."""
     queryset = AIModel.objects.published().select_related("organization", "base_model")
     return with_scores(queryset).annotate(
-        **{name: F(f"current__{name}") for name in DIRECTORY_SUMMARY}
+        weights_license=F("current__weights_license"),
+        weights_availability=F("current__weights_availability"),
+        mof_progress=F("current__mof_progress"),
+        unknown_count=F("current__unknown_count"),
+        component_states=F("current__component_states"),
     )
-
-
-def as_directory_row(model):
-    """`model`, read with its current scores (as published_model reads it), given the values
-    directory() annotates a row with; None where it has no scores yet."""
-    try:
-        current = model.current
-    except CurrentScores.DoesNotExist:
-        current = None
-    names = [
-        f"{framework_id}_{value}"
-        for framework_id in frameworks.BY_ID
-        for value in ("score", "verdict")
-    ]
-    for name in [*names, *DIRECTORY_SUMMARY]:
-        setattr(model, name, getattr(current, name) if current else None)
-    return model
 
 
 def detail_rows():
@@ -443,13 +421,6 @@ def detail_rows():
     return with_related_flags(directory()).prefetch_related(
         Prefetch("assessments", queryset=Assessment.objects.select_related("license"))
     )
-
-
-def detail_row(slug):
-    """The published model `slug` as detail_rows reads it, by the id published_model_reads
-    found (the API detail's ETag); Http404 when there is no such model."""
-    model = as_directory_row(published_model(slug, current_scores=True))
-    return with_assessments(model, licences=True)
 
 
 def curated_directory():
