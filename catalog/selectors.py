@@ -442,7 +442,8 @@ class RankingPaginator(Paginator):
     @functools.cached_property
     def count(self):
         try:
-            sql = str(self.object_list.query)
+            # The total does not depend on the order, whose SQL costs the most to build.
+            sql = str(self.object_list.order_by().query)
         except EmptyResultSet:
             return 0  # a filter no model can match (say, an empty list of ids): no query at all
         query = hashlib.sha256(sql.encode()).hexdigest()[:32]

@@ -718,6 +718,16 @@ def test_a_hub_read_gives_the_detail_and_the_dump_new_validators(api):
 # --- The detail: built as plain data, in a fixed number of queries --------------------------------
 
 
+def test_a_list_row_is_byte_for_byte_what_its_serializer_declares_for_every_model(api, rf):
+    request = rf.get("/api/v1/models/")
+    render = JSONRenderer().render
+    rows = list(selectors.ranking().order_by("slug"))
+    assert any(row.base_model for row in rows) and any(row.mof_progress for row in rows)
+    for row in rows:
+        declared = serializers.ModelListSerializer(row, context={"request": request}).data
+        assert render(serializers.model_list_data(row, request)) == render(declared), row.slug
+
+
 def test_the_detail_is_byte_for_byte_what_its_serializer_declares_for_every_model(api, rf):
     importer.import_index("osi")  # matches in another index
     # OSI's verdict on Pythia, matched against a model we find otherwise: a difference, explained.

@@ -442,7 +442,7 @@ _DATETIME = serializers.DateTimeField()
 def model_detail_data(detail, request):
     """What ModelDetailSerializer gives for `detail` (a directory row with the detail-only
     values, as catalog.api.views.model_details makes it)."""
-    data = _list_fields(detail, request)
+    data = model_list_data(detail, request)
     data.update(
         description=detail.description,
         homepage=detail.homepage,
@@ -465,8 +465,9 @@ def model_detail_data(detail, request):
     return data
 
 
-def _list_fields(row, request):
-    """What ModelListSerializer gives for `row`."""
+def model_list_data(row, request):
+    """What ModelListSerializer gives for `row` (a directory row), byte for byte, built as plain
+    data: the serializer's fields cost more than the rest of the answer."""
     progress = row.mof_progress
     return {
         "slug": row.slug,

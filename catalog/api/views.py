@@ -113,6 +113,13 @@ class ModelList(generics.ListAPIView):
     def get_queryset(self):
         return selectors.ranking()
 
+    def list(self, request, *args, **kwargs):
+        # ModelListSerializer declares the rows (and the schema); model_list_data builds them.
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(
+            [serializers.model_list_data(row, request) for row in page]
+        )
+
 
 class _Detail:
     """A directory row plus the detail-only values."""
