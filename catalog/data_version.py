@@ -18,6 +18,19 @@ from catalog.models import Change, DataVersion, IndexEntry, IndexMatch, ScoreSna
 # Before the one row exists (a database flushed by a test), the newest recorded moment stands in.
 EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 _request_memo: ContextVar[dict | None] = ContextVar("data_version_memo", default=None)
+VERSION = "data version"  # its key in the request's memo
+
+
+def once_a_request(key, read):
+    """read(), made at most once a request for `key` and forgotten after it (and at any write
+    that moves the data version on): for a read that both validates an answer (its ETag) and
+    builds it."""
+    memo = _request_memo.get()
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
 
 
 def data_version():
@@ -26,15 +39,12 @@ def data_version():
     Read from PostgreSQL (or SQLite), where the writes are, so that it can never miss one; read
     once a request (see DataVersionPerRequest) and never kept longer.
     """
-    memo = _request_memo.get()
-    if memo is not None and "version" in memo:
-        return memo["version"]
+    return once_a_request(VERSION, _read_data_version)
+
+
+def _read_data_version():
     version = DataVersion.objects.values_list("changed_at", flat=True).first()
-    if version is None:
-        version = newest_recorded_moment()
-    if memo is not None:
-        memo["version"] = version
-    return version
+    return newest_recorded_moment() if version is None else version
 
 
 def data_version_column():
@@ -45,10 +55,9 @@ def data_version_column():
 
 def data_version_read(value):
     """data_version(), given what a data_version_column() read in this request."""
-    memo = _request_memo.get()
-    if value is None or memo is None:
-        return data_version()
-    return memo.setdefault("version", value)
+    if value is None:
+        return data_version()  # no row yet: the newest recorded moment stands in
+    return once_a_request(VERSION, lambda: value)
 
 
 def newest_recorded_moment():
@@ -98,18 +107,6 @@ def restart_data_version():
     memo = _request_memo.get()
     if memo is not None:
         memo.clear()
-
-
-def once_a_request(key, read):
-    """read(), made at most once a request for `key` and forgotten after it (and at any write
-    that moves the data version on): for a read that both validates an answer (its ETag) and
-    builds it."""
-    memo = _request_memo.get()
-    if memo is None:
-        return read()
-    if key not in memo:
-        memo[key] = read()
-    return memo[key]
 
 
 class DataVersionPerRequest:
