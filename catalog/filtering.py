@@ -300,7 +300,10 @@ class ChoicesFilter(Parameter, django_filters.MultipleChoiceFilter):
     field_class = ChoicesField
 
     def __init__(self, field_name=None, *, stored=None, **kwargs):
+        # Named by what they store, unless told otherwise.
         self.stored = stored
+        if stored is not None:
+            kwargs.setdefault("choices", list(stored.items()))
         super().__init__(field_name, **kwargs)
 
     def filter(self, queryset, values):
@@ -364,35 +367,30 @@ class ModelFilterSet(django_filters.FilterSet):
     g7 = ChoicesFilter(
         "g7_verdict",
         label="G7 label",
-        choices=list(G7_LABELS.items()),
         stored=G7_LABELS,
         help_text="the headline: the G7 label, or weights-not-released",
     )
     label = ChoicesFilter(
         "label_verdict",
         label="Earlier headline label",
-        choices=list(LABELS.items()),
         stored=LABELS,
         help_text="the earlier headline label",
     )
     osaid = ChoicesFilter(
         "osaid_verdict",
         label="OSAID 1.0",
-        choices=list(OSAID_VERDICTS.items()),
         stored=OSAID_VERDICTS,
         help_text="whether the model conforms to OSI's Open Source AI Definition 1.0",
     )
     mof_class = ChoicesFilter(
         "mof_verdict",
         label="MOF class",
-        choices=list(MOF_CLASSES.items()),
         stored=MOF_CLASSES,
         help_text="the class the Model Openness Framework gives",
     )
     eu_ai_act = ChoicesFilter(
         "eu_ai_act_verdict",
         label="EU AI Act exemption",
-        choices=list(EU_AI_ACT_VERDICTS.items()),
         stored=EU_AI_ACT_VERDICTS,
         help_text="the EU AI Act lens: whether the open-source exemption plausibly applies",
     )
