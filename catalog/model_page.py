@@ -147,17 +147,8 @@ def pin_items(items):
     """Links to what each pin names at its commit, with what was found there."""
     return format_html_join(
         "",
-        '<li>Read: <a href="{}" rel="nofollow noopener">{} {} at {}</a>: {}</li>',
-        (
-            (
-                pins.url(pin),
-                pin["repo"],
-                "tree" if pin["path"] == "/" else pin["path"],
-                pin["commit"][:7],
-                pin.get("finding", ""),
-            )
-            for pin in items
-        ),
+        '<li>Read: <a href="{}" rel="nofollow noopener">{}</a>: {}</li>',
+        ((pins.url(pin), pins.describe(pin), pin.get("finding", "")) for pin in items),
     )
 
 
@@ -172,16 +163,8 @@ def release_licences(items):
             "entry": entry,
             "pins": format_html_join(
                 "",
-                '; read: <a href="{}" rel="nofollow noopener">{} {} at {}</a>',
-                (
-                    (
-                        pins.url(pin),
-                        pin["repo"],
-                        "tree" if pin["path"] == "/" else pin["path"],
-                        pin["commit"][:7],
-                    )
-                    for pin in entry.get("pins") or ()
-                ),
+                '; read: <a href="{}" rel="nofollow noopener">{}</a>',
+                ((pins.url(pin), pins.describe(pin)) for pin in entry.get("pins") or ()),
             ),
         }
         for kind, lic, entry in items
