@@ -21,6 +21,15 @@ def site(client, real_catalogue_for_module, db):
     return client
 
 
+def _zanzibar_in_llamas_name_and_olmos_description():
+    olmo = AIModel.objects.get(slug="olmo-7b")
+    olmo.description = "Trained beside the Zanzibar models."
+    olmo.save()
+    llama = AIModel.objects.get(slug="llama-2-7b")
+    llama.name = "Llama 2 7B Zanzibar"
+    llama.save()
+
+
 def found(client, params):
     response = client.get("/api/v1/models/", {"page_size": 200, **params})
     assert response.status_code == 200, response.content
@@ -32,12 +41,7 @@ def test_a_name_match_ranks_above_a_description_match(site):
     # a search for a word in Llama's name and only in OLMo's description puts Llama first.
     ranking = found(site, {})
     assert ranking.index("olmo-7b") < ranking.index("llama-2-7b")
-    olmo = AIModel.objects.get(slug="olmo-7b")
-    olmo.description = "Trained beside the Zanzibar models."
-    olmo.save()
-    llama = AIModel.objects.get(slug="llama-2-7b")
-    llama.name = "Llama 2 7B Zanzibar"
-    llama.save()
+    _zanzibar_in_llamas_name_and_olmos_description()
     assert found(site, {"q": "zanzibar"}) == ["llama-2-7b", "olmo-7b"]
     # An ordering asked for still wins over the match.
     assert found(site, {"q": "zanzibar", "ordering": "-g7"}) == ["olmo-7b", "llama-2-7b"]
@@ -92,12 +96,7 @@ def test_the_search_follows_a_renamed_organisation_and_changed_repo_ids(site):
 
 def test_the_word_search_finds_each_word_in_any_field_name_matches_first(site):
     """The search of the embedded default (SQLite), which has no search vector."""
-    olmo = AIModel.objects.get(slug="olmo-7b")
-    olmo.description = "Trained beside the Zanzibar models."
-    olmo.save()
-    llama = AIModel.objects.get(slug="llama-2-7b")
-    llama.name = "Llama 2 7B Zanzibar"
-    llama.save()
+    _zanzibar_in_llamas_name_and_olmos_description()
     matches = filtering.search_by_words(selectors.ranking(), "zanzibar 7b")
     ranked = filtering.order(matches, "")
     assert list(ranked.values_list("slug", flat=True)) == ["llama-2-7b", "olmo-7b"]
