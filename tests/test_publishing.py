@@ -5,16 +5,8 @@ import pytest
 
 from catalog import data_version, history, publishing
 from catalog.models import AIModel, Assessment, Change, License, Organization, ScoreSnapshot
-from catalog.sync import load_catalogue
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def loaded(fixture_catalogue, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        report = load_catalogue(fixture_catalogue)
-    assert report.ok, report.problems
 
 
 def publish_weights():
@@ -32,7 +24,7 @@ def current_label(slug):
     return ScoreSnapshot.objects.get(model__slug=slug, framework="label", is_current=True)
 
 
-def test_the_audit_log_only_records(loaded, django_capture_on_commit_callbacks):
+def test_the_audit_log_only_records(catalogue_with_scores, django_capture_on_commit_callbacks):
     version = data_version.data_version()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         publish_weights()
@@ -46,7 +38,7 @@ def test_the_audit_log_only_records(loaded, django_capture_on_commit_callbacks):
 
 
 def test_a_change_to_the_evidence_moves_the_version_and_rescores_after_commit(
-    loaded, django_capture_on_commit_callbacks
+    catalogue_with_scores, django_capture_on_commit_callbacks
 ):
     version = data_version.data_version()
     old = current_label("example-base-7b")
@@ -62,7 +54,7 @@ def test_a_change_to_the_evidence_moves_the_version_and_rescores_after_commit(
 
 
 def test_changes_in_one_transaction_are_rescored_by_one_task(
-    loaded, django_capture_on_commit_callbacks, monkeypatch
+    catalogue_with_scores, django_capture_on_commit_callbacks, monkeypatch
 ):
     sent = []
     monkeypatch.setattr(publishing.rescore_models, "delay", sent.append)
@@ -75,7 +67,9 @@ def test_changes_in_one_transaction_are_rescored_by_one_task(
     assert sent == [sorted([base, chat])]
 
 
-def test_a_licence_is_read_by_the_models_under_it_and_those_releasing_under_it(loaded):
+def test_a_licence_is_read_by_the_models_under_it_and_those_releasing_under_it(
+    catalogue_with_scores,
+):
     apache = License.objects.get(identifier="Apache-2.0")
     under = set(Assessment.objects.filter(license=apache).values_list("model_id", flat=True))
     assert publishing.models_scored_from(apache) == sorted(under)
@@ -89,7 +83,9 @@ def test_a_licence_is_read_by_the_models_under_it_and_those_releasing_under_it(l
     assert chat.pk in publishing.models_scored_from(apache)
 
 
-def test_an_assessment_or_model_is_read_by_its_model_and_an_organisation_by_none(loaded):
+def test_an_assessment_or_model_is_read_by_its_model_and_an_organisation_by_none(
+    catalogue_with_scores,
+):
     model = AIModel.objects.get(slug="example-base-7b")
     assert publishing.models_scored_from(model.assessments.first()) == [model.pk]
     assert publishing.models_scored_from(model) == [model.pk]

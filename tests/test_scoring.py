@@ -11,14 +11,7 @@ from catalog.sync import load_catalogue
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def loaded(fixture_catalogue, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        report = load_catalogue(fixture_catalogue)
-    assert report.ok, report.problems
-
-
-def test_loading_scores_every_model_under_every_framework(loaded):
+def test_loading_scores_every_model_under_every_framework(catalogue_with_scores):
     current = ScoreSnapshot.objects.filter(is_current=True)
     assert current.count() == 2 * len(frameworks.FRAMEWORKS)
     base = current.get(model__slug="example-base-7b", framework="osaid")
@@ -28,14 +21,14 @@ def test_loading_scores_every_model_under_every_framework(loaded):
     assert len(base.inputs_hash) == 64
 
 
-def test_rescoring_unchanged_evidence_writes_nothing(loaded):
+def test_rescoring_unchanged_evidence_writes_nothing(catalogue_with_scores):
     before = ScoreSnapshot.objects.count()
     assert rescore(None) == 0
     assert ScoreSnapshot.objects.count() == before
 
 
 def test_a_change_to_the_evidence_writes_new_snapshots_after_commit(
-    loaded, django_capture_on_commit_callbacks
+    catalogue_with_scores, django_capture_on_commit_callbacks
 ):
     assessment = Assessment.objects.get(model__slug="example-base-7b", component="weights_final")
     old = ScoreSnapshot.objects.get(
@@ -64,7 +57,7 @@ def test_a_change_to_the_evidence_writes_new_snapshots_after_commit(
     assert chat.count() == 2
 
 
-def test_a_new_framework_version_writes_new_snapshots(loaded, monkeypatch):
+def test_a_new_framework_version_writes_new_snapshots(catalogue_with_scores, monkeypatch):
     old_version, new_version = osaid.VERSION, f"{osaid.VERSION}.1"
     monkeypatch.setattr(osaid, "VERSION", new_version)
     assert rescore(None) == 2  # one per model, for the one framework that changed
@@ -79,7 +72,7 @@ def test_a_new_framework_version_writes_new_snapshots(loaded, monkeypatch):
     ) == {new_version}
 
 
-def test_ranking_is_deterministic_with_documented_tie_breaks(loaded):
+def test_ranking_is_deterministic_with_documented_tie_breaks(catalogue_with_scores):
     for number in range(3):
         clone = AIModel.objects.get(slug="example-base-7b")
         clone.pk, clone.slug = None, f"tie-{number}"
