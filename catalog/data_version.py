@@ -33,6 +33,28 @@ def once_a_request(key, read):
     return memo[key]
 
 
+# Reads that depend on nothing but the data version, kept in this process for the newest
+# version seen (every write that could change them moves the version on): {key: value}.
+_version_memo = {"version": None, "reads": {}}
+
+
+def once_a_version(key, read):
+    """read(), made once a process for each data version: for small reads that every page or
+    answer of a kind needs (the licences' terms), cheaper kept here than fetched from the cache."""
+    version = data_version()
+    if _version_memo["version"] != version:
+        _version_memo.update(version=version, reads={})
+    reads = _version_memo["reads"]
+    if key not in reads:
+        reads[key] = read()
+    return reads[key]
+
+
+def forget_version_reads():
+    """Forget what once_a_version kept (for tests: a flushed database can repeat a version)."""
+    _version_memo.update(version=None, reads={})
+
+
 def data_version():
     """The moment the evidence base last changed (a timezone-aware datetime).
 

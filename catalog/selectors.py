@@ -31,6 +31,7 @@ from catalog.data_version import (
     data_version_column,
     data_version_read,
     once_a_request,
+    once_a_version,
 )
 from catalog.frameworks import effective
 from catalog.frameworks.evidence import (
@@ -341,9 +342,10 @@ def evidence_for(model, terms=None):
     return evidence_for_models([model], terms)[model.pk]
 
 
-def evidence_for_models(models, terms=None):
-    """{model id: ModelEvidence} for models in hand with their assessments prefetched, as
-    evidence_for reads one: only their ancestors are read, all in one batch."""
+def evidence_for_models(models, terms=None, assessments=None):
+    """{model id: ModelEvidence} for models in hand with their assessments prefetched (or given
+    as {model id: assessments}), as evidence_for reads one: only their ancestors are read, all in
+    one batch."""
     given = {}
     for model in models:
         row = {
@@ -357,18 +359,22 @@ def evidence_for_models(models, terms=None):
             "training_data_withheld": model.training_data_withheld,
             "eu_ai_act_facts": model.eu_ai_act_facts,
         }
-        items = [
-            (a.component, a.availability, a.license_id, a.access) for a in model.assessments.all()
-        ]
+        own = assessments[model.pk] if assessments is not None else model.assessments.all()
+        items = [(a.component, a.availability, a.license_id, a.access) for a in own]
         given[model.pk] = (row, items)
     return evidence_by_model_id(list(given), terms=terms, given=given)
 
 
 def licence_terms_now():
-    """licence_terms(), kept in the cache for the current data version (every licence edit
-    changes it): a model page reads them on every build."""
-    key = f"licence-terms:{data_version().isoformat()}"
-    return cache.get_or_set(key, licence_terms, 3600)
+    """licence_terms(), kept for the current data version (every licence edit changes it): a
+    model page and a model's detail read them on every build."""
+    return once_a_version("licence terms", licence_terms)
+
+
+def licences_now():
+    """{id: License} of every licence, kept for the current data version: what an assessment's
+    licence is, without reading it again with each assessment."""
+    return once_a_version("licences", lambda: License.objects.in_bulk())
 
 
 def with_scores(queryset):
@@ -415,12 +421,21 @@ def directory():
 
 
 def detail_rows():
-    """Directory rows with their assessments and the assessments' licences, in two queries
-    however many: what the API's detail of a model shows besides its related records. Each row
-    says whether it has any of those (with_related_flags)."""
-    return with_related_flags(directory()).prefetch_related(
-        Prefetch("assessments", queryset=Assessment.objects.select_related("license"))
-    )
+    """Directory rows, each saying whether it has related records (with_related_flags): what
+    the API's detail of a model reads first (assessments_by_model reads its assessments)."""
+    return with_related_flags(directory())
+
+
+def assessments_by_model(model_ids):
+    """{model id: its assessments}, in one query, each with its licence as licences_now()
+    keeps it rather than read again with every assessment."""
+    found = {pk: [] for pk in model_ids}
+    licences = licences_now()
+    for assessment in Assessment.objects.filter(model_id__in=list(found)):
+        if assessment.license_id is not None:
+            assessment.license = licences[assessment.license_id]
+        found[assessment.model_id].append(assessment)
+    return found
 
 
 def curated_directory():

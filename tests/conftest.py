@@ -106,12 +106,17 @@ def real_catalogue_dir():
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache: throttle counters and data versions live there."""
+    """Each test starts with an empty cache: throttle counters and data versions live there, and
+    what is kept for a data version in the process."""
     from django.core.cache import cache
 
+    from catalog.data_version import forget_version_reads
+
     cache.clear()
+    forget_version_reads()
     yield
     cache.clear()
+    forget_version_reads()
 
 
 @pytest.fixture

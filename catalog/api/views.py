@@ -144,7 +144,8 @@ def details_of(models, as_of=None):
     models = list(models)
     ids = [model.pk for model in models]
     terms = selectors.licence_terms_now()
-    evidence = selectors.evidence_for_models(models, terms)
+    assessments = selectors.assessments_by_model(ids)
+    evidence = selectors.evidence_for_models(models, terms, assessments)
     derivatives = _read_for(models, "has_derivatives", selectors.published_derivative_slugs)
     hub_records = _read_for(models, "has_hub_records", selectors.hub_records_by_model)
     corrections = _read_for(models, "has_corrections", selectors.corrections_by_model)
@@ -164,7 +165,7 @@ def details_of(models, as_of=None):
             "lineage": [ancestor.slug for ancestor in evidence[model.pk].lineage()],
             "derivatives": derivatives.get(model.pk, []),
             "restrictions": restrictions_of(evidence[model.pk]),
-            "assessments": _with_effective(model, evidence[model.pk]),
+            "assessments": _with_effective(assessments[model.pk], evidence[model.pk]),
             "release_licenses": [
                 {"kind": kind, **entry} for kind, entry in sorted_release_licences(model)
             ],
@@ -202,8 +203,10 @@ def _index_verdict(item):
     }
 
 
-def _with_effective(model, evidence):
-    assessments = [a for _, a in selectors.assessments_in_order(model) if a is not None]
+def _with_effective(assessments, evidence):
+    """The assessments in taxonomy order, each with what binds it (`effective`)."""
+    by_component = {assessment.component: assessment for assessment in assessments}
+    assessments = [by_component[cid] for cid in components.COMPONENT_IDS if cid in by_component]
     for assessment in assessments:
         assessment.effective = evidence.get(assessment.component)
     return assessments
