@@ -19,7 +19,6 @@ from django.db.models import (
     Q,
     Subquery,
     Window,
-    prefetch_related_objects,
 )
 from django.db.models.functions import Lag
 from django.http import Http404
@@ -59,6 +58,7 @@ from catalog.models import (
     Organization,
     ScoreSnapshot,
 )
+from catalog.prepared import Prepared
 
 
 def _with_evidence(queryset):
@@ -99,24 +99,29 @@ def published_model_reads(slug):
     it (its answers hold its hub facts), "data_version"}; None when there is no such model."""
 
     def read():
-        last_fetched = HubRecord.objects.filter(model=OuterRef("pk"), fetched_at__isnull=False)
-        found = (
-            AIModel.objects.published()
-            .filter(slug=slug)
-            .values(
-                "pk",
-                last_fetched=Subquery(
-                    last_fetched.order_by("-fetched_at").values("fetched_at")[:1]
-                ),
-                read_version=data_version_column(),
-            )
-            .first()
-        )
+        found = next(iter(_PUBLISHED_MODEL_READS.rows(slug)), None)
         if found is not None:
             found["data_version"] = data_version_read(found.pop("read_version"))
         return found
 
     return once_a_request(("published_model_reads", slug), read)
+
+
+def _published_model_reads(slug):
+    last_fetched = HubRecord.objects.filter(model=OuterRef("pk"), fetched_at__isnull=False)
+    return (
+        AIModel.objects.published()
+        .filter(slug=slug)
+        .values(
+            "pk",
+            last_fetched=Subquery(last_fetched.order_by("-fetched_at").values("fetched_at")[:1]),
+            read_version=data_version_column(),
+        )
+        .order_by()[:1]
+    )
+
+
+_PUBLISHED_MODEL_READS = Prepared(_published_model_reads, "\x00slug")
 
 
 def model_version(reads):
@@ -127,27 +132,30 @@ def model_version(reads):
 
 def published_model(slug):
     """The published model `slug` with its organisation, base model and related flags, without
-    its assessments (with_assessments reads them); Http404 when there is no such model."""
+    its assessments (model_assessments reads them); Http404 when there is no such model."""
+    return _published_row(slug, _PUBLISHED_MODEL)
+
+
+def published_detail_row(slug):
+    """The published model `slug` as detail_rows reads it; Http404 when there is no such model."""
+    return _published_row(slug, _DETAIL_ROW)
+
+
+def _published_row(slug, read):
+    # By the id its ETag read: a prepared query, however many annotations the row carries.
     reads = published_model_reads(slug)
-    model = _published_models_built().filter(pk=reads["pk"]).first() if reads else None
+    model = next(iter(read.instances(reads["pk"])), None) if reads else None
     if model is None:
         raise Http404(f"No published model {slug!r}")
     return model
 
 
-@functools.cache
-def _published_models_built():
-    # Built once a process (never evaluated itself, only filtered: each filter is a copy):
-    # resolving its annotations takes longer than running the query.
-    queryset = AIModel.objects.published().select_related("organization", "base_model")
-    return with_related_flags(queryset)
-
-
-def with_assessments(model):
-    """The model with its assessments read, for its page: the licences the page shows are the
-    licence terms its evidence reads (licence_terms_now), so the assessments' own are not."""
-    prefetch_related_objects([model], "assessments")
-    return model
+_PUBLISHED_MODEL = Prepared(
+    lambda pk: with_related_flags(
+        AIModel.objects.published().select_related("organization", "base_model")
+    ).filter(pk=pk),
+    -1_000_004,
+)
 
 
 def merged_into(slug):
@@ -159,9 +167,9 @@ def merged_into(slug):
     )
 
 
-def assessments_in_order(model):
-    """The model's assessments in taxonomy order (uses the prefetched rows)."""
-    by_component = {a.component: a for a in model.assessments.all()}
+def assessments_in_order(assessments):
+    """A model's assessments in taxonomy order, as (component, its assessment or None)."""
+    by_component = {a.component: a for a in assessments}
     return [(component, by_component.get(component.id)) for component in components.COMPONENTS]
 
 
@@ -337,15 +345,14 @@ def corrections_log(limit=None):
 
 
 def evidence_for(model, terms=None):
-    """The model's ModelEvidence, from the model and its assessments as they are in hand (a
-    page's model has them prefetched): only its ancestors are read."""
+    """The model's ModelEvidence, from the model and its assessments as they are in hand: only
+    its ancestors are read."""
     return evidence_for_models([model], terms)[model.pk]
 
 
 def evidence_for_models(models, terms=None, assessments=None):
     """{model id: ModelEvidence} for models in hand with their assessments prefetched (or given
-    as {model id: assessments}), as evidence_for reads one: only their ancestors are read, all in
-    one batch."""
+    as {model id: assessments}): only their ancestors are read, all in one batch."""
     given = {}
     for model in models:
         row = {
@@ -426,16 +433,31 @@ def detail_rows():
     return with_related_flags(directory())
 
 
+_DETAIL_ROW = Prepared(lambda pk: detail_rows().filter(pk=pk), -1_000_005)
+
+
 def assessments_by_model(model_ids):
     """{model id: its assessments}, in one query, each with its licence as licences_now()
     keeps it rather than read again with every assessment."""
     found = {pk: [] for pk in model_ids}
+    if len(found) == 1:  # a model's detail: the prepared read
+        read = model_assessments(*found)
+    else:
+        read = Assessment.objects.filter(model_id__in=list(found))
     licences = licences_now()
-    for assessment in Assessment.objects.filter(model_id__in=list(found)):
+    for assessment in read:
         if assessment.license_id is not None:
             assessment.license = licences[assessment.license_id]
         found[assessment.model_id].append(assessment)
     return found
+
+
+def model_assessments(model_id):
+    """The model's assessments (their licences not read), in one prepared query."""
+    return _MODEL_ASSESSMENTS.instances(model_id)
+
+
+_MODEL_ASSESSMENTS = Prepared(lambda pk: Assessment.objects.filter(model_id=pk), -1_000_001)
 
 
 def curated_directory():
@@ -571,7 +593,13 @@ def chart_points(queryset=None):
 
 def model_page_snapshots(model):
     """Every snapshot of a model, oldest first (for its history chart and table)."""
-    return list(model.snapshots.order_by("computed_at", "framework"))
+    return _MODEL_SNAPSHOTS.instances(model.pk)
+
+
+_MODEL_SNAPSHOTS = Prepared(
+    lambda pk: ScoreSnapshot.objects.filter(model_id=pk).order_by("computed_at", "framework"),
+    -1_000_002,
+)
 
 
 def hub_records(model):
@@ -602,9 +630,18 @@ def hub_facts_last_fetched():
 def current_scores_by_model(model_ids):
     """{model id: {framework id: its current snapshot}}, in one query."""
     found = {pk: {} for pk in model_ids}
-    for snapshot in ScoreSnapshot.objects.filter(model_id__in=list(found), is_current=True):
+    if len(found) == 1:  # a model's detail: the prepared read
+        read = _CURRENT_SNAPSHOTS.instances(*found)
+    else:
+        read = ScoreSnapshot.objects.filter(model_id__in=list(found), is_current=True)
+    for snapshot in read:
         found[snapshot.model_id][snapshot.framework] = snapshot
     return found
+
+
+_CURRENT_SNAPSHOTS = Prepared(
+    lambda pk: ScoreSnapshot.objects.filter(model_id=pk, is_current=True), -1_000_003
+)
 
 
 def published_derivative_slugs(model_ids):

@@ -282,12 +282,9 @@ class ModelDetail(APIView):
     """Everything known about one model: assessments with evidence, licences, lineage, scores
     with their criteria and reasons, and what each hub last said."""
 
-    # Built once: resolving its annotations took longer than running the query.
-    queryset = selectors.detail_rows()
-
     def get(self, request, slug):
         try:
-            model = get_object_or_404(self.queryset, slug=slug)
+            model = selectors.published_detail_row(slug)  # by the id its ETag read
         except Http404:
             # A machine-read entry merged into a curated one lives on at the curated entry's
             # detail, as its page does at the curated entry's page.

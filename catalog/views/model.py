@@ -75,7 +75,7 @@ def _model_fragments(request, model):
         found = {name: mark_safe(kept[key]) for name, key in keys.items() if key in kept}
     missing = [name for name in MODEL_PAGE_FRAGMENTS if name not in found]
     if missing:
-        context = _model_context(request, selectors.with_assessments(model))
+        context = _model_context(request, model)
         for name in missing:
             found[name] = render_to_string(f"catalog/model_detail.html#{name}", context)
         if seconds:
@@ -87,11 +87,12 @@ def _model_context(request, model):
     # `model` is as selectors.published_model reads it: its related_flags say which of its
     # related records there are to read.
     terms = selectors.licence_terms_now()
-    evidence = selectors.evidence_for(model, terms)
+    assessments = selectors.model_assessments(model.pk)
+    evidence = selectors.evidence_for_models([model], terms, {model.pk: assessments})[model.pk]
     snapshots = selectors.model_page_snapshots(model)
     scores = {s.framework: s for s in snapshots if s.is_current}
     rows = []
-    for component, assessment in selectors.assessments_in_order(model):
+    for component, assessment in selectors.assessments_in_order(assessments):
         item = evidence.get(component.id)
         state = component_state(component.id, item)
         rows.append((component, assessment, state, item))
