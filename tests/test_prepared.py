@@ -9,7 +9,7 @@ from catalog import selectors
 from catalog.models import AIModel, Assessment
 from catalog.prepared import Prepared
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 SLUG_OF = Prepared(
     lambda pk: AIModel.objects.filter(pk=pk).values("slug", organisation=F("organization__slug")),
@@ -55,6 +55,8 @@ def test_instances_carry_their_related_models_and_annotations(catalogue_with_sco
                 assert getattr(row, name) == getattr(model, name), (model.slug, name)
 
 
+# Committed, for the other thread to see; serialized_rollback keeps what migrations wrote.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_each_thread_runs_on_its_own_connection(catalogue_with_scores):
     model = AIModel.objects.first()
     found = []
