@@ -993,3 +993,24 @@ def test_a_new_adapter_version_compares_every_answer_in_full(hub, base_model, mo
         HubRecord.objects.filter(model=base_model).values_list("payload_digest", flat=True)
     )
     assert apply.refresh_model(base_model.pk).unchanged == 2
+
+
+def test_a_repository_the_model_names_since_its_last_refresh_gets_its_record(hub, base_model):
+    serve(hub)
+    apply.refresh_model(base_model.pk)
+    hub.add_model(model_payload("example-lab/Example-Base-7B-Instruct", siblings=WEIGHTS))
+    AIModel.objects.filter(pk=base_model.pk).update(
+        hf_repos=[*base_model.hf_repos, "example-lab/Example-Base-7B-Instruct"]
+    )
+    outcome = apply.refresh_model(base_model.pk)
+    assert (outcome.unchanged, outcome.changed) == (2, 1)
+    record = HubRecord.objects.get(repo_id="example-lab/Example-Base-7B-Instruct")
+    assert (record.model_id, record.status) == (base_model.pk, "ok")
+    assert len(record.payload_digest) == 64
+
+
+def test_a_model_that_is_not_there_is_not_refreshed(hub, base_model):
+    missing = AIModel.objects.order_by("-pk").values_list("pk", flat=True).first() + 1
+    with pytest.raises(AIModel.DoesNotExist):
+        apply.refresh_model(missing)
+    assert hub.requests == []
