@@ -616,6 +616,10 @@ class HubRecord(models.Model):
     downloads = models.PositiveBigIntegerField(null=True, blank=True)
     likes = models.PositiveIntegerField(null=True, blank=True)
     raw = models.JSONField(null=True, blank=True, help_text="the hub's last answer, verbatim")
+    payload_digest = models.CharField(
+        max_length=64, blank=True,
+        help_text="a digest of what the adapter read of the last answer applied, '' until one is",
+    )  # fmt: skip
     fetched_at = models.DateTimeField(null=True, blank=True)
     changed_at = models.DateTimeField(null=True, blank=True, help_text="when what it said changed")
     last_error = models.TextField(blank=True)

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from catalog import hub_records
+from catalog.hubs import ADAPTER_VERSION, huggingface
 from catalog.models import AIModel, Assessment, Change, Discrepancy, HubRecord, License
 from catalog.refresh import apply, discovery, dispatch, fetch
 from tests.fakehub import Reply, model_payload
@@ -855,11 +856,13 @@ def test_a_change_the_record_does_not_keep_is_still_applied(hub, base_model):
     assert apply.refresh_model(base_model.pk).changed == 0
 
 
-def test_facts_an_older_adapter_read_differently_are_read_again(hub, base_model):
+def test_facts_an_older_adapter_read_differently_are_read_again(hub, base_model, monkeypatch):
     serve(hub)
-    apply.refresh_model(base_model.pk)
-    # As stored before the adapter learnt a weight format: the same answer now reads otherwise.
-    HubRecord.objects.filter(model=base_model, hub="huggingface").update(weight_files=[])
+    # Stored by an adapter that knew no weight format: the same answer now reads otherwise.
+    with monkeypatch.context() as older_adapter:
+        older_adapter.setattr(huggingface, "weight_files", lambda files: ())
+        apply.refresh_model(base_model.pk)
+    assert HubRecord.objects.get(model=base_model, hub="huggingface").weight_files == []
     outcome = apply.refresh_model(base_model.pk)
     assert outcome.changed == 1
     record = HubRecord.objects.get(model=base_model, hub="huggingface")
@@ -877,3 +880,137 @@ def test_a_record_that_moved_since_it_was_read_is_not_short_cut(hub, base_model)
     assert HubRecord.objects.get(pk=read.pk).status == "gone"
     HubRecord.objects.filter(pk=read.pk).update(status="ok")
     assert apply._kept_current(read, answer, now=read.fetched_at) is True
+
+
+def test_a_record_another_refresh_wrote_meanwhile_is_not_short_cut(hub, base_model):
+    serve(hub)
+    apply.refresh_model(base_model.pk)
+    read = HubRecord.objects.get(model=base_model, hub="huggingface")
+    answer = fetch.fetch_huggingface(read.repo_id)
+    # Another refresh applied another answer: the record no longer holds this one.
+    HubRecord.objects.filter(pk=read.pk).update(payload_digest="another answer's")
+    assert apply._kept_current(read, answer, now=read.fetched_at) is False
+    assert HubRecord.objects.get(pk=read.pk).fetched_at == read.fetched_at
+
+
+def test_the_unchanged_path_writes_only_the_fetch_time_and_live_counts(hub, base_model):
+    from django.db import connection
+    from django.forms.models import model_to_dict
+    from django.test.utils import CaptureQueriesContext
+
+    serve(hub)
+    apply.refresh_model(base_model.pk)
+    before = {r.hub: model_to_dict(r) for r in HubRecord.objects.filter(model=base_model)}
+    serve_again(hub, downloads=99, likes=7)
+    with CaptureQueriesContext(connection) as queries:
+        outcome = apply.refresh_model(base_model.pk)
+    assert (outcome.unchanged, outcome.changed) == (2, 0)
+    updates = [
+        query["sql"] for query in queries.captured_queries if query["sql"].startswith("UPDATE")
+    ]
+    assert len(updates) == 2
+    for update in updates:
+        assigned = update.split(" SET ", 1)[1].split(" WHERE ", 1)[0]
+        columns = {part.split(" = ")[0].strip('"') for part in assigned.split(", ")}
+        assert columns <= {"fetched_at", "error_count", "last_error", "next_attempt_at",
+                           "missing_since", "downloads", "likes", "last_modified"}  # fmt: skip
+    moved = {"fetched_at", "downloads", "likes"}
+    for record in HubRecord.objects.filter(model=base_model):
+        after = model_to_dict(record)
+        unmoved = {key for key in after if key not in moved}
+        assert {k: after[k] for k in unmoved} == {k: before[record.hub][k] for k in unmoved}
+    hf = HubRecord.objects.get(model=base_model, hub="huggingface")
+    assert (hf.downloads, hf.likes) == (99, 7)
+
+
+def test_a_card_change_the_payload_alone_keeps_takes_the_full_path(hub, base_model):
+    serve(hub)
+    apply.refresh_model(base_model.pk)
+    digest = HubRecord.objects.get(model=base_model, hub="huggingface").payload_digest
+    # A tag in the card only: no fact of the record moves, the stored answer does.
+    serve_again(hub, cardData={"license": "apache-2.0", "tags": ["robotics"]})
+    outcome = apply.refresh_model(base_model.pk)
+    assert (outcome.unchanged, outcome.changed) == (1, 1)
+    record = HubRecord.objects.get(model=base_model, hub="huggingface")
+    assert record.raw["model_info"]["cardData"]["tags"] == ["robotics"]
+    assert record.payload_digest not in ("", digest)
+    assert hub_observations().count() == 0
+    assert apply.refresh_model(base_model.pk).unchanged == 2
+
+
+def paths_taken(monkeypatch):
+    """A list that says, for each record refreshed from now on, whether it took the unchanged
+    path (True) or the full one (False)."""
+    taken = []
+    kept_current = apply._kept_current
+
+    def recorded(record, answer, *, now):
+        taken.append(kept_current(record, answer, now=now))
+        return taken[-1]
+
+    monkeypatch.setattr(apply, "_kept_current", recorded)
+    return taken
+
+
+def test_a_record_without_a_digest_gets_one_on_the_full_path(hub, base_model, monkeypatch):
+    serve(hub)
+    apply.refresh_model(base_model.pk)
+    digests = dict(HubRecord.objects.filter(model=base_model).values_list("hub", "payload_digest"))
+    assert all(len(digest) == 64 for digest in digests.values())
+    # As the records were before digests were kept.
+    HubRecord.objects.filter(model=base_model).update(payload_digest="")
+    changes = Change.objects.count()
+    taken = paths_taken(monkeypatch)
+    outcome = apply.refresh_model(base_model.pk)
+    assert (outcome.unchanged, outcome.changed) == (2, 0)
+    assert taken == [False, False]
+    assert (
+        dict(HubRecord.objects.filter(model=base_model).values_list("hub", "payload_digest"))
+        == digests
+    )
+    assert Change.objects.count() == changes
+    assert apply.refresh_model(base_model.pk).unchanged == 2
+    assert taken == [False, False, True, True]
+
+
+def test_a_new_adapter_version_compares_every_answer_in_full(hub, base_model, monkeypatch):
+    serve(hub)
+    apply.refresh_model(base_model.pk)
+    # A fact the digest vouches for but the record lost: taken on trust by the same version...
+    HubRecord.objects.filter(model=base_model, hub="huggingface").update(weight_files=[])
+    assert apply.refresh_model(base_model.pk).unchanged == 2
+    assert HubRecord.objects.get(model=base_model, hub="huggingface").weight_files == []
+    digests = set(
+        HubRecord.objects.filter(model=base_model).values_list("payload_digest", flat=True)
+    )
+    # ...and read again in full by the next one, which keeps digests of its own.
+    monkeypatch.setattr(apply, "ADAPTER_VERSION", ADAPTER_VERSION + 1)
+    outcome = apply.refresh_model(base_model.pk)
+    assert (outcome.unchanged, outcome.changed) == (1, 1)
+    record = HubRecord.objects.get(model=base_model, hub="huggingface")
+    assert record.weight_files == ["model.safetensors"]
+    assert not digests & set(
+        HubRecord.objects.filter(model=base_model).values_list("payload_digest", flat=True)
+    )
+    assert apply.refresh_model(base_model.pk).unchanged == 2
+
+
+def test_a_repository_the_model_names_since_its_last_refresh_gets_its_record(hub, base_model):
+    serve(hub)
+    apply.refresh_model(base_model.pk)
+    hub.add_model(model_payload("example-lab/Example-Base-7B-Instruct", siblings=WEIGHTS))
+    AIModel.objects.filter(pk=base_model.pk).update(
+        hf_repos=[*base_model.hf_repos, "example-lab/Example-Base-7B-Instruct"]
+    )
+    outcome = apply.refresh_model(base_model.pk)
+    assert (outcome.unchanged, outcome.changed) == (2, 1)
+    record = HubRecord.objects.get(repo_id="example-lab/Example-Base-7B-Instruct")
+    assert (record.model_id, record.status) == (base_model.pk, "ok")
+    assert len(record.payload_digest) == 64
+
+
+def test_a_model_that_is_not_there_is_not_refreshed(hub, base_model):
+    missing = AIModel.objects.order_by("-pk").values_list("pk", flat=True).first() + 1
+    with pytest.raises(AIModel.DoesNotExist):
+        apply.refresh_model(missing)
+    assert hub.requests == []

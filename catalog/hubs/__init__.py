@@ -21,6 +21,10 @@ from urllib.parse import urljoin, urlsplit
 import httpx2
 
 MAX_REDIRECTS = 5
+# The version of what the adapters and reading.py make of an answer. A hub record keeps a digest
+# of the last answer applied, taken with this version: bump it when a change must reach records
+# whose answers have not changed, and the next refresh of each compares its answer in full.
+ADAPTER_VERSION = 1
 
 
 class HubError(Exception):
