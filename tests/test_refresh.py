@@ -869,11 +869,16 @@ def test_facts_an_older_adapter_read_differently_are_read_again(hub, base_model,
     assert record.weight_files == ["model.safetensors"]
 
 
-def test_a_record_that_moved_since_it_was_read_is_not_short_cut(hub, base_model):
+def refreshed_record_and_answer(hub, model):
+    """The model's Hugging Face record after a refresh, and the hub's answer read again."""
     serve(hub)
-    apply.refresh_model(base_model.pk)
-    read = HubRecord.objects.get(model=base_model, hub="huggingface")
-    answer = fetch.fetch_huggingface(read.repo_id)
+    apply.refresh_model(model.pk)
+    read = HubRecord.objects.get(model=model, hub="huggingface")
+    return read, fetch.fetch_huggingface(read.repo_id)
+
+
+def test_a_record_that_moved_since_it_was_read_is_not_short_cut(hub, base_model):
+    read, answer = refreshed_record_and_answer(hub, base_model)
     # Another refresh, or a curator confirming the repository gone, wrote it meanwhile.
     HubRecord.objects.filter(pk=read.pk).update(status="gone")
     assert apply._kept_current(read, answer, now=read.fetched_at) is False
@@ -883,10 +888,7 @@ def test_a_record_that_moved_since_it_was_read_is_not_short_cut(hub, base_model)
 
 
 def test_a_record_another_refresh_wrote_meanwhile_is_not_short_cut(hub, base_model):
-    serve(hub)
-    apply.refresh_model(base_model.pk)
-    read = HubRecord.objects.get(model=base_model, hub="huggingface")
-    answer = fetch.fetch_huggingface(read.repo_id)
+    read, answer = refreshed_record_and_answer(hub, base_model)
     # Another refresh applied another answer: the record no longer holds this one.
     HubRecord.objects.filter(pk=read.pk).update(payload_digest="another answer's")
     assert apply._kept_current(read, answer, now=read.fetched_at) is False
