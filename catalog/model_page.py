@@ -76,7 +76,10 @@ def component_groups(grouped_rows):
     """The components table: for each group, its name and its rows as HTML (twenty rows of six
     cells placed by the template's loops cost more than building them here)."""
     return [
-        {"name": name, "rows": format_html_join("", COMPONENT_ROW, map(_row_cells, rows))}
+        {
+            "name": name,
+            "rows": format_html_join("", COMPONENT_ROW, (_component_row(*row) for row in rows)),
+        }
         for name, rows in grouped_rows
     ]
 
@@ -92,13 +95,9 @@ COMPONENT_ROW = """
     </tr>"""
 
 
-def _row_cells(row):
-    cells = _component_row(*row)
-    return (cells["name"], cells["state"], cells["released"], cells["licence"],
-            cells["evidence"], cells["verified"])  # fmt: skip
-
-
 def _component_row(component, assessment, cell_state, item):
+    """A component's cells, in COMPONENT_ROW's order: name, openness, released, licence,
+    evidence, verified."""
     a = assessment
     if a:
         released = before_colon(a.get_availability_display())
@@ -113,14 +112,8 @@ def _component_row(component, assessment, cell_state, item):
             verified += " (from the hub)"
     else:
         released, verified = "Not assessed", ""
-    return {
-        "name": component.name,
-        "state": state(cell_state),
-        "released": released,
-        "licence": _licence_cell(item),
-        "evidence": _evidence_cell(a),
-        "verified": verified,
-    }
+    return (component.name, state(cell_state), released, _licence_cell(item), _evidence_cell(a),
+            verified)  # fmt: skip
 
 
 def _licence_cell(item):

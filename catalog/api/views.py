@@ -205,8 +205,7 @@ def _index_verdict(item):
 
 def _with_effective(assessments, evidence):
     """The assessments in taxonomy order, each with what binds it (`effective`)."""
-    by_component = {assessment.component: assessment for assessment in assessments}
-    assessments = [by_component[cid] for cid in components.COMPONENT_IDS if cid in by_component]
+    assessments = [a for _, a in selectors.assessments_in_order(assessments) if a is not None]
     for assessment in assessments:
         assessment.effective = evidence.get(assessment.component)
     return assessments
