@@ -59,7 +59,7 @@ class _Compiled:
     def __init__(self, queryset, stand_ins):
         self.model, self.db = queryset.model, DEFAULT_DB_ALIAS
         self.related, self.annotations = {}, []
-        if not (queryset.query.values_select or queryset._fields is not None):
+        if queryset._fields is None:
             # A queryset of instances is read as the values of their fields, with the related
             # models' fields after them (`relation__field`) and then the annotations.
             queryset = self._as_values(queryset)
@@ -79,7 +79,9 @@ class _Compiled:
         self.own = [field.attname for field in self.model._meta.concrete_fields]
         names = list(self.own)
         selected = queryset.query.select_related
-        for relation in selected if isinstance(selected, dict) else {}:
+        if selected is True:
+            raise ValueError("select_related() without names: name the relations to read")
+        for relation in selected or {}:
             if selected[relation]:
                 raise ValueError(f"select_related deeper than one level: {relation}")
             related = self.model._meta.get_field(relation).related_model

@@ -82,3 +82,9 @@ def test_a_stand_in_that_is_not_a_parameter_of_its_own_is_refused(db):
     absent = Prepared(lambda pk: AIModel.objects.filter(pk=1), -7)
     with pytest.raises(ValueError, match="stand-in"):
         absent.rows(2)
+
+
+def test_a_read_of_every_relation_is_refused_rather_than_left_to_lazy_reads(db):
+    every = Prepared(lambda pk: AIModel.objects.select_related().filter(pk=pk), -7)
+    with pytest.raises(ValueError, match="select_related"):
+        every.instances(1)
