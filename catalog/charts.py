@@ -54,8 +54,8 @@ class Frame:
 def _day(when):
     """A date or datetime as a fractional day number, so both scale on one axis."""
     if isinstance(when, datetime.datetime):
-        midnight = datetime.datetime.combine(when.date(), datetime.time(), tzinfo=when.tzinfo)
-        return when.toordinal() + (when - midnight).total_seconds() / 86400
+        seconds = when.hour * 3600 + when.minute * 60 + when.second + when.microsecond / 1e6
+        return when.toordinal() + seconds / 86400
     return float(when.toordinal())
 
 

@@ -3,18 +3,23 @@ marks ready, so that the template only places them.
 
 A page is built on every request after a data change, and its tables are where the time went:
 a template looking up, filtering and reversing in loops. Here each address is one string format
-(Links) and each row a few plain values.
+(Links) and each row a few plain values. The HTML built here is escaped with the standard
+library's html.escape, which Django's escape calls behind a wrapper for lazy strings that costs
+more than the escaping over the hundreds of values of a page; every value is plain text (none
+is HTML already), and each is escaped where it goes into the HTML.
 """
 
 import functools
+from html import escape
 
-from django.template.defaultfilters import date, truncatechars
+from django.template.defaultfilters import capfirst, truncatechars
 from django.urls import get_script_prefix, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.formats import localize
 from django.utils.safestring import mark_safe
 
-from catalog import pins
-from catalog.templatetags.scorecard import before_colon, humanise, passed, state
+from catalog import components, pins
+from catalog.models import Assessment
+from catalog.templatetags.scorecard import STATES, before_colon, flops, humanise, passed, percent
 
 SLOT = "zzslot"  # stands for an argument: it matches every converter of the site's paths
 
@@ -51,35 +56,128 @@ def _pattern(name, count):
 
 def criteria(items):
     """A result's criteria as list items: passed or failed, and the reason."""
-    return format_html_join(
-        "", "<li>{} {}</li>", ((passed(c["passed"]), c["reason"]) for c in items)
+    return mark_safe(
+        "".join(f"<li>{passed(c['passed'])} {escape(str(c['reason']))}</li>" for c in items)
     )
 
 
-def framework_cards(results, slug):
-    """Each framework's card: the framework, its current snapshot (or None), and links."""
+def framework_cards(results, model):
+    """The card of each framework: its current verdict (or none yet) with its details, criteria
+    and permalink, as HTML. `results` are (framework, current snapshot or None) in order."""
     link = links()
-    return [
-        {
-            **result,
-            "url": link.framework(result["framework"].ID),
-            "permalink": link.snapshot(slug, result["snapshot"].key) if result["snapshot"] else "",
-            "criteria": criteria(result["snapshot"].result["criteria"])
-            if result["snapshot"]
-            else "",
-        }
-        for result in results
-    ]
+    return mark_safe("".join(_framework_card(link, f, s, model) for f, s in results))
+
+
+def _framework_card(link, framework, s, model):
+    fid, name = escape(framework.ID), escape(framework.NAME)
+    head = (
+        f'<section class="framework-card" aria-labelledby="fw-{fid}">\n'
+        f'<h3 id="fw-{fid}"><a href="{escape(link.framework(framework.ID))}">{name}</a></h3>\n'
+    )
+    if s is None:
+        return f"{head}<p>Not scored yet.</p>\n</section>\n"
+    details = s.result.get("details") or {}
+    verdict = f"<p>Verdict: <strong>{escape(str(s.verdict))}</strong>"
+    if framework.ID == "index":
+        verdict += " out of 100"
+    if framework.ID == "mof" and details.get("class_name"):
+        verdict += f" ({escape(str(details['class_name']))})"
+    parts = [head, verdict, "</p>\n", *_framework_details(framework.ID, details, model)]
+    items = s.result["criteria"]
+    permalink = escape(link.snapshot(model.slug, s.key))
+    parts.append(
+        f"<details><summary>Every criterion ({len(items)})</summary>\n"
+        f'<ul class="criteria">{criteria(items)}</ul>\n</details>\n'
+        f'<p class="note">Version {escape(str(s.version))}, computed {s.computed_at:%Y-%m-%d}. '
+        f'<a href="{permalink}">Permalink<span class="vh"> to the {name} score</span></a></p>\n'
+        "</section>\n"
+    )
+    return "".join(parts)
+
+
+def _framework_details(framework_id, details, model):
+    """What a framework's card shows besides its verdict and criteria: the MOF's progress and
+    warnings, the Index's groups, the EU AI Act's obligations and facts."""
+    if framework_id == "mof":
+        rows = "".join(
+            f'<tr><th scope="row">Class {escape(str(number))}</th>'
+            f'<td class="num">{escape(percent(share))}</td></tr>'
+            for number, share in (details.get("progress") or {}).items()
+        )
+        yield (
+            '<table class="mof-progress"><caption class="vh">Progress towards each MOF class'
+            '</caption>\n<thead><tr><th scope="col">Class</th><th scope="col" class="num">'
+            f"Progress</th></tr></thead>\n<tbody>{rows}</tbody>\n</table>\n"
+        )
+        for warning in details.get("warnings") or ():
+            yield f'<p class="note">{escape(str(warning))}</p>\n'
+    elif framework_id == "index":
+        rows = "".join(
+            f'<tr><th scope="row">{escape(capfirst(str(group)))}</th>'
+            f'<td class="num">{escape(str(localize(value)))}</td></tr>'
+            for group, value in (details.get("groups") or {}).items()
+        )
+        yield (
+            '<table class="index-groups"><caption class="vh">Openness Index by group</caption>\n'
+            '<thead><tr><th scope="col">Group</th><th scope="col" class="num">Score (0 to 1)'
+            f"</th></tr></thead>\n<tbody>{rows}</tbody>\n</table>\n"
+        )
+    elif framework_id == "eu_ai_act":
+        obligations = "".join(
+            f"<li>{escape(str(o.get('article', '')))}: {escape(str(o.get('obligation', '')))}</li>"
+            for o in details.get("obligations") or ()
+        )
+        yield f"<p>Obligations that remain:</p>\n<ul>{obligations}</ul>\n"
+        yield from _eu_ai_act_facts(model.eu_ai_act_facts or {})
+        yield f'<p class="note">{escape(str(details.get("not_legal_advice", "")))}</p>\n'
+
+
+def _eu_ai_act_facts(facts):
+    compute = facts.get("training_compute")
+    if compute:
+        how = (
+            "derived from the developer's figures"
+            if compute.get("source") == "derived"
+            else "as the developer states"
+        )
+        text = f"{escape(flops(compute.get('flop')))}, {how} ({_sources(compute)})"
+        text += _note(compute)
+    else:
+        text = "not known"
+    yield f"<p>Training compute: {text}.</p>\n"
+    summary = facts.get("training_summary")
+    if summary:
+        published = "published" if summary.get("published") else "not published"
+        text = f"{published} ({_sources(summary)})"
+    else:
+        text = "not known"
+    yield f"<p>Training-content summary: {text}.</p>\n"
+    monetised = facts.get("monetised")
+    if monetised:
+        value = monetised.get("value")
+        answer = "maybe" if value is None else "yes" if value else "no"
+        yield f"<p>Monetised: {answer} ({_sources(monetised)}){_note(monetised)}.</p>\n"
+
+
+def _sources(fact):
+    """A fact's evidence as links: "source", or "source 1", "source 2"... when there are more."""
+    urls = fact.get("evidence") or []
+    numbered = len(urls) > 1
+    return ", ".join(
+        f'<a href="{escape(url)}" rel="nofollow noopener">source{f" {n}" if numbered else ""}</a>'
+        for n, url in enumerate(urls, 1)
+    )
+
+
+def _note(fact):
+    return f". {escape(str(fact['note']))}" if fact.get("note") else ""
 
 
 def component_groups(grouped_rows):
     """The components table: for each group, its name and its rows as HTML (twenty rows of six
     cells placed by the template's loops cost more than building them here)."""
     return [
-        {
-            "name": name,
-            "rows": format_html_join("", COMPONENT_ROW, (_component_row(*row) for row in rows)),
-        }
+        {"name": name, "rows": mark_safe("".join(_component_row(*row) for row in rows))}
         for name, rows in grouped_rows
     ]
 
@@ -94,44 +192,62 @@ COMPONENT_ROW = """
       <td class="nowrap">{}</td>
     </tr>"""
 
+# Each component state's cell content, built once.
+STATE_HTML = {
+    value: f'<span class="state {css}"><span aria-hidden="true">{symbol}</span> {words}</span>'
+    for value, (css, symbol, words) in STATES.items()
+}
+
 
 def _component_row(component, assessment, cell_state, item):
-    """A component's cells, in COMPONENT_ROW's order: name, openness, released, licence,
+    """A component's row as HTML, its cells in order: name, openness, released, licence,
     evidence, verified."""
     a = assessment
     if a:
-        released = before_colon(a.get_availability_display())
+        released = escape(before_colon(_display("availability", a.availability)))
         if a.access:
-            released = format_html(
-                '{} <span class="note">({} gate)</span>',
-                released,
-                before_colon(a.get_access_display()).lower(),
-            )
-        verified = f"{date(a.assessed_at, 'Y-m-d')} by {a.assessed_by}"
+            gate = escape(before_colon(_display("access", a.access)).lower())
+            released = f'{released} <span class="note">({gate} gate)</span>'
+        verified = f"{a.assessed_at.isoformat()} by {a.assessed_by}"
         if a.source == "hub":
             verified += " (from the hub)"
     else:
         released, verified = "Not assessed", ""
-    return (component.name, state(cell_state), released, _licence_cell(item), _evidence_cell(a),
-            verified)  # fmt: skip
+    return COMPONENT_ROW.format(
+        escape(component.name),
+        STATE_HTML.get(cell_state, STATE_HTML[components.UNKNOWN]),
+        released,
+        _licence_cell(item),
+        _evidence_cell(a),
+        escape(verified),
+    )
+
+
+def _display(field, value):
+    """What get_FOO_display() gives for an assessment's choice field, without building the
+    field's choices into a dict on every call as it does."""
+    return _choices(field).get(value, value)
+
+
+@functools.cache
+def _choices(field):
+    return {value: str(label) for value, label in Assessment._meta.get_field(field).flatchoices}
 
 
 def _licence_cell(item):
     if not item.license:
         return "none stated"
     link = links()
-    identifier = item.license.identifier
-    cell = format_html('<a href="{}">{}</a>', link.licence(identifier), identifier)
+    identifier = escape(item.license.identifier)
+    cell = f'<a href="{escape(link.licence(item.license.identifier))}">{identifier}</a>'
     if item.origin == "release":
-        return format_html('{} <span class="note">under the release\'s {}</span>', cell, identifier)
+        return f'{cell} <span class="note">under the release\'s {identifier}</span>'
     if item.origin == "base":
-        stated = format_html("; its card states {}", item.stated.identifier) if item.stated else ""
-        return format_html(
-            '{} <span class="note">inherited from the base model <a href="{}">{}</a>{}</span>',
-            cell,
-            link.model(item.inherited_from),
-            item.inherited_from,
-            stated,
+        stated = f"; its card states {escape(item.stated.identifier)}" if item.stated else ""
+        base = escape(item.inherited_from)
+        return (
+            f'{cell} <span class="note">inherited from the base model '
+            f'<a href="{escape(link.model(item.inherited_from))}">{base}</a>{stated}</span>'
         )
     return cell
 
@@ -141,25 +257,31 @@ def _evidence_cell(a):
         return ""
     parts = []
     if a.evidence_links:
-        items = format_html_join(
-            "",
-            '<li><a href="{}" rel="nofollow noopener">{}</a></li>',
-            ((url, truncatechars(url, 60)) for url in a.evidence_links),
+        items = "".join(
+            f'<li><a href="{escape(url)}" rel="nofollow noopener">{escape(_shortened(url))}</a></li>'
+            for url in a.evidence_links
         )
-        parts.append(format_html("<ul>{}</ul>", items))
+        parts.append(f"<ul>{items}</ul>")
     if a.pins:
-        parts.append(format_html('<ul class="pins">{}</ul>', pin_items(a.pins)))
+        parts.append(f'<ul class="pins">{pin_items(a.pins)}</ul>')
     if a.note:
-        parts.append(format_html('<span class="note">{}</span>', a.note))
-    return mark_safe("".join(parts))
+        parts.append(f'<span class="note">{escape(a.note)}</span>')
+    return "".join(parts)
+
+
+def _shortened(url, length=60):
+    """truncatechars(url, length), without its cost for the URL that needs no shortening."""
+    return url if len(url) <= length and url.isascii() else truncatechars(url, length)
 
 
 def pin_items(items):
     """Links to what each pin names at its commit, with what was found there."""
-    return format_html_join(
-        "",
-        '<li>Read: <a href="{}" rel="nofollow noopener">{}</a>: {}</li>',
-        ((pins.url(pin), pins.describe(pin), pin.get("finding", "")) for pin in items),
+    return mark_safe(
+        "".join(
+            f'<li>Read: <a href="{escape(pins.url(pin))}" rel="nofollow noopener">'
+            f"{escape(pins.describe(pin))}</a>: {escape(pin.get('finding', ''))}</li>"
+            for pin in items
+        )
     )
 
 
@@ -172,10 +294,12 @@ def release_licences(items):
             "licence": lic,
             "url": link.licence(lic.identifier) if lic else "",
             "entry": entry,
-            "pins": format_html_join(
-                "",
-                '; read: <a href="{}" rel="nofollow noopener">{}</a>',
-                ((pins.url(pin), pins.describe(pin)) for pin in entry.get("pins") or ()),
+            "pins": mark_safe(
+                "".join(
+                    f'; read: <a href="{escape(pins.url(pin))}" rel="nofollow noopener">'
+                    f"{escape(pins.describe(pin))}</a>"
+                    for pin in entry.get("pins") or ()
+                )
             ),
         }
         for kind, lic, entry in items
@@ -209,8 +333,8 @@ def history_rows(snapshots, slug):
     link = links()
     return [
         {
-            "computed_iso": date(s.computed_at, "c"),
-            "computed": date(s.computed_at, "Y-m-d H:i"),
+            "computed_iso": s.computed_at.isoformat(),
+            "computed": f"{s.computed_at:%Y-%m-%d %H:%M}",
             "framework": s.framework,
             "version": s.version,
             "verdict": s.verdict,

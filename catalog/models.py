@@ -1,3 +1,4 @@
+import functools
 import json
 
 from django.conf import settings
@@ -32,6 +33,11 @@ class HttpURLField(models.URLField):
 
 
 def is_http_url(value):
+    return isinstance(value, str) and _is_http_url(value)
+
+
+@functools.lru_cache(maxsize=4096)  # a model page checks each of its evidence URLs on every build
+def _is_http_url(value):
     try:
         validate_http_url(value)
     except ValidationError:

@@ -457,7 +457,10 @@ def model_assessments(model_id):
     return _MODEL_ASSESSMENTS.instances(model_id)
 
 
-_MODEL_ASSESSMENTS = Prepared(lambda pk: Assessment.objects.filter(model_id=pk), -1_000_001)
+# Ordered by component alone: the default ordering's model name would join the model's table.
+_MODEL_ASSESSMENTS = Prepared(
+    lambda pk: Assessment.objects.filter(model_id=pk).order_by("component"), -1_000_001
+)
 
 
 def curated_directory():

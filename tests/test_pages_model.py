@@ -410,3 +410,49 @@ def test_the_model_pages_links_are_what_reverse_gives(scored):
         )
     for identifier in License.objects.values_list("identifier", flat=True):
         assert links.licence(identifier) == reverse("catalog:licence", args=[identifier])
+
+
+def test_the_eu_ai_act_card_shows_every_kind_of_fact_escaped(scored):
+    AIModel.objects.filter(slug="example-base-7b").update(
+        eu_ai_act_facts={
+            "training_compute": {
+                "flop": 1.5e24,
+                "source": "derived",
+                "evidence": ["https://example.org/c"],
+                "note": "6 × N × D",
+            },  # fmt: skip
+            "training_summary": {
+                "published": False,
+                "evidence": ["https://example.org/s?a=1&b=2"],
+            },  # fmt: skip
+            "monetised": {
+                "value": None,
+                "note": "Sold <b>via</b> an API",
+                "evidence": ["https://example.org/1", "https://example.org/2"],
+            },  # fmt: skip
+        }
+    )
+    text = scored.get(BASE).text
+    assert (
+        "<p>Training compute: 1.5 × 10^24 FLOP, derived from the developer's figures "
+        '(<a href="https://example.org/c" rel="nofollow noopener">source</a>). 6 × N × D.</p>'
+    ) in text
+    assert (
+        "<p>Training-content summary: not published "
+        '(<a href="https://example.org/s?a=1&amp;b=2" rel="nofollow noopener">source</a>).</p>'
+    ) in text
+    assert (
+        '<p>Monetised: maybe (<a href="https://example.org/1" rel="nofollow noopener">source 1</a>, '
+        '<a href="https://example.org/2" rel="nofollow noopener">source 2</a>). '
+        "Sold &lt;b&gt;via&lt;/b&gt; an API.</p>"
+    ) in text
+
+
+def test_the_eu_ai_act_card_says_what_is_not_known(scored):
+    AIModel.objects.filter(slug="example-base-7b").update(
+        eu_ai_act_facts={"monetised": {"value": True, "evidence": []}}
+    )
+    text = scored.get(BASE).text
+    assert "<p>Training compute: not known.</p>" in text
+    assert "<p>Training-content summary: not known.</p>" in text
+    assert "<p>Monetised: yes " in text

@@ -1,6 +1,10 @@
 """Display helpers for the public pages: symbols with words, so nothing is told by colour alone."""
 
+import functools
+from html import escape
+
 from django import template
+from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -153,13 +157,24 @@ NAV = (
 )
 
 
-@register.inclusion_tag("catalog/_nav.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def site_nav(context):
     """The site's sections, the current one marked with aria-current."""
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
     current = match.url_name if match and match.namespace == "catalog" else None
-    return {"items": [(title, name, current in names) for title, name, names in NAV]}
+    return _site_nav(current, get_script_prefix())
+
+
+@functools.cache
+def _site_nav(current, script_prefix):
+    # Every page draws it: built once a process for each section (and script prefix).
+    items = "".join(
+        f'<li><a href="{escape(reverse(name))}"'
+        f"{' aria-current="page"' if current in names else ''}>{escape(title)}</a></li>"
+        for title, name, names in NAV
+    )
+    return mark_safe(f'<nav class="site-nav" aria-label="Site"><ul>{items}</ul></nav>')
 
 
 @register.filter

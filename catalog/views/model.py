@@ -100,10 +100,6 @@ def _model_context(request, model):
         (components.GROUP_NAMES[group], [row for row in rows if row[0].group == group])
         for group in components.GROUPS
     ]
-    results = [
-        {"framework": framework, "snapshot": scores.get(framework.ID)}
-        for framework in frameworks.FRAMEWORKS
-    ]
     history_points = [
         charts.Point(
             s.computed_at,
@@ -137,7 +133,9 @@ def _model_context(request, model):
         if label_snapshot
         else "",
         "headline_id": frameworks.HEADLINE.ID,
-        "results": model_page.framework_cards(results, model.slug),
+        "framework_cards": model_page.framework_cards(
+            [(framework, scores.get(framework.ID)) for framework in frameworks.FRAMEWORKS], model
+        ),
         "component_groups": model_page.component_groups(grouped),
         "restrictions": model_page.restrictions(restrictions_of(evidence)),
         "release_licences": model_page.release_licences(selectors.release_licences(model)),
