@@ -57,8 +57,11 @@ def _pattern(name, count):
 def criteria(items):
     """A result's criteria as list items: passed or failed, and the reason."""
     return mark_safe(
-        "".join(f"<li>{passed(c['passed'])} {escape(str(c['reason']))}</li>" for c in items)
+        "".join(f"<li>{_PASSED[bool(c['passed'])]} {escape(str(c['reason']))}</li>" for c in items)
     )
+
+
+_PASSED = {True: str(passed(True)), False: str(passed(False))}
 
 
 def framework_cards(results, model):
