@@ -143,7 +143,7 @@ def _eu_ai_act_facts(facts):
             if compute.get("source") == "derived"
             else "as the developer states"
         )
-        text = f"{escape(flops(compute.get('flop')))}, {how} ({_sources(compute)})"
+        text = f"{escape(flops(compute.get('flop')))}, {how}{_cited(compute)}"
         text += _note(compute)
     else:
         text = "not known"
@@ -151,7 +151,7 @@ def _eu_ai_act_facts(facts):
     summary = facts.get("training_summary")
     if summary:
         published = "published" if summary.get("published") else "not published"
-        text = f"{published} ({_sources(summary)})"
+        text = f"{published}{_cited(summary)}"
     else:
         text = "not known"
     yield f"<p>Training-content summary: {text}.</p>\n"
@@ -159,7 +159,13 @@ def _eu_ai_act_facts(facts):
     if monetised:
         value = monetised.get("value")
         answer = "maybe" if value is None else "yes" if value else "no"
-        yield f"<p>Monetised: {answer} ({_sources(monetised)}){_note(monetised)}.</p>\n"
+        yield f"<p>Monetised: {answer}{_cited(monetised)}{_note(monetised)}.</p>\n"
+
+
+def _cited(fact):
+    """A fact's evidence in brackets after it, or nothing when it has none."""
+    sources = _sources(fact)
+    return f" ({sources})" if sources else ""
 
 
 def _sources(fact):

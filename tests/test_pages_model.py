@@ -455,4 +455,4 @@ def test_the_eu_ai_act_card_says_what_is_not_known(scored):
     text = scored.get(BASE).text
     assert "<p>Training compute: not known.</p>" in text
     assert "<p>Training-content summary: not known.</p>" in text
-    assert "<p>Monetised: yes " in text
+    assert "<p>Monetised: yes.</p>" in text  # no empty brackets where there is no evidence
