@@ -102,29 +102,19 @@ def _framework_details(framework_id, details, model):
     """What a framework's card shows besides its verdict and criteria: the MOF's progress and
     warnings, the Index's groups, the EU AI Act's obligations and facts."""
     if framework_id == "mof":
-        rows = "".join(
-            f'<tr><th scope="row">Class {escape(str(number))}</th>'
-            f'<td class="num">{escape(percent(share))}</td></tr>'
-            for number, share in (details.get("progress") or {}).items()
-        )
-        yield (
-            '<table class="mof-progress"><caption class="vh">Progress towards each MOF class'
-            '</caption>\n<thead><tr><th scope="col">Class</th><th scope="col" class="num">'
-            f"Progress</th></tr></thead>\n<tbody>{rows}</tbody>\n</table>\n"
-        )
+        yield _figures_table(
+            "mof-progress", "Progress towards each MOF class", ("Class", "Progress"),
+            ((f"Class {number}", percent(share))
+             for number, share in (details.get("progress") or {}).items()),
+        )  # fmt: skip
         for warning in details.get("warnings") or ():
             yield f'<p class="note">{escape(str(warning))}</p>\n'
     elif framework_id == "index":
-        rows = "".join(
-            f'<tr><th scope="row">{escape(capfirst(str(group)))}</th>'
-            f'<td class="num">{escape(str(localize(value)))}</td></tr>'
-            for group, value in (details.get("groups") or {}).items()
-        )
-        yield (
-            '<table class="index-groups"><caption class="vh">Openness Index by group</caption>\n'
-            '<thead><tr><th scope="col">Group</th><th scope="col" class="num">Score (0 to 1)'
-            f"</th></tr></thead>\n<tbody>{rows}</tbody>\n</table>\n"
-        )
+        yield _figures_table(
+            "index-groups", "Openness Index by group", ("Group", "Score (0 to 1)"),
+            ((capfirst(str(group)), localize(value))
+             for group, value in (details.get("groups") or {}).items()),
+        )  # fmt: skip
     elif framework_id == "eu_ai_act":
         obligations = "".join(
             f"<li>{escape(str(o.get('article', '')))}: {escape(str(o.get('obligation', '')))}</li>"
@@ -133,6 +123,20 @@ def _framework_details(framework_id, details, model):
         yield f"<p>Obligations that remain:</p>\n<ul>{obligations}</ul>\n"
         yield from _eu_ai_act_facts(model.eu_ai_act_facts or {})
         yield f'<p class="note">{escape(str(details.get("not_legal_advice", "")))}</p>\n'
+
+
+def _figures_table(css_class, caption, headings, rows):
+    """A two-column table of (label, figure) rows, its caption for screen readers only."""
+    body = "".join(
+        f'<tr><th scope="row">{escape(str(label))}</th><td class="num">{escape(str(figure))}</td></tr>'
+        for label, figure in rows
+    )
+    label_heading, figure_heading = headings
+    return (
+        f'<table class="{css_class}"><caption class="vh">{caption}</caption>\n'
+        f'<thead><tr><th scope="col">{label_heading}</th><th scope="col" class="num">'
+        f"{figure_heading}</th></tr></thead>\n<tbody>{body}</tbody>\n</table>\n"
+    )
 
 
 def _eu_ai_act_facts(facts):

@@ -6,10 +6,13 @@ import struct
 import zlib
 
 import pytest
+from django.template.defaultfilters import capfirst
+from django.utils.formats import localize
 
 from catalog import badges
 from catalog.http_cache import shared_cache_control
 from catalog.models import AIModel, Assessment, HubRecord, License, Organization, ScoreSnapshot
+from catalog.templatetags.scorecard import percent
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +53,26 @@ def test_each_framework_shows_its_verdict_criteria_and_permalink(scored):
     assert "Model Openness Framework 1.0" in text
     assert "Verdict: <strong>does not conform</strong>" in text
     assert 'Class III</th><td class="num">' in text  # MOF progress per class
+
+
+def test_the_mof_and_index_cards_tabulate_their_figures(scored):
+    text = scored.get(BASE).text
+    current = ScoreSnapshot.objects.filter(model__slug="example-base-7b", is_current=True)
+    mof = current.get(framework="mof").result["details"]["progress"]
+    groups = current.get(framework="index").result["details"]["groups"]
+    assert mof and groups
+    assert '<caption class="vh">Progress towards each MOF class</caption>' in text
+    for number, share in mof.items():
+        assert (
+            f'<tr><th scope="row">Class {number}</th><td class="num">{percent(share)}</td></tr>'
+            in text
+        )
+    assert '<caption class="vh">Openness Index by group</caption>' in text
+    for group, value in groups.items():
+        row = (
+            f'<tr><th scope="row">{capfirst(group)}</th><td class="num">{localize(value)}</td></tr>'
+        )
+        assert row in text
 
 
 def test_criteria_say_passed_or_failed_in_words_as_well_as_symbols(scored):
