@@ -167,19 +167,17 @@ def _eu_ai_act_facts(facts):
 
 
 def _cited(fact):
-    """A fact's evidence in brackets after it, or nothing when it has none."""
-    sources = _sources(fact)
-    return f" ({sources})" if sources else ""
-
-
-def _sources(fact):
-    """A fact's evidence as links: "source", or "source 1", "source 2"... when there are more."""
+    """A fact's evidence as links in brackets after it: " (source)", or " (source 1, source 2...)"
+    when there are more; nothing when it has none."""
     urls = fact.get("evidence") or []
+    if not urls:
+        return ""
     numbered = len(urls) > 1
-    return ", ".join(
+    links = ", ".join(
         f'<a href="{escape(url)}" rel="nofollow noopener">source{f" {n}" if numbered else ""}</a>'
         for n, url in enumerate(urls, 1)
     )
+    return f" ({links})"
 
 
 def _note(fact):
